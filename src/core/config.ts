@@ -1,0 +1,63 @@
+/**
+ * Configuration: one zod schema over environment variables, parsed once at process start.
+ * CLI flags override the environment, which overrides the defaults below. This is the
+ * only module that reads `process.env`.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { zodIssues } from './zod-issues.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+
+export const ConfigSchema = z.object({
+  /** Graph store adapter. @default 'sqlite' */
+  JOBGRAPH_GRAPH: z.enum(['sqlite', 'arango']).default('sqlite'),
+  /** SQLite file. @default './.jobgraph/graph.sqlite' */
+  JOBGRAPH_DB: z.string().min(1).default('./.jobgraph/graph.sqlite'),
+  ARANGO_URL: z.url().optional(),
+  ARANGO_DB: z.string().min(1).default('jobgraph'),
+  ARANGO_USER: z.string().default('root'),
+  ARANGO_PASSWORD: z.string().default(''),
+  /** Redis for the queues, e.g. `redis://127.0.0.1:6379`. Unset: `jobgraph run` starts a private one. */
+  REDIS_URL: z
+    .string()
+    .regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL')
+    .optional(),
+  /** BullMQ key prefix. @default 'jobgraph' */
+  JOBGRAPH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('jobgraph'),
+  /** API listen host and port. @default 127.0.0.1:8080 */
+  JOBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
+  JOBGRAPH_PORT: port.default(8080),
+  /** API base URL for workers and CLI clients. @default 'http://127.0.0.1:8080' */
+  JOBGRAPH_API: z.url().default('http://127.0.0.1:8080'),
+  /** Scheduler's periodic reconcile. @default 2000 */
+  JOBGRAPH_RECONCILE_MS: positiveMs.default(2000),
+  JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * Parse `env` (default: this process's environment) merged with `overrides` (flags).
+ * @throws ConfigError naming each bad variable.
+ */
+export function loadConfig(
+  overrides: Partial<Record<keyof Config, string | number | undefined>> = {},
+  env: Record<string, string | undefined> = process.env,
+): Config {
+  const picked: Record<string, unknown> = {};
+  for (const name of Object.keys(ConfigSchema.shape)) {
+    const flag = overrides[name as keyof Config];
+    const value = flag !== undefined ? flag : env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  const result = ConfigSchema.safeParse(picked);
+  if (!result.success) throw new ConfigError(zodIssues(result.error));
+  return result.data;
+}
+
+/** A copy of this process's environment, for child processes (job commands, redis-server). */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

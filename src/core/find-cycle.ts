@@ -1,0 +1,49 @@
+/**
+ * Find one cycle in a directed graph, or undefined when it is acyclic.
+ * Iterative DFS (no recursion: a million-job chain must not blow the stack), O(V + E).
+ * Returns the node ids on the cycle in edge order with the first repeated at the end,
+ * e.g. `['a', 'b', 'c', 'a']`.
+ */
+export function findCycle(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>): string[] | undefined {
+  const out = new Map<string, string[]>();
+  for (const n of nodes) out.set(n, []);
+  for (const [from, to] of edges) {
+    if (!out.has(from)) out.set(from, []);
+    if (!out.has(to)) out.set(to, []);
+    out.get(from)!.push(to);
+  }
+  const WHITE = 0;
+  const GREY = 1;
+  const BLACK = 2;
+  const color = new Map<string, number>();
+  const parent = new Map<string, string>();
+  for (const start of out.keys()) {
+    if ((color.get(start) ?? WHITE) !== WHITE) continue;
+    const stack: Array<[string, number]> = [[start, 0]];
+    color.set(start, GREY);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [node, i] = top;
+      const next = out.get(node)!;
+      if (i >= next.length) {
+        color.set(node, BLACK);
+        stack.pop();
+        continue;
+      }
+      top[1] = i + 1;
+      const child = next[i]!;
+      const c = color.get(child) ?? WHITE;
+      if (c === WHITE) {
+        color.set(child, GREY);
+        parent.set(child, node);
+        stack.push([child, 0]);
+      } else if (c === GREY) {
+        const cycle = [child];
+        for (let n = node; n !== child; n = parent.get(n)!) cycle.push(n);
+        // cycle = [child, node, parent(node), …]: reversed it walks the edges back to child.
+        return [child, ...cycle.reverse()];
+      }
+    }
+  }
+  return undefined;
+}

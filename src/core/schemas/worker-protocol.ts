@@ -1,0 +1,90 @@
+/**
+ * The contract between workers and the API (`/api/v1/workers`, `/api/v1/attempts/*`).
+ * Shared by the API routes (which validate and document it) and the worker's client.
+ */
+import { z } from '@hono/zod-openapi';
+
+const key = z.string().min(1).max(254);
+
+export const WorkerIdentitySchema = z
+  .object({
+    worker_id: key,
+    hostname: z.string().min(1),
+    pid: z.number().int().nonnegative(),
+    num_cpus: z.number().int().positive(),
+    memory_bytes: z.number().int().positive(),
+    num_gpus: z.number().int().nonnegative(),
+  })
+  .openapi('WorkerIdentity');
+export type WorkerIdentityBody = z.infer<typeof WorkerIdentitySchema>;
+
+export const RegisterWorkerRequestSchema = z
+  .object({
+    hostname: z.string().min(1),
+    pid: z.number().int().nonnegative(),
+    num_cpus: z.number().int().positive(),
+    memory_bytes: z.number().int().positive(),
+    num_gpus: z.number().int().nonnegative().default(0),
+    /** Serve only this workflow; its compute node document is created at once. */
+    workflow: key.optional(),
+  })
+  .openapi('RegisterWorkerRequest');
+
+export const RegisterWorkerResponseSchema = z
+  .object({
+    worker_id: key,
+    /** Redis connection for the queues (a `redis://` URL). */
+    redis_url: z.string(),
+    /** BullMQ key prefix the scheduler uses. */
+    queue_prefix: z.string(),
+  })
+  .openapi('RegisterWorkerResponse');
+export type RegisterWorkerResponse = z.infer<typeof RegisterWorkerResponseSchema>;
+
+export const StartAttemptsRequestSchema = z
+  .object({
+    worker: WorkerIdentitySchema,
+    attempts: z.array(z.object({ workflow: key, job: key, attempt: z.number().int().positive() })).min(1).max(10_000),
+  })
+  .openapi('StartAttemptsRequest');
+export type StartAttemptsRequest = z.infer<typeof StartAttemptsRequestSchema>;
+
+export const StartOutcomeSchema = z.union([
+  z.object({
+    ok: z.literal(true),
+    compute_node: key,
+    job: z.object({ _key: key, name: z.string(), command: z.string(), invocation_script: z.string().optional() }).passthrough(),
+  }),
+  z.object({ ok: z.literal(false), reason: z.string() }),
+]);
+export const StartAttemptsResponseSchema = z
+  .object({ outcomes: z.array(StartOutcomeSchema) })
+  .openapi('StartAttemptsResponse');
+export type StartAttemptsResponse = z.infer<typeof StartAttemptsResponseSchema>;
+
+export const CompleteAttemptSchema = z.object({
+  workflow: key,
+  job: key,
+  attempt: z.number().int().positive(),
+  status: z.enum(['completed', 'failed', 'terminated', 'canceled']),
+  return_code: z.number().int(),
+  exec_time_s: z.number().nonnegative(),
+  completion_time: z.string(),
+  compute_node: key,
+  stdout_path: z.string().optional(),
+  stderr_path: z.string().optional(),
+  message: z.string().optional(),
+});
+export const CompleteAttemptsRequestSchema = z
+  .object({ results: z.array(CompleteAttemptSchema).min(1).max(10_000) })
+  .openapi('CompleteAttemptsRequest');
+export type CompleteAttemptsRequest = z.infer<typeof CompleteAttemptsRequestSchema>;
+
+export const CompleteOutcomeSchema = z.union([
+  z.object({ ok: z.literal(true), duplicate: z.boolean(), result: key, newly_ready: z.number().int() }),
+  z.object({ ok: z.literal(false), reason: z.string() }),
+]);
+export const CompleteAttemptsResponseSchema = z
+  .object({ outcomes: z.array(CompleteOutcomeSchema) })
+  .openapi('CompleteAttemptsResponse');
+export type CompleteAttemptsResponse = z.infer<typeof CompleteAttemptsResponseSchema>;

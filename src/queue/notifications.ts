@@ -1,0 +1,56 @@
+/**
+ * Wake-ups over Redis pub/sub: the API announces workflows with newly ready jobs
+ * (`ready`), the scheduler announces queues with new entries (`queued`). Messages are
+ * hints: a lost one is covered by the scheduler's periodic reconcile and the workers'
+ * idle poll, so nothing depends on delivery.
+ */
+import { Redis } from 'ioredis';
+import { channelName } from './queue-names.js';
+
+export type Channel = 'ready' | 'queued';
+
+export class Notifier {
+  private readonly publisher: Redis;
+  private subscriber: Redis | undefined;
+  private readonly handlers = new Map<string, Array<(names: string[]) => void>>();
+
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {
+    this.publisher = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  }
+
+  /** Publish the names (workflow keys for `ready`, queue names for `queued`); empty lists are not sent. */
+  async publish(channel: Channel, names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.publisher.publish(channelName(this.prefix, channel), JSON.stringify([...new Set(names)]));
+  }
+
+  /** Call `handler` with the names of each message on `channel`. Resolves once subscribed. */
+  async subscribe(channel: Channel, handler: (names: string[]) => void): Promise<void> {
+    const name = channelName(this.prefix, channel);
+    if (!this.subscriber) {
+      this.subscriber = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+      this.subscriber.on('message', (ch: string, message: string) => {
+        let names: string[] = [];
+        try {
+          const parsed: unknown = JSON.parse(message);
+          if (Array.isArray(parsed)) names = parsed.filter((x): x is string => typeof x === 'string');
+        } catch {
+          return; // not ours; hints only
+        }
+        for (const h of this.handlers.get(ch) ?? []) h(names);
+      });
+    }
+    const list = this.handlers.get(name) ?? [];
+    list.push(handler);
+    this.handlers.set(name, list);
+    if (list.length === 1) await this.subscriber.subscribe(name);
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    await Promise.allSettled([this.publisher.quit(), this.subscriber?.quit()]);
+  }
+}

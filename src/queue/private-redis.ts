@@ -1,0 +1,66 @@
+/**
+ * A private, throw-away `redis-server` child on a free loopback port, without
+ * persistence. Used by `jobgraph run` when REDIS_URL is unset, and by the test setup.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { UnavailableError } from '../core/errors.js';
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Start redis-server; resolves once it accepts connections. @throws UnavailableError when none is installed. */
+export async function startPrivateRedis(binary = 'redis-server'): Promise<PrivateRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const fail = (why: string) =>
+      reject(
+        new UnavailableError(
+          `could not start ${binary}: ${why}. Install it (Debian: apt-get install -y redis-server) or set REDIS_URL`,
+        ),
+      );
+    child.once('error', (err: NodeJS.ErrnoException) => fail(err.code === 'ENOENT' ? 'not installed' : err.message));
+    child.once('exit', (code) => fail(`exited with code ${code}: ${out.trim().slice(-400)}`));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Ready to accept connections')) {
+        child.removeAllListeners('exit');
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
