@@ -49,6 +49,17 @@ export class Notifier {
     if (list.length === 1) await this.subscriber.subscribe(name);
   }
 
+  /** Remove a handler added with `subscribe`; the channel is left once it has no handler. */
+  async unsubscribe(channel: Channel, handler: (names: string[]) => void): Promise<void> {
+    const name = channelName(this.prefix, channel);
+    const list = (this.handlers.get(name) ?? []).filter((h) => h !== handler);
+    if (list.length > 0) {
+      this.handlers.set(name, list);
+    } else if (this.handlers.delete(name)) {
+      await this.subscriber?.unsubscribe(name);
+    }
+  }
+
   async close(): Promise<void> {
     this.handlers.clear();
     await Promise.allSettled([this.publisher.quit(), this.subscriber?.quit()]);

@@ -1,0 +1,135 @@
+/**
+ * The producer side of the queues: adds claimed job attempts to the BullMQ queue of their
+ * (workflow, resource class), idempotently, and answers whether an attempt still has a
+ * queue entry (for the scheduler's reconcile).
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { JobPayload } from './job-payload.js';
+import { bullJobId, parseQueueName, queueName, queueRegistryKey } from './queue-names.js';
+import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
+import { resourceClassName } from './resource-class.js';
+
+/** Options for {@link JobProducer}. */
+export interface JobProducerOptions {
+  redisUrl: string;
+  /** BullMQ key prefix (`JOBGRAPH_QUEUE_PREFIX`); also namespaces the queue registry. */
+  prefix: string;
+  /** @default silentLogger */
+  logger?: Logger;
+}
+
+/** The queue a payload belongs in: its workflow's queue for its resource class. */
+export function queueNameOf(payload: JobPayload): string {
+  return queueName(payload.workflow, resourceClassName(payload.resources));
+}
+
+function groupByQueue(payloads: JobPayload[]): Map<string, Array<{ index: number; payload: JobPayload }>> {
+  const groups = new Map<string, Array<{ index: number; payload: JobPayload }>>();
+  payloads.forEach((payload, index) => {
+    const name = queueNameOf(payload);
+    const group = groups.get(name);
+    if (group) group.push({ index, payload });
+    else groups.set(name, [{ index, payload }]);
+  });
+  return groups;
+}
+
+export class JobProducer {
+  private readonly connection: Redis;
+  private readonly queues = new Map<string, Queue<JobPayload>>();
+  private readonly prefix: string;
+  private readonly logger: Logger;
+  private closed = false;
+
+  constructor(opts: JobProducerOptions) {
+    this.prefix = opts.prefix;
+    this.logger = opts.logger ?? silentLogger;
+    // One connection for every queue: a workflow may have many resource classes, and a
+    // scheduler serves many workflows.
+    this.connection = createRedisConnection(opts.redisUrl, { connectionName: `${opts.prefix}:producer` });
+    this.connection.on('error', (err: Error) => this.logger.warn({ err }, 'producer redis connection error'));
+  }
+
+  /**
+   * Add each payload to its queue with BullMQ id `workflow.job.attempt`, so adding an
+   * attempt that is already there adds nothing. Entries are removed once finished: the
+   * graph keeps the outcome. Registers the queue names in the queue registry set.
+   * @returns the names of the queues added to (the caller announces them on `queued`).
+   */
+  async enqueue(payloads: JobPayload[]): Promise<string[]> {
+    if (payloads.length === 0) return [];
+    const groups = groupByQueue(payloads);
+    const names = [...groups.keys()];
+    // Registry and adds go out together (one round trip on the shared connection); both are
+    // done before the caller announces the queues, so a worker told of a queue can find it.
+    await Promise.all([
+      this.connection.sadd(queueRegistryKey(this.prefix), ...names),
+      ...names.map((name) =>
+        this.queue(name).addBulk(
+          groups.get(name)!.map(({ payload }) => ({
+            name: payload.job,
+            data: payload,
+            opts: {
+              jobId: bullJobId(payload.workflow, payload.job, payload.attempt),
+              removeOnComplete: true,
+              removeOnFail: true,
+            },
+          })),
+        ),
+      ),
+    ]);
+    return names;
+  }
+
+  /** Per payload, in order: whether its attempt has an entry in its queue (waiting, active, or any other state). */
+  async presentIds(payloads: JobPayload[]): Promise<boolean[]> {
+    if (payloads.length === 0) return [];
+    const pipeline = this.connection.pipeline();
+    for (const payload of payloads) {
+      const key = this.queue(queueNameOf(payload)).toKey(bullJobId(payload.workflow, payload.job, payload.attempt));
+      pipeline.exists(key);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return payloads.map((_, i) => {
+      const [err, count] = replies[i] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return count === 1;
+    });
+  }
+
+  /**
+   * Drop the cached queues of a workflow that will get no more entries (it finished), so a
+   * long-running scheduler does not keep one Queue per workflow ever seen. Entries and
+   * Redis keys are untouched; a later enqueue simply opens the queue again.
+   */
+  async forgetWorkflow(workflow: string): Promise<void> {
+    const closing: Array<Promise<void>> = [];
+    for (const [name, queue] of this.queues) {
+      if (parseQueueName(name)?.workflow !== workflow) continue;
+      this.queues.delete(name);
+      closing.push(queue.close());
+    }
+    await Promise.allSettled(closing);
+  }
+
+  /** Close every queue and the shared connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+    await closeRedisConnection(this.connection);
+  }
+
+  private queue(name: string): Queue<JobPayload> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue<JobPayload>(name, { connection: this.connection, prefix: this.prefix });
+      queue.on('error', (err: Error) => this.logger.warn({ err, queue: name }, 'queue error'));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The scheduler process's loop. Work happens in passes; a pass promotes every ready job,
+ * finishes the workflows it was poked for, and — when the periodic timer asked — repairs
+ * queued jobs that lost their queue entry and checks every running workflow for
+ * completion.
+ *
+ * Passes are coalesced, never slept on: at most one runs at a time, a poke during a pass
+ * marks the scheduler dirty and exactly one more pass follows at once. A 200-job chain
+ * thus unblocks each link as fast as the store and Redis answer, and a burst of 10,000
+ * completions costs a handful of passes rather than 10,000.
+ */
+import type { Logger } from '../core/logger.js';
+import type { WorkflowDoc } from '../core/model.js';
+import type { GraphStore } from '../graph/graph-store.js';
+import type { JobProducer } from '../queue/job-producer.js';
+import type { Notifier } from '../queue/notifications.js';
+import { finishWorkflows } from './finish-workflows.js';
+import { promoteReady } from './promote-ready-jobs.js';
+import { DEFAULT_RECONCILE_AGE_MS, reconcileQueuedJobs } from './reconcile-queued-jobs.js';
+
+/** What the scheduler runs on. The store, producer and notifier are the caller's: `stop()` leaves them open. */
+export interface SchedulerDeps {
+  store: GraphStore;
+  producer: Pick<JobProducer, 'enqueue' | 'presentIds' | 'forgetWorkflow'>;
+  notifier: Pick<Notifier, 'publish' | 'subscribe' | 'unsubscribe'>;
+  logger: Logger;
+  /** Period of the reconcile (`JOBGRAPH_RECONCILE_MS`). */
+  reconcileMs: number;
+  /**
+   * How long a job must have been `queued` before the reconcile may re-add its entry.
+   * @default 10000
+   */
+  reconcileAgeMs?: number;
+  /** Called once for each workflow this scheduler finishes. */
+  onWorkflowFinished?: (wf: WorkflowDoc) => void;
+}
+
+export class Scheduler {
+  private readonly pokedWorkflows = new Set<string>();
+  private dirty = false;
+  private reconcileDue = false;
+  private current: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stopped = false;
+  private readonly onReady = (workflows: string[]) => this.poke(workflows);
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /**
+   * Subscribe to `ready` hints, start the periodic reconcile, and run a first full pass
+   * (in the background) to catch up with whatever happened while no scheduler ran.
+   * Resolves once subscribed.
+   */
+  async start(): Promise<void> {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    try {
+      await this.deps.notifier.subscribe('ready', this.onReady);
+    } catch (err) {
+      this.started = false;
+      throw err;
+    }
+    this.timer = setInterval(() => this.reconcile(), this.deps.reconcileMs);
+    // The timer must not keep a process alive on its own; the owner decides when to exit.
+    this.timer.unref();
+    this.reconcile();
+  }
+
+  /**
+   * Stop: no more passes, the current one is awaited, the `ready` handler is removed. Does
+   * not close the store, producer or notifier. A stopped scheduler does not start again.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.current;
+    if (this.started) {
+      this.started = false;
+      // The notifier is the caller's and may serve others (the API); only our handler goes.
+      await this.deps.notifier.unsubscribe('ready', this.onReady).catch((err: unknown) => {
+        this.deps.logger.warn({ err }, 'could not unsubscribe from ready messages');
+      });
+    }
+  }
+
+  /**
+   * Ask for a pass: promote ready jobs and check the given workflows for completion.
+   * Cheap and synchronous; any number of pokes during a pass cause one more pass.
+   */
+  poke(workflows: string[] = []): void {
+    if (this.stopped) return;
+    for (const wf of workflows) this.pokedWorkflows.add(wf);
+    this.dirty = true;
+    this.current ??= this.run();
+  }
+
+  /** Resolves once no pass is running or pending (tests, and callers that need the effects of a poke). */
+  async whenIdle(): Promise<void> {
+    while (this.current) await this.current;
+  }
+
+  private reconcile(): void {
+    this.reconcileDue = true;
+    this.poke();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.dirty && !this.stopped) {
+        this.dirty = false;
+        const workflows = [...this.pokedWorkflows];
+        this.pokedWorkflows.clear();
+        const reconcile = this.reconcileDue;
+        this.reconcileDue = false;
+        try {
+          await this.pass(workflows, reconcile);
+        } catch (err) {
+          // pass() logs its own failures; this is the last guard so a bug never becomes an unhandled rejection.
+          this.deps.logger.error({ err }, 'scheduler pass failed');
+        }
+      }
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /** One pass; each step's failure is logged and the next steps still run. The next pass retries. */
+  private async pass(poked: string[], reconcile: boolean): Promise<void> {
+    const { store, logger } = this.deps;
+    const toFinish = new Set(poked);
+    let promotedTo = new Set<string>();
+    try {
+      promotedTo = (await promoteReady(this.deps)).workflows;
+    } catch (err) {
+      logger.error({ err }, 'promotion failed');
+    }
+    if (reconcile) {
+      try {
+        await reconcileQueuedJobs(this.deps, { olderThanMs: this.deps.reconcileAgeMs ?? DEFAULT_RECONCILE_AGE_MS });
+      } catch (err) {
+        logger.error({ err }, 'reconcile of queued jobs failed');
+      }
+      try {
+        for (const wf of await store.listWorkflowKeys('running')) toFinish.add(wf);
+      } catch (err) {
+        logger.error({ err }, 'listing running workflows failed');
+      }
+    }
+    // A workflow that just had jobs promoted has queued jobs: it cannot be done.
+    for (const wf of promotedTo) toFinish.delete(wf);
+    if (toFinish.size > 0) {
+      const finished = await finishWorkflows({ store, logger, onFinished: this.deps.onWorkflowFinished }, toFinish);
+      for (const wf of finished) await this.deps.producer.forgetWorkflow(wf._key);
+    }
+  }
+}
