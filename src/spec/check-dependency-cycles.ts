@@ -1,0 +1,40 @@
+import { CycleError } from '../core/errors.js';
+import { findCycle } from '../core/find-cycle.js';
+import type { ResolvedJob } from './resolve-references.js';
+
+/**
+ * Reject a dependency cycle before anything is written. The graph is the explicit
+ * `depends_on` edges plus the `blocks` the store derives at start (a file's producer blocks
+ * its readers; every storer of a user data blocks its consumers), so a cycle that only
+ * appears through files is caught at creation, not at start.
+ * @param producer file index → index of the job producing it
+ * @throws CycleError naming the jobs on the cycle, first repeated last.
+ */
+export function checkDependencyCycles(
+  jobs: readonly ResolvedJob[],
+  jobNames: readonly string[],
+  producer: ReadonlyMap<number, number>,
+): void {
+  const storers = new Map<number, number[]>();
+  jobs.forEach((job, j) => {
+    for (const u of job.outputUserData) {
+      const list = storers.get(u);
+      if (list) list.push(j);
+      else storers.set(u, [j]);
+    }
+  });
+  function* edges(): Generator<readonly [string, string]> {
+    for (let j = 0; j < jobs.length; j++) {
+      const job = jobs[j]!;
+      const name = jobNames[j]!;
+      for (const b of job.dependsOn) yield [jobNames[b]!, name];
+      for (const f of job.inputFiles) {
+        const p = producer.get(f);
+        if (p !== undefined) yield [jobNames[p]!, name];
+      }
+      for (const u of job.inputUserData) for (const s of storers.get(u) ?? []) yield [jobNames[s]!, name];
+    }
+  }
+  const cycle = findCycle(jobNames, edges());
+  if (cycle) throw new CycleError(cycle);
+}

@@ -1,0 +1,26 @@
+/**
+ * The workflow spec ("JobDefinition" way of creating a workflow):
+ * parse (YAML/JSON/JSON5) → validate → expand parameters → resolve names → build a WorkflowBundle.
+ */
+import type { WorkflowBundle } from '../core/model.js';
+import { buildWorkflowBundle, type BuildOptions } from './build-workflow-bundle.js';
+import { validateSpec } from './validate-spec.js';
+
+export { parseSpecText, type SpecFormat } from './parse-spec-text.js';
+export { loadSpecFile, specFormatOf } from './load-spec-file.js';
+export * from './spec-schema.js';
+export { validateSpec } from './validate-spec.js';
+export { parameterValues, MAX_PARAMETER_VALUES, type ParamScalar } from './parameter-values.js';
+export { compileTemplate, type Template } from './substitute.js';
+export { expandParameters, type Expanded, type ExpandedSpec } from './expand-parameters.js';
+export { resolveReferences, type ResolvedJob, type ResolvedWorkflow } from './resolve-references.js';
+export { checkDependencyCycles } from './check-dependency-cycles.js';
+export { buildWorkflowBundle, type BuildOptions } from './build-workflow-bundle.js';
+
+/**
+ * Validate → expand → resolve → build, in one call.
+ * @throws ValidationError or CycleError before anything is written.
+ */
+export function specToBundle(raw: unknown, options?: BuildOptions): WorkflowBundle {
+  return buildWorkflowBundle(validateSpec(raw), options);
+}

@@ -1,0 +1,261 @@
+/**
+ * Name resolution after parameter expansion: every name a job mentions (files, user data,
+ * jobs, resource requirements, failure handlers, schedulers — literally, through `*_regexes`,
+ * or through `${files.input.NAME}` / `${files.output.NAME}` in its command) becomes an index.
+ * Rejects undefined names, duplicates, a file produced by two jobs, and dependency cycles.
+ * Everything is indexed in Maps: linear in the number of jobs and references.
+ */
+import { ValidationError, type FieldIssue } from '../core/errors.js';
+import { checkDependencyCycles } from './check-dependency-cycles.js';
+import type { Expanded, ExpandedSpec } from './expand-parameters.js';
+import type { FileSpec, JobSpec, WorkflowSpec } from './spec-schema.js';
+
+/** One job with its references as indices into the other lists of the ResolvedWorkflow. */
+export interface ResolvedJob {
+  job: JobSpec;
+  /** Spec path of the definition (`jobs[3]`). */
+  path: string;
+  /** `command` with `${files.*.NAME}` replaced by the files' paths. */
+  command: string;
+  dependsOn: number[];
+  inputFiles: number[];
+  outputFiles: number[];
+  inputUserData: number[];
+  outputUserData: number[];
+  resourceRequirements?: number;
+  scheduler?: number;
+}
+
+export interface ResolvedWorkflow {
+  spec: WorkflowSpec;
+  jobs: ResolvedJob[];
+  files: Array<Expanded<FileSpec>>;
+}
+
+/** Past this many issues the rest are counted, not listed (a typo in a 100k sweep). */
+const MAX_ISSUES = 100;
+const FILE_REF = /\$\{files\.(input|output)\.([^}]+)\}/g;
+const REGEX_META = /[\\^$.|?*+()[\]{}]/;
+
+/**
+ * Resolve every reference of an expanded spec.
+ * @throws ValidationError (undefined or duplicate names, a file with two producers), CycleError.
+ */
+export function resolveReferences(expanded: ExpandedSpec): ResolvedWorkflow {
+  const { spec } = expanded;
+  const issues: FieldIssue[] = [];
+  const namespace = (kind: string, items: Array<{ name: string; path: string }>): Namespace => ({
+    kind,
+    names: items.map((i) => i.name),
+    index: indexNames(items, kind, issues),
+  });
+  const at = (prefix: string) => (x: { name: string }, i: number) => ({ name: x.name, path: `${prefix}[${i}]` });
+  const jobsNs = namespace(
+    'job',
+    expanded.jobs.map((j) => ({ name: j.item.name, path: j.path })),
+  );
+  const filesNs = namespace(
+    'file',
+    expanded.files.map((f) => ({ name: f.item.name, path: f.path })),
+  );
+  const userDataNs = namespace('user data', spec.user_data.map(at('user_data')));
+  const rrNs = namespace('resource requirements', spec.resource_requirements.map(at('resource_requirements')));
+  const fhNs = namespace('failure handler', spec.failure_handlers.map(at('failure_handlers')));
+  const schedulerNs = namespace('scheduler (slurm_schedulers)', spec.slurm_schedulers.map(at('slurm_schedulers')));
+  const refs = referenceResolver(issues);
+
+  const producer = new Map<number, number>();
+  const jobs = expanded.jobs.map(({ item: job, path }, j): ResolvedJob => {
+    const ctx = { path, job: job.name };
+    const one = (ns: Namespace, name: string | undefined, field: string) =>
+      name === undefined ? undefined : refs(ns, [name], undefined, { ...ctx, field: `${path}.${field}` }, true)[0];
+    one(fhNs, job.failure_handler, 'failure_handler');
+    const {
+      command,
+      inputs: commandInputs,
+      outputs: commandOutputs,
+    } = replaceFileRefs(job.command, expanded, filesNs, ctx, issues);
+
+    const outputFiles = refs(filesNs, job.output_files, job.output_files_regexes, {
+      ...ctx,
+      field: `${path}.output_files`,
+    });
+    for (const f of commandOutputs) if (!outputFiles.includes(f)) outputFiles.push(f);
+    const ownOutputs = new Set(outputFiles);
+    // A regex input never picks the job's own output (an aggregate writing `out_summary` with input `out_.*`).
+    const inputFiles = refs(
+      filesNs,
+      job.input_files,
+      job.input_files_regexes,
+      { ...ctx, field: `${path}.input_files` },
+      false,
+      (i) => ownOutputs.has(i),
+    );
+    for (const f of commandInputs) if (!inputFiles.includes(f)) inputFiles.push(f);
+    for (const f of outputFiles) {
+      const other = producer.get(f);
+      if (other === undefined) producer.set(f, j);
+      else
+        issues.push({
+          path: `${path}.output_files`,
+          message: `file "${filesNs.names[f]}" is produced by job "${job.name}" and by job "${jobsNs.names[other]}" (${expanded.jobs[other]!.path}); a file has one producer`,
+        });
+    }
+    return {
+      job,
+      path,
+      command,
+      // A job's own name matching its depends_on regex is not a dependency on itself.
+      dependsOn: refs(
+        jobsNs,
+        job.depends_on,
+        job.depends_on_regexes,
+        { ...ctx, field: `${path}.depends_on` },
+        false,
+        (i) => i === j,
+      ),
+      inputFiles,
+      outputFiles,
+      inputUserData: refs(userDataNs, job.input_user_data, job.input_user_data_regexes, {
+        ...ctx,
+        field: `${path}.input_user_data`,
+      }),
+      outputUserData: refs(userDataNs, job.output_user_data, job.output_user_data_regexes, {
+        ...ctx,
+        field: `${path}.output_user_data`,
+      }),
+      resourceRequirements: one(rrNs, job.resource_requirements, 'resource_requirements'),
+      scheduler: one(schedulerNs, job.scheduler, 'scheduler'),
+    };
+  });
+  if (issues.length) throw new ValidationError(capIssues(issues));
+  checkDependencyCycles(jobs, jobsNs.names, producer);
+  return { spec, jobs, files: expanded.files };
+}
+
+/** The names of one kind of thing a job can reference, indexed. */
+interface Namespace {
+  kind: string;
+  names: string[];
+  index: Map<string, number>;
+}
+
+interface RefContext {
+  /** The job's expanded name, for messages (many expanded jobs share one spec path). */
+  job: string;
+  /** Spec path of the field (`jobs[3].input_files`); list items get `[k]`, regexes `_regexes[k]`. */
+  field: string;
+}
+
+/**
+ * Resolve literal names and anchored regexes to indices, deduplicated, in first-mention order.
+ * Regexes are compiled once per distinct source for the whole spec.
+ */
+function referenceResolver(issues: FieldIssue[]) {
+  const matchers = new Map<string, RegExp>();
+  return (
+    ns: Namespace,
+    literal: string[] | undefined,
+    patterns: string[] | undefined,
+    ctx: RefContext,
+    /** The field is a single name (`scheduler: x`), not a list: no `[0]` in the path. */
+    single = false,
+    exclude?: (i: number) => boolean,
+  ): number[] => {
+    const missing = (name: string, k: number) =>
+      issues.push({
+        path: single ? ctx.field : `${ctx.field}[${k}]`,
+        message: `job "${ctx.job}": no ${ns.kind} named "${name}"`,
+      });
+    // Fast path for the common case (no reference, or one name): no Set per job in a 100k sweep.
+    if (!patterns?.length && (literal?.length ?? 0) <= 1) {
+      const name = literal?.[0];
+      if (name === undefined) return [];
+      const i = ns.index.get(name);
+      if (i !== undefined) return [i];
+      missing(name, 0);
+      return [];
+    }
+    const out = new Set<number>();
+    literal?.forEach((name, k) => {
+      const i = ns.index.get(name);
+      if (i === undefined) missing(name, k);
+      else out.add(i);
+    });
+    patterns?.forEach((source, k) => {
+      let matched = 0;
+      if (!REGEX_META.test(source)) {
+        // No metacharacter: a literal name, found in O(1) (a 100k sweep where each job names its own input).
+        const i = ns.index.get(source);
+        if (i !== undefined && !exclude?.(i)) {
+          out.add(i);
+          matched++;
+        }
+      } else {
+        let re = matchers.get(source);
+        if (!re) matchers.set(source, (re = new RegExp(`^(?:${source})$`)));
+        for (let i = 0; i < ns.names.length; i++)
+          if (!exclude?.(i) && re.test(ns.names[i]!)) {
+            out.add(i);
+            matched++;
+          }
+      }
+      // A regex that matches nothing is almost always a typo; say so rather than drop a dependency.
+      if (matched === 0)
+        issues.push({
+          path: `${ctx.field}_regexes[${k}]`,
+          message: `job "${ctx.job}": regex "${source}" matches no ${ns.kind}`,
+        });
+    });
+    return [...out];
+  };
+}
+
+/** `${files.input.NAME}` / `${files.output.NAME}` → the file's path; the files named become inputs / outputs. */
+function replaceFileRefs(
+  text: string,
+  expanded: ExpandedSpec,
+  files: Namespace,
+  ctx: { path: string; job: string },
+  issues: FieldIssue[],
+): { command: string; inputs: number[]; outputs: number[] } {
+  const inputs: number[] = [];
+  const outputs: number[] = [];
+  const command = text.replace(FILE_REF, (whole, direction: string, name: string) => {
+    const i = files.index.get(name);
+    if (i === undefined) {
+      issues.push({ path: `${ctx.path}.command`, message: `job "${ctx.job}": ${whole} names no file` });
+      return whole;
+    }
+    (direction === 'input' ? inputs : outputs).push(i);
+    return expanded.files[i]!.item.path;
+  });
+  return { command, inputs, outputs };
+}
+
+/** Map name → position; a repeated name is an issue naming both places. */
+function indexNames(
+  items: Array<{ name: string; path: string }>,
+  kind: string,
+  issues: FieldIssue[],
+): Map<string, number> {
+  const index = new Map<string, number>();
+  items.forEach(({ name, path }, i) => {
+    const first = index.get(name);
+    if (first === undefined) index.set(name, i);
+    else
+      issues.push({
+        path: `${path}.name`,
+        message: `duplicate ${kind} name "${name}" (also at ${items[first]!.path})`,
+      });
+  });
+  return index;
+}
+
+function capIssues(issues: FieldIssue[]): FieldIssue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  return [
+    ...issues.slice(0, MAX_ISSUES),
+    { path: '(root)', message: `… and ${issues.length - MAX_ISSUES} more issues` },
+  ];
+}

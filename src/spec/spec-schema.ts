@@ -1,0 +1,169 @@
+/**
+ * The workflow spec ("JobDefinition" format, compatible with torc spec files) as zod schemas.
+ *
+ * Unknown keys are errors at every level but `slurm_schedulers` entries (passed through to the
+ * scheduler document): a typo such as `depend_on` must not be silently ignored.
+ * `null` is accepted wherever a field is optional and means "absent" (torc specs write
+ * `depends_on: null`). Defaults are applied here, in one place.
+ */
+import { z } from 'zod';
+import { parseDuration, parseMemory } from '../core/units.js';
+
+/** Parameter names are identifiers so that `{name}` / `{name:03d}` placeholders can be recognised. */
+export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const name = z.string().min(1, 'must be a non-empty string');
+
+/** An optional field where `null` means absent. */
+function optional<T extends z.ZodType>(schema: T) {
+  return schema.nullish().transform((v) => v ?? undefined);
+}
+/** An optional field with a default; `null` takes the default too. */
+function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T>) {
+  return schema.nullish().transform((v): z.output<T> => (v ?? fallback) as z.output<T>);
+}
+
+const names = optional(z.array(name));
+const regexes = optional(
+  z.array(
+    z.string().superRefine((source, ctx) => {
+      try {
+        new RegExp(source);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `invalid regex: ${(err as Error).message}` });
+      }
+    }),
+  ),
+);
+
+const parameterScalar = z.union([z.string(), z.number(), z.boolean()]);
+/** `"1:10"`, `"0:1:0.1"`, `"[a,b]"`, a scalar, or a real YAML/JSON array; parsed in parameter-values.ts. */
+export const parameterValueSchema = z.union([parameterScalar, z.array(parameterScalar).min(1, 'must not be empty')]);
+export type ParameterValue = z.output<typeof parameterValueSchema>;
+
+const parameters = optional(
+  z.record(z.string(), parameterValueSchema).superRefine((record, ctx) => {
+    for (const key of Object.keys(record))
+      if (!PARAMETER_NAME.test(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'parameter names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)',
+        });
+  }),
+);
+const parameterMode = withDefault(z.enum(['product', 'zip']), 'product');
+
+export const jobSpecSchema = z
+  .strictObject({
+    name,
+    command: z.string(),
+    invocation_script: optional(z.string()),
+    resource_requirements: optional(name),
+    failure_handler: optional(name),
+    scheduler: optional(name),
+    cancel_on_blocking_job_failure: withDefault(z.boolean(), false),
+    supports_termination: withDefault(z.boolean(), false),
+    depends_on: names,
+    /** Alias of `depends_on` (merged into it). */
+    blocked_by: names,
+    depends_on_regexes: regexes,
+    input_files: names,
+    input_files_regexes: regexes,
+    output_files: names,
+    output_files_regexes: regexes,
+    input_user_data: names,
+    input_user_data_regexes: regexes,
+    output_user_data: names,
+    output_user_data_regexes: regexes,
+    parameters,
+    parameter_mode: parameterMode,
+    use_parameters: names,
+  })
+  .transform(({ blocked_by, ...job }) => {
+    if (blocked_by) job.depends_on = [...(job.depends_on ?? []), ...blocked_by];
+    return job;
+  });
+export type JobSpec = z.output<typeof jobSpecSchema>;
+
+export const fileSpecSchema = z.strictObject({
+  name,
+  path: z.string().min(1, 'must be a non-empty string'),
+  parameters,
+  parameter_mode: parameterMode,
+  use_parameters: names,
+});
+export type FileSpec = z.output<typeof fileSpecSchema>;
+
+export const userDataSpecSchema = z.strictObject({
+  name,
+  data: z.unknown().optional(),
+});
+export type UserDataSpec = z.output<typeof userDataSpecSchema>;
+
+export const resourceRequirementsSpecSchema = z
+  .strictObject({
+    name,
+    num_cpus: withDefault(z.number().int().positive(), 1),
+    memory: withDefault(z.union([z.string(), z.number()]), '1g'),
+    num_gpus: withDefault(z.number().int().nonnegative(), 0),
+    num_nodes: withDefault(z.number().int().positive(), 1),
+    runtime: withDefault(z.union([z.string(), z.number()]), 'PT1H'),
+  })
+  .transform((r, ctx) => {
+    const memory_bytes = parseMemory(r.memory);
+    if (memory_bytes === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['memory'],
+        message: `invalid memory ${JSON.stringify(r.memory)} (e.g. "512m", "2g", "1.5t")`,
+      });
+    const runtime_s = parseDuration(r.runtime);
+    if (runtime_s === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['runtime'],
+        message: `invalid runtime ${JSON.stringify(r.runtime)} (ISO 8601 "PT30M" or "2h")`,
+      });
+    return {
+      ...r,
+      memory: String(r.memory),
+      memory_bytes: memory_bytes ?? 0,
+      runtime: String(r.runtime),
+      runtime_s: runtime_s ?? 0,
+    };
+  });
+export type ResourceRequirementsSpec = z.output<typeof resourceRequirementsSpecSchema>;
+
+export const failureHandlerRuleSchema = z.strictObject({
+  exit_codes: withDefault(z.array(z.number().int()), []),
+  match_all_exit_codes: withDefault(z.boolean(), false),
+  recovery_script: optional(z.string()),
+  max_retries: withDefault(z.number().int().nonnegative(), 3),
+});
+export const failureHandlerSpecSchema = z.strictObject({
+  name,
+  rules: z.array(failureHandlerRuleSchema),
+});
+export type FailureHandlerSpec = z.output<typeof failureHandlerSpecSchema>;
+
+/** Validated loosely: only `name` is checked; the rest becomes the scheduler document as given. */
+export const slurmSchedulerSpecSchema = z.looseObject({ name });
+export type SlurmSchedulerSpec = z.output<typeof slurmSchedulerSpecSchema>;
+
+export const workflowSpecSchema = z.strictObject({
+  name,
+  user: optional(z.string()),
+  description: optional(z.string()),
+  /** Shared parameters; a job or file uses them only by naming them in `use_parameters`. */
+  parameters,
+  jobs: withDefault(z.array(jobSpecSchema), []),
+  files: withDefault(z.array(fileSpecSchema), []),
+  user_data: withDefault(z.array(userDataSpecSchema), []),
+  resource_requirements: withDefault(z.array(resourceRequirementsSpecSchema), []),
+  failure_handlers: withDefault(z.array(failureHandlerSpecSchema), []),
+  slurm_schedulers: withDefault(z.array(slurmSchedulerSpecSchema), []),
+});
+
+/** A validated spec with defaults applied; names are not resolved yet. */
+export type WorkflowSpec = z.output<typeof workflowSpecSchema>;
