@@ -1,0 +1,19 @@
+import type { Logger } from '../core/logger.js';
+import type { GraphStore } from '../graph/graph-store.js';
+import type { Notifier } from '../queue/notifications.js';
+
+/** What the HTTP API needs from its process; `createApp` wires every route to these. */
+export interface ApiDeps {
+  /** The graph: the API is its one gateway for users and workers. */
+  store: GraphStore;
+  /** Handed to registering workers so they can reach the queues. */
+  redisUrl: string;
+  /** BullMQ key prefix the scheduler uses; handed to workers, read by the dashboard. */
+  queuePrefix: string;
+  /** Wakes the scheduler when jobs become ready. Absent: the scheduler's reconcile still finds them. */
+  notifier?: Notifier;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** Serve the bull-board queue dashboard at `/queues`. @default true */
+  dashboard?: boolean;
+}

@@ -1,0 +1,60 @@
+/**
+ * The HTTP API: one OpenAPIHono app with every route, `/openapi.json`, `/docs`, `/health`
+ * and (unless disabled) the queue dashboard at `/queues`. Built without listening, so tests
+ * call `app.request()`; `serveApi` puts it on a port.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { silentLogger } from '../core/logger.js';
+import { createQueueDashboard } from '../queue/dashboard.js';
+import type { ApiDeps } from './api-deps.js';
+import { completeAttemptsRoute } from './attempts/complete-attempts.js';
+import { startAttemptsRoute } from './attempts/start-attempts.js';
+import { docsPageRoute } from './docs/docs-page.js';
+import { documentRoutes } from './documents/index.js';
+import { edgeRoutes } from './edges/index.js';
+import { healthRoute } from './health.js';
+import { notFoundResponse } from './not-found.js';
+import { buildOpenApiDocument, OPENAPI_CONFIG } from './openapi-document.js';
+import { errorToResponse, validationHook } from './problem.js';
+import { requestLog } from './request-log.js';
+import { registerWorkerRoute } from './workers/register-worker.js';
+import { workflowRoutes } from './workflows/index.js';
+
+export type { ApiDeps } from './api-deps.js';
+
+/** Build the API app over `deps`. Release it with `closeApp` (or the `close()` of `serveApi`). */
+export function createApp(options: ApiDeps): OpenAPIHono {
+  const logger = options.logger ?? silentLogger;
+  const deps: ApiDeps = { ...options, logger };
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.onError((err, c) => errorToResponse(err, c, logger));
+  app.notFound((c) => notFoundResponse(c));
+  app.use('*', requestLog(logger));
+
+  healthRoute(app);
+  registerWorkerRoute(app, deps);
+  startAttemptsRoute(app, deps);
+  completeAttemptsRoute(app, deps);
+  workflowRoutes(app, deps);
+  edgeRoutes(app, deps);
+  documentRoutes(app, deps);
+
+  app.doc31('/openapi.json', OPENAPI_CONFIG);
+  docsPageRoute(app, () => buildOpenApiDocument(app));
+
+  if (deps.dashboard !== false) {
+    const dashboard = createQueueDashboard({ redisUrl: deps.redisUrl, prefix: deps.queuePrefix, basePath: '/queues' });
+    app.route('/queues', dashboard.app);
+    closers.set(app, () => dashboard.close());
+  }
+  return app;
+}
+
+const closers = new WeakMap<OpenAPIHono, () => Promise<void>>();
+
+/** Release what `createApp` opened (the dashboard's Redis connection). Idempotent; the store is the caller's. */
+export async function closeApp(app: OpenAPIHono): Promise<void> {
+  const close = closers.get(app);
+  closers.delete(app);
+  await close?.();
+}

@@ -1,0 +1,61 @@
+import { createRoute } from '@hono/zod-openapi';
+import { CompleteAttemptsRequestSchema, CompleteAttemptsResponseSchema } from '../../core/schemas/worker-protocol.js';
+import type { ApiApp } from '../api-app.js';
+import type { ApiDeps } from '../api-deps.js';
+import { problems } from '../common/problem-schema.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/api/v1/attempts/complete',
+  operationId: 'completeAttempts',
+  tags: ['workers'],
+  summary: 'Record finished attempts (batch; one outcome per attempt, in order)',
+  description:
+    'Writes each result, sets the job status and unblocks dependents. A repeat of a recorded (job, attempt) ' +
+    'answers `duplicate: true` and changes nothing.',
+  request: { body: { required: true, content: { 'application/json': { schema: CompleteAttemptsRequestSchema } } } },
+  responses: {
+    200: {
+      description: 'Outcomes, in request order',
+      content: { 'application/json': { schema: CompleteAttemptsResponseSchema } },
+    },
+    ...problems(400, 415, 422),
+  },
+});
+
+export function completeAttemptsRoute(app: ApiApp, deps: ApiDeps): void {
+  app.openapi(route, async (c) => {
+    const { results } = c.req.valid('json');
+    const outcomes = await deps.store.completeAttempts(results);
+    // Duplicates changed nothing, so they get no second event.
+    const events = outcomes.flatMap((outcome, i) => {
+      const r = results[i]!;
+      if (!outcome.ok || outcome.duplicate) return [];
+      return [
+        {
+          workflow: r.workflow,
+          source: 'system' as const,
+          type: r.status === 'completed' ? 'job_completed' : 'job_failed',
+          job: r.job,
+          attempt: r.attempt,
+          status: r.status,
+          return_code: r.return_code,
+          compute_node: r.compute_node,
+          result: outcome.result,
+        },
+      ];
+    });
+    if (events.length) await deps.store.appendEvents(events);
+    // 'ready' means "this workflow changed" to the scheduler: it promotes and checks completion.
+    // A lost hint is covered by its reconcile, so a Redis hiccup must not fail the request.
+    await deps.notifier
+      ?.publish(
+        'ready',
+        results.map((r) => r.workflow),
+      )
+      .catch((err: unknown) => {
+        deps.logger?.warn({ err }, 'could not publish ready workflows');
+      });
+    return c.json({ outcomes }, 200);
+  });
+}

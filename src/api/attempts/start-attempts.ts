@@ -1,0 +1,48 @@
+import { createRoute } from '@hono/zod-openapi';
+import { StartAttemptsRequestSchema, StartAttemptsResponseSchema } from '../../core/schemas/worker-protocol.js';
+import type { ApiApp } from '../api-app.js';
+import type { ApiDeps } from '../api-deps.js';
+import { problems } from '../common/problem-schema.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/api/v1/attempts/start',
+  operationId: 'startAttempts',
+  tags: ['workers'],
+  summary: 'Move queued jobs to running for a worker (batch; one outcome per attempt, in order)',
+  description:
+    'An attempt is refused (`ok: false`) unless its job is `queued` at that attempt; the worker then drops it.',
+  request: { body: { required: true, content: { 'application/json': { schema: StartAttemptsRequestSchema } } } },
+  responses: {
+    200: {
+      description: 'Outcomes, in request order',
+      content: { 'application/json': { schema: StartAttemptsResponseSchema } },
+    },
+    ...problems(400, 415, 422),
+  },
+});
+
+export function startAttemptsRoute(app: ApiApp, deps: ApiDeps): void {
+  app.openapi(route, async (c) => {
+    const { worker, attempts } = c.req.valid('json');
+    const outcomes = await deps.store.startAttempts(attempts.map((a) => ({ ...a, worker })));
+    const events = outcomes.flatMap((outcome, i) => {
+      const a = attempts[i]!;
+      return outcome.ok
+        ? [
+            {
+              workflow: a.workflow,
+              source: 'system' as const,
+              type: 'job_started',
+              job: a.job,
+              attempt: a.attempt,
+              compute_node: outcome.compute_node,
+              worker_id: worker.worker_id,
+            },
+          ]
+        : [];
+    });
+    if (events.length) await deps.store.appendEvents(events);
+    return c.json({ outcomes }, 200);
+  });
+}

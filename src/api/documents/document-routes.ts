@@ -1,0 +1,137 @@
+/**
+ * Direct mode for one collection: list, create, get, patch, delete under
+ * `/api/v1/workflows/{wf}/{collection}`. One set of routes per collection (not one route
+ * with a `{collection}` parameter) so each has its own body schema and filters in the
+ * OpenAPI document; unknown collections fall through to the 404 in not-found.ts.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { WorkflowCollection } from '../../core/model.js';
+import {
+  DOCUMENT_CREATE_SCHEMAS,
+  DOCUMENT_LIST_FILTERS,
+  DOCUMENT_PATCH_SCHEMAS,
+} from '../../core/schemas/documents.js';
+import type { ApiApp } from '../api-app.js';
+import type { ApiDeps } from '../api-deps.js';
+import { DocumentSchema, keyParam, workflowParam } from '../common/document-schema.js';
+import { listOptions, pageBody, pagingQueryShape } from '../common/paging.js';
+import { problems } from '../common/problem-schema.js';
+import { COLLECTION_NAMES } from './collection-names.js';
+import { prepareCreate, preparePatch } from './prepare-document.js';
+
+const DocumentPageSchema = z
+  .object({
+    items: z.array(DocumentSchema),
+    total: z.number().int(),
+    offset: z.number().int(),
+    limit: z.number().int(),
+  })
+  .openapi('DocumentPage');
+
+export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: WorkflowCollection): void {
+  const { one, many } = COLLECTION_NAMES[collection];
+  const base = `/api/v1/workflows/{wf}/${collection}`;
+  const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+  const wfParams = z.object({ wf: workflowParam });
+  const docParams = z.object({ wf: workflowParam, key: keyParam });
+  const filterShape = Object.fromEntries(
+    Object.entries(DOCUMENT_LIST_FILTERS[collection]).map(([name, schema]) => [
+      name,
+      (schema as z.ZodType).openapi({
+        param: { name, in: 'query' },
+        description: `Only documents whose \`${name}\` equals this`,
+      }),
+    ]),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: base,
+      operationId: `list${many}`,
+      tags: ['documents'],
+      summary: `List ${collection} of a workflow`,
+      request: { params: wfParams, query: z.object({ ...pagingQueryShape, ...filterShape }) },
+      responses: { 200: { description: 'A page', content: json(DocumentPageSchema) }, ...problems(404, 422) },
+    }),
+    async (c) => {
+      const { wf } = c.req.valid('param');
+      const options = listOptions(c.req.valid('query') as { offset: number; limit: number } & Record<string, unknown>);
+      await deps.store.getWorkflow(wf); // an unknown workflow is a 404, not an empty page
+      return c.json(pageBody(await deps.store.listDocuments(wf, collection, options), options), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: base,
+      operationId: `create${one}`,
+      tags: ['documents'],
+      summary: `Add a document to ${collection}`,
+      request: { params: wfParams, body: { required: true, content: json(DOCUMENT_CREATE_SCHEMAS[collection]) } },
+      responses: {
+        201: { description: 'Created', content: json(DocumentSchema) },
+        ...problems(400, 415, 404, 409, 422),
+      },
+    }),
+    async (c) => {
+      const { wf } = c.req.valid('param');
+      const body = prepareCreate(collection, c.req.valid('json') as Record<string, unknown>);
+      return c.json(await deps.store.insertDocument(wf, collection, body), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${base}/{key}`,
+      operationId: `get${one}`,
+      tags: ['documents'],
+      summary: `Get one document of ${collection}`,
+      request: { params: docParams },
+      responses: { 200: { description: 'The document', content: json(DocumentSchema) }, ...problems(404, 422) },
+    }),
+    async (c) => {
+      const { wf, key } = c.req.valid('param');
+      return c.json(await deps.store.getDocument(wf, collection, key), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: `${base}/{key}`,
+      operationId: `update${one}`,
+      tags: ['documents'],
+      summary: `Shallow-merge fields into a document of ${collection}`,
+      request: { params: docParams, body: { required: true, content: json(DOCUMENT_PATCH_SCHEMAS[collection]) } },
+      responses: {
+        200: { description: 'The updated document', content: json(DocumentSchema) },
+        ...problems(400, 415, 404, 422),
+      },
+    }),
+    async (c) => {
+      const { wf, key } = c.req.valid('param');
+      const patch = preparePatch(collection, c.req.valid('json') as Record<string, unknown>);
+      return c.json(await deps.store.updateDocument(wf, collection, key, patch), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: `${base}/{key}`,
+      operationId: `delete${one}`,
+      tags: ['documents'],
+      summary: `Delete a document of ${collection} and every edge touching it`,
+      request: { params: docParams },
+      responses: { 204: { description: 'Deleted' }, ...problems(404, 422) },
+    }),
+    async (c) => {
+      const { wf, key } = c.req.valid('param');
+      await deps.store.deleteDocument(wf, collection, key);
+      return c.body(null, 204);
+    },
+  );
+}

@@ -1,0 +1,50 @@
+import { serve } from '@hono/node-server';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AddressInfo } from 'node:net';
+import { closeApp } from './app.js';
+
+/** Where to listen. `port: 0` picks a free port; the returned `url` has the real one. */
+export interface ServeOptions {
+  host: string;
+  port: number;
+}
+
+/** A listening API. */
+export interface RunningApi {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  url: string;
+  /** Stop listening, drop open connections, and release what the app opened. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Put `app` on a port with @hono/node-server; resolves once it listens. */
+export async function serveApi(app: OpenAPIHono, options: ServeOptions): Promise<RunningApi> {
+  let server: ReturnType<typeof serve> | undefined;
+  const info = await new Promise<AddressInfo>((resolve, reject) => {
+    server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, resolve);
+    server.once('error', reject);
+  });
+  const listening = server!;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost(options.host)}:${info.port}`,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          listening.close(() => resolve());
+          // Keep-alive connections would hold close() open until they time out.
+          if ('closeAllConnections' in listening) listening.closeAllConnections();
+        });
+        await closeApp(app);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A host clients can connect to: wildcard binds are reached on loopback; IPv6 literals need brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

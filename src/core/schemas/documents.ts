@@ -1,0 +1,142 @@
+/**
+ * Bodies of Direct-mode document writes (`POST|PATCH /api/v1/workflows/{wf}/{collection}`),
+ * per collection. Every schema is loose: fields it does not name are kept as given.
+ * Create schemas carry the defaults a new document gets; patch schemas have none, so a
+ * patch never resets a field it does not mention.
+ */
+import { z } from '@hono/zod-openapi';
+import { JOB_STATUSES, type WorkflowCollection } from '../model.js';
+import { parseDuration, parseMemory } from '../units.js';
+
+/** A document key (`_key`): ArangoDB's allowed characters, at most 254 of them. */
+export const DocumentKeySchema = z
+  .string()
+  .min(1)
+  .max(254)
+  .regex(/^[A-Za-z0-9_\-.:@()+,=;$!*'%]+$/, "not a valid key (letters, digits and _-.:@()+,=;$!*'% only)");
+
+const optionalKey = { _key: DocumentKeySchema.optional() };
+
+/** Memory as a human size (`"2g"`, `"512m"`) or bytes. */
+export const MemorySchema = z
+  .union([z.string(), z.number()])
+  .refine((v) => parseMemory(v) !== undefined, 'not a memory size (e.g. 512m, 2g, 1.5t or a number of bytes)')
+  .openapi({ example: '2g' });
+
+/** A duration as ISO 8601 (`"PT2H"`), short form (`"1h30m"`) or seconds. */
+export const DurationSchema = z
+  .union([z.string(), z.number()])
+  .refine((v) => parseDuration(v) !== undefined, 'not a duration (e.g. PT2H, 1h30m, 90s or a number of seconds)')
+  .openapi({ example: 'PT1H' });
+
+const jobFields = {
+  name: z.string().min(1),
+  command: z.string().min(1),
+  invocation_script: z.string().optional(),
+  failure_handler: z.string().optional(),
+};
+
+export const JobCreateSchema = z
+  .looseObject({
+    ...optionalKey,
+    ...jobFields,
+    status: z.enum(JOB_STATUSES).default('uninitialized'),
+    attempt: z.number().int().positive().default(1),
+    unfinished_blockers: z.number().int().nonnegative().default(0),
+    cancel_on_blocking_job_failure: z.boolean().default(false),
+    supports_termination: z.boolean().default(false),
+  })
+  .openapi('JobCreate');
+
+export const JobPatchSchema = z
+  .looseObject({
+    ...jobFields,
+    status: z.enum(JOB_STATUSES),
+    attempt: z.number().int().positive(),
+    unfinished_blockers: z.number().int().nonnegative(),
+    cancel_on_blocking_job_failure: z.boolean(),
+    supports_termination: z.boolean(),
+  })
+  .partial()
+  .openapi('JobPatch');
+
+const fileFields = { name: z.string().min(1), path: z.string().min(1) };
+export const FileCreateSchema = z.looseObject({ ...optionalKey, ...fileFields }).openapi('FileCreate');
+export const FilePatchSchema = z.looseObject(fileFields).partial().openapi('FilePatch');
+
+export const UserDataCreateSchema = z
+  .looseObject({ ...optionalKey, name: z.string().min(1), data: z.unknown().optional() })
+  .openapi('UserDataCreate');
+export const UserDataPatchSchema = z
+  .looseObject({ name: z.string().min(1), data: z.unknown() })
+  .partial()
+  .openapi('UserDataPatch');
+
+const resourceFields = {
+  num_cpus: z.number().int().positive(),
+  memory: MemorySchema,
+  num_gpus: z.number().int().nonnegative(),
+  num_nodes: z.number().int().positive(),
+  runtime: DurationSchema,
+};
+export const ResourceRequirementsCreateSchema = z
+  .looseObject({ ...optionalKey, name: z.string().min(1), ...resourceFields })
+  .partial({ num_cpus: true, memory: true, num_gpus: true, num_nodes: true, runtime: true })
+  .openapi('ResourceRequirementsCreate', {
+    description:
+      'Omitted fields take the defaults (1 CPU, 1g, 0 GPUs, 1 node, 1h); `memory_bytes` and `runtime_s` are derived.',
+  });
+export const ResourceRequirementsPatchSchema = z
+  .looseObject({ name: z.string().min(1), ...resourceFields })
+  .partial()
+  .openapi('ResourceRequirementsPatch');
+
+export const EventCreateSchema = z
+  .looseObject({ ...optionalKey, type: z.string().min(1).default('user') })
+  .openapi('EventCreate', {
+    description: 'Any JSON object; `source` is set to `user`, `timestamp` to now when absent.',
+  });
+
+/** Collections with no required fields: any JSON object. */
+const AnyCreateSchema = z.looseObject({ ...optionalKey }).openapi('DocumentCreate');
+const AnyPatchSchema = z.looseObject({}).openapi('DocumentPatch');
+
+/** POST body schema per collection. */
+export const DOCUMENT_CREATE_SCHEMAS = {
+  jobs: JobCreateSchema,
+  files: FileCreateSchema,
+  user_data: UserDataCreateSchema,
+  resource_requirements: ResourceRequirementsCreateSchema,
+  results: AnyCreateSchema,
+  schedulers: AnyCreateSchema,
+  compute_nodes: AnyCreateSchema,
+  events: EventCreateSchema,
+} satisfies Record<WorkflowCollection, z.ZodType>;
+
+/** PATCH body schema per collection. */
+export const DOCUMENT_PATCH_SCHEMAS = {
+  jobs: JobPatchSchema,
+  files: FilePatchSchema,
+  user_data: UserDataPatchSchema,
+  resource_requirements: ResourceRequirementsPatchSchema,
+  results: AnyPatchSchema,
+  schedulers: AnyPatchSchema,
+  compute_nodes: AnyPatchSchema,
+  events: AnyPatchSchema,
+} satisfies Record<WorkflowCollection, z.ZodType>;
+
+/** Equality filters each collection's list endpoint accepts as query parameters. */
+export const DOCUMENT_LIST_FILTERS = {
+  jobs: { status: z.enum(JOB_STATUSES).optional(), name: z.string().optional() },
+  files: { name: z.string().optional(), path: z.string().optional() },
+  user_data: { name: z.string().optional() },
+  resource_requirements: { name: z.string().optional() },
+  results: {
+    job: z.string().optional(),
+    attempt: z.coerce.number().int().positive().optional(),
+    status: z.enum(JOB_STATUSES).optional(),
+  },
+  schedulers: { name: z.string().optional() },
+  compute_nodes: { worker_id: z.string().optional(), hostname: z.string().optional() },
+  events: { type: z.string().optional(), source: z.enum(['system', 'user']).optional(), job: z.string().optional() },
+} satisfies Record<WorkflowCollection, Record<string, z.ZodType>>;

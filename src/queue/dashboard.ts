@@ -1,0 +1,82 @@
+/**
+ * The bull-board queue dashboard, mounted by the API at `/queues`. Queues are created on
+ * the fly per (workflow, resource class), so the board is refreshed from the registry SET
+ * the scheduler keeps (`queueRegistryKey`): one SMEMBERS per refresh, and a Queue object
+ * only for names not seen before. Lives in src/queue because it is BullMQ wiring.
+ */
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { HonoAdapter } from '@bull-board/hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Queue } from 'bullmq';
+import { Hono } from 'hono';
+import { queueRegistryKey } from './queue-names.js';
+import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
+
+/** Options for {@link createQueueDashboard}. */
+export interface QueueDashboardOptions {
+  redisUrl: string;
+  /** BullMQ key prefix of the queues to show. */
+  prefix: string;
+  /** Where the board is mounted (links in its HTML depend on it). @default '/queues' */
+  basePath?: string;
+}
+
+/** A mounted-ready dashboard: `app.route(basePath, dashboard.app)`. */
+export interface QueueDashboard {
+  /** Routes of the board, refreshing the queue list on each request. */
+  app: Hono;
+  /** Add queues registered since the last call. */
+  refresh(): Promise<void>;
+  /** Close the queues' shared Redis connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createQueueDashboard(options: QueueDashboardOptions): QueueDashboard {
+  const basePath = options.basePath ?? '/queues';
+  // Lazy: an API that nobody asks for the dashboard never opens this connection.
+  const connection = createRedisConnection(options.redisUrl, {
+    lazyConnect: true,
+    connectionName: 'jobgraph-dashboard',
+  });
+  const serverAdapter = new HonoAdapter(serveStatic).setBasePath(basePath);
+  // @bull-board/hono pins its own @bull-board/api patch version; the classes are the same
+  // at runtime but TypeScript sees two declarations of BaseAdapter.
+  type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
+  const board = createBullBoard({
+    queues: [],
+    serverAdapter: serverAdapter as unknown as ServerAdapter,
+    options: { uiConfig: { boardTitle: 'jobgraph queues' } },
+  });
+  const queues = new Map<string, Queue>();
+  let closed = false;
+
+  async function refresh(): Promise<void> {
+    if (closed) return;
+    const names = await connection.smembers(queueRegistryKey(options.prefix));
+    for (const name of names.sort()) {
+      if (queues.has(name)) continue;
+      const queue = new Queue(name, { connection, prefix: options.prefix });
+      queues.set(name, queue);
+      board.addQueue(new BullMQAdapter(queue, { readOnlyMode: false }));
+    }
+  }
+
+  const app = new Hono();
+  app.use('*', async (_c, next) => {
+    await refresh();
+    await next();
+  });
+  app.route('/', serverAdapter.registerPlugin());
+
+  return {
+    app,
+    refresh,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...queues.values()].map((q) => q.close()));
+      await closeRedisConnection(connection);
+    },
+  };
+}
