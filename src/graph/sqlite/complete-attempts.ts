@@ -1,0 +1,57 @@
+/**
+ * completeAttempts: record results idempotently per (job, attempt), set job states and
+ * unblock (or cancel) dependents. One transaction for the batch; O(N + out-degree).
+ */
+import { resultKey } from '../../core/keys.js';
+import { docId, type ResultDoc } from '../../core/model.js';
+import type { CompleteOutcome, CompleteRequest } from '../graph-store.js';
+import { insertDocRow, insertEdgeRow } from './doc-rows.js';
+import { finishJobs } from './finish-jobs.js';
+import type { SqliteContext } from './sqlite-context.js';
+
+function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
+  const key = resultKey(r.job, r.attempt);
+  // The result's primary key is the idempotency record: a repeat finds it and changes nothing.
+  if (ctx.stmt("SELECT 1 FROM docs WHERE collection = 'results' AND _key = ?").get(key)) {
+    return { ok: true, duplicate: true, result: key, newly_ready: 0 };
+  }
+  const row = ctx.stmt('SELECT workflow, status, attempt FROM jobs WHERE _key = ?').get(r.job) as
+    { workflow: string; status: string; attempt: number } | undefined;
+  if (!row || row.workflow !== r.workflow)
+    return { ok: false, reason: `job ${r.job} does not exist in workflow ${r.workflow}` };
+  if (row.status !== 'running' || row.attempt !== r.attempt) {
+    return {
+      ok: false,
+      reason: `job ${r.job} is ${row.status} at attempt ${row.attempt}, not running at attempt ${r.attempt}`,
+    };
+  }
+  const result: ResultDoc = {
+    _key: key,
+    _id: docId('results', key),
+    workflow: r.workflow,
+    job: r.job,
+    attempt: r.attempt,
+    status: r.status,
+    return_code: r.return_code,
+    exec_time_s: r.exec_time_s,
+    completion_time: r.completion_time,
+    compute_node: r.compute_node,
+    ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
+    ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
+    ...(r.message !== undefined && { message: r.message }),
+  };
+  insertDocRow(ctx, 'results', result);
+  const edgeKey = `${r.job}-r${r.attempt}`;
+  insertEdgeRow(ctx, 'returned', { _key: edgeKey, _from: docId('jobs', r.job), _to: result._id }, r.workflow, true);
+  ctx
+    .stmt(
+      `UPDATE jobs SET status = @status, doc = json_set(doc, '$.status', @status, '$.finished_at', @now) WHERE _key = @job`,
+    )
+    .run({ status: r.status, now: new Date().toISOString(), job: r.job });
+  const outcome = finishJobs(ctx, [{ job: r.job, status: r.status }]);
+  return { ok: true, duplicate: false, result: key, newly_ready: outcome.newlyReady.length };
+}
+
+export function completeAttempts(ctx: SqliteContext, requests: CompleteRequest[]): CompleteOutcome[] {
+  return ctx.write(() => requests.map((r) => completeOne(ctx, r)));
+}

@@ -1,0 +1,89 @@
+/**
+ * The SQLite GraphStore adapter: one file, better-sqlite3, WAL. The embedded default.
+ * Operations live one concept per file beside this one; this file opens the database
+ * and wires them to the port. better-sqlite3 is synchronous, so each method runs its
+ * transaction to the end before returning (an async method turns throws into rejections).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UnavailableError } from '../../core/errors.js';
+import type { GraphStore } from '../graph-store.js';
+import { appendEvents } from './append-events.js';
+import { claimReady, listQueued } from './claim-jobs.js';
+import { completeAttempts } from './complete-attempts.js';
+import { deleteDocument, getDocument, insertDocument, listDocuments, updateDocument } from './document-ops.js';
+import { insertEdge, listEdges } from './edge-ops.js';
+import { failJobs } from './fail-jobs.js';
+import { initializeWorkflow } from './initialize-workflow.js';
+import { migrate } from './schema.js';
+import { createContext } from './sqlite-context.js';
+import { startAttempts } from './start-attempts.js';
+import {
+  createWorkflow,
+  deleteWorkflow,
+  exportWorkflow,
+  getWorkflow,
+  listWorkflows,
+  updateWorkflow,
+} from './workflow-ops.js';
+import { finishWorkflowIfDone, listJobResources, listWorkflowKeys, statusCounts } from './workflow-status.js';
+
+/**
+ * Open (creating when absent, with parent directories) the SQLite graph store at `path`.
+ * `':memory:'` gives a private in-memory store.
+ * @throws UnavailableError when the file cannot be opened
+ */
+export function openSqliteGraphStore(path: string): GraphStore {
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    // Bulk creation touches several B-trees per row; a 64 MiB page cache keeps them in memory.
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    // Referential integrity is kept by the operations (edges are removed with their
+    // endpoints); foreign keys would cost an index lookup per bulk insert for nothing.
+    db.pragma('foreign_keys = OFF');
+    migrate(db);
+  } catch (err) {
+    throw new UnavailableError(`cannot open SQLite graph store at ${path}: ${(err as Error).message}`, { path });
+  }
+  const ctx = createContext(db);
+  let closed = false;
+
+  return {
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+    createWorkflow: async (bundle) => createWorkflow(ctx, bundle),
+    getWorkflow: async (key) => getWorkflow(ctx, key),
+    listWorkflows: async (options) => listWorkflows(ctx, options),
+    updateWorkflow: async (key, patch) => updateWorkflow(ctx, key, patch),
+    deleteWorkflow: async (key) => deleteWorkflow(ctx, key),
+    exportWorkflow: async (key) => exportWorkflow(ctx, key),
+    insertDocument: async (workflow, collection, body) => insertDocument(ctx, workflow, collection, body),
+    getDocument: async (workflow, collection, key) => getDocument(ctx, workflow, collection, key),
+    listDocuments: async (workflow, collection, options) => listDocuments(ctx, workflow, collection, options),
+    updateDocument: async (workflow, collection, key, patch) => updateDocument(ctx, workflow, collection, key, patch),
+    deleteDocument: async (workflow, collection, key) => deleteDocument(ctx, workflow, collection, key),
+    insertEdge: async (workflow, collection, body) => insertEdge(ctx, workflow, collection, body),
+    listEdges: async (workflow, collection, options) => listEdges(ctx, workflow, collection, options),
+    initializeWorkflow: async (key) => initializeWorkflow(ctx, key),
+    claimReady: async (limit, workflow) => claimReady(ctx, limit, workflow),
+    listQueued: async (olderThan, limit) => listQueued(ctx, olderThan, limit),
+    startAttempts: async (requests) => startAttempts(ctx, requests),
+    completeAttempts: async (requests) => completeAttempts(ctx, requests),
+    statusCounts: async (workflow) => statusCounts(ctx, workflow),
+    finishWorkflowIfDone: async (workflow) => finishWorkflowIfDone(ctx, workflow),
+    listWorkflowKeys: async (status) => listWorkflowKeys(ctx, status),
+    listJobResources: async (workflow) => listJobResources(ctx, workflow),
+    failJobs: async (workflow, jobs, message) => failJobs(ctx, workflow, jobs, message),
+    appendEvents: async (events) => appendEvents(ctx, events),
+  };
+}

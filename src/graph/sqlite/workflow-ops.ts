@@ -1,0 +1,153 @@
+/**
+ * Whole-workflow operations: create (bulk, one transaction), get, list, update, delete, export.
+ */
+import { ConflictError, ValidationError, type FieldIssue } from '../../core/errors.js';
+import {
+  EDGE_COLLECTIONS,
+  EDGE_ENDPOINTS,
+  WORKFLOW_COLLECTIONS,
+  docId,
+  type BaseDoc,
+  type WorkflowBundle,
+  type WorkflowDoc,
+} from '../../core/model.js';
+import type { ListOptions, Page } from '../graph-store.js';
+import { EDGE_COLUMNS, edgeFromRow, insertDocRow, insertEdgeRow, type EdgeRow } from './doc-rows.js';
+import { filterWhere, paging } from './list-query.js';
+import type { SqliteContext } from './sqlite-context.js';
+import { isUniqueViolation } from './sqlite-errors.js';
+import { checkWorkflowStatus, replaceWorkflow, requireWorkflow } from './workflow-rows.js';
+
+/** Edge endpoints must be documents of the bundle, in the collections EDGE_ENDPOINTS names. */
+function checkBundleEdges(bundle: WorkflowBundle, ids: ReadonlySet<string>): void {
+  const issues: FieldIssue[] = [];
+  for (const collection of EDGE_COLLECTIONS) {
+    const [fromCollection, toCollection] = EDGE_ENDPOINTS[collection];
+    (bundle.edges[collection] ?? []).forEach((edge, i) => {
+      if (typeof edge._key !== 'string' || edge._key === '')
+        issues.push({ path: `edges.${collection}[${i}]._key`, message: 'required' });
+      for (const [field, expected] of [
+        ['_from', fromCollection],
+        ['_to', toCollection],
+      ] as const) {
+        const id = edge[field];
+        if (typeof id !== 'string' || !id.startsWith(`${expected}/`) || !ids.has(id)) {
+          issues.push({
+            path: `edges.${collection}[${i}].${field}`,
+            message: `must be the _id of a ${expected} document of this workflow`,
+          });
+        }
+      }
+    });
+  }
+  if (issues.length) throw new ValidationError(issues);
+}
+
+export function createWorkflow(ctx: SqliteContext, bundle: WorkflowBundle): WorkflowDoc {
+  const key = bundle.workflow._key;
+  if (typeof key !== 'string' || key === '')
+    throw new ValidationError([{ path: 'workflow._key', message: 'required' }]);
+  const workflow: WorkflowDoc = {
+    ...bundle.workflow,
+    _key: key,
+    _id: docId('workflows', key),
+    status: bundle.workflow.status ?? 'created',
+    created_at: bundle.workflow.created_at ?? new Date().toISOString(),
+  };
+  checkWorkflowStatus(workflow, 'workflow');
+
+  const ids = new Set<string>();
+  const documents: Array<[string, BaseDoc, string]> = [];
+  for (const collection of WORKFLOW_COLLECTIONS) {
+    (bundle.documents[collection] ?? []).forEach((doc, i) => {
+      if (typeof doc._key !== 'string' || doc._key === '') {
+        throw new ValidationError([{ path: `documents.${collection}[${i}]._key`, message: 'required' }]);
+      }
+      const id = docId(collection, doc._key);
+      ids.add(id);
+      documents.push([collection, { ...doc, _id: id, workflow: key }, `documents.${collection}[${i}]`]);
+    });
+  }
+  checkBundleEdges(bundle, ids);
+
+  return ctx.write(() => {
+    try {
+      ctx
+        .stmt('INSERT INTO workflows (_key, status, doc) VALUES (?, ?, ?)')
+        .run(key, workflow.status, JSON.stringify(workflow));
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw new ConflictError(`workflows/${key} already exists`, { collection: 'workflows', key });
+      throw err;
+    }
+    for (const [collection, doc, path] of documents) insertDocRow(ctx, collection, doc, path);
+    for (const collection of EDGE_COLLECTIONS) {
+      for (const edge of bundle.edges[collection] ?? []) {
+        insertEdgeRow(ctx, collection, edge, key);
+      }
+    }
+    return workflow;
+  });
+}
+
+export function getWorkflow(ctx: SqliteContext, key: string): WorkflowDoc {
+  return ctx.read(() => requireWorkflow(ctx, key));
+}
+
+export function listWorkflows(ctx: SqliteContext, options?: ListOptions): Page<WorkflowDoc> {
+  const { offset, limit } = paging(options);
+  const where = filterWhere(options?.filter, { _key: '_key', status: 'status' });
+  return ctx.read(() => {
+    const total = (
+      ctx.db.prepare(`SELECT count(*) AS n FROM workflows WHERE 1${where.sql}`).get(...where.params) as { n: number }
+    ).n;
+    const rows = ctx.db
+      .prepare(`SELECT doc FROM workflows WHERE 1${where.sql} ORDER BY _key LIMIT ? OFFSET ?`)
+      .all(...where.params, limit, offset) as Array<{ doc: string }>;
+    return { items: rows.map((r) => JSON.parse(r.doc) as WorkflowDoc), total };
+  });
+}
+
+export function updateWorkflow(ctx: SqliteContext, key: string, patch: Partial<WorkflowDoc>): WorkflowDoc {
+  return ctx.write(() => {
+    const current = requireWorkflow(ctx, key);
+    const { _key: _k, _id: _i, ...rest } = patch;
+    const next: WorkflowDoc = { ...current, ...rest, _key: current._key, _id: current._id };
+    replaceWorkflow(ctx, next);
+    return next;
+  });
+}
+
+export function deleteWorkflow(ctx: SqliteContext, key: string): void {
+  ctx.write(() => {
+    requireWorkflow(ctx, key);
+    ctx.stmt('DELETE FROM edges WHERE workflow = ?').run(key);
+    ctx.stmt('DELETE FROM docs WHERE workflow = ?').run(key);
+    ctx.stmt('DELETE FROM jobs WHERE workflow = ?').run(key);
+    ctx.stmt('DELETE FROM workflows WHERE _key = ?').run(key);
+  });
+}
+
+/** Collections in model order, each by `_key`: two exports of the same data stringify identically. */
+export function exportWorkflow(ctx: SqliteContext, key: string): WorkflowBundle {
+  return ctx.read(() => {
+    const workflow = requireWorkflow(ctx, key);
+    const documents: WorkflowBundle['documents'] = {};
+    for (const collection of WORKFLOW_COLLECTIONS) {
+      const rows = (
+        collection === 'jobs'
+          ? ctx.stmt('SELECT doc FROM jobs WHERE workflow = ? ORDER BY _key').all(key)
+          : ctx.stmt('SELECT doc FROM docs WHERE workflow = ? AND collection = ? ORDER BY _key').all(key, collection)
+      ) as Array<{ doc: string }>;
+      documents[collection] = rows.map((r) => JSON.parse(r.doc) as BaseDoc);
+    }
+    const edges: WorkflowBundle['edges'] = {};
+    for (const collection of EDGE_COLLECTIONS) {
+      const rows = ctx
+        .stmt(`SELECT ${EDGE_COLUMNS} FROM edges WHERE workflow = ? AND collection = ? ORDER BY _key`)
+        .all(key, collection) as EdgeRow[];
+      edges[collection] = rows.map(edgeFromRow);
+    }
+    return { workflow, documents, edges };
+  });
+}
