@@ -1,0 +1,129 @@
+/**
+ * The worker-facing lifecycle on ArangoDB: startAttempts, completeAttempts, failJobs.
+ * Each call is one stream transaction for its whole batch, answered per item in order.
+ */
+import { NotFoundError } from '../../core/errors.js';
+import { resultKey } from '../../core/keys.js';
+import { FINAL_JOB_STATUSES, docId, type JobStatus, type ResultDoc } from '../../core/model.js';
+import type { CompleteOutcome, CompleteRequest, StartOutcome, StartRequest } from '../graph-store.js';
+import type { ArangoContext } from './arango-context.js';
+import { finishJobs } from './finish-jobs.js';
+import { jobStateQuery } from './queries/job-state.js';
+import { startAttemptQuery } from './queries/start-attempt.js';
+import type { QueryRunner } from './query-runner.js';
+import { requireWorkflow } from './workflow-ops.js';
+
+export async function startAttempts(ctx: ArangoContext, requests: StartRequest[]): Promise<StartOutcome[]> {
+  if (requests.length === 0) return [];
+  return ctx.transaction(['jobs', 'compute_nodes', 'executed'], async (run) => {
+    const now = new Date().toISOString();
+    const out: StartOutcome[] = [];
+    // One query per item, in order: a later item sees what an earlier one wrote.
+    for (const r of requests) {
+      const nodeKey = `${r.workflow}-${r.worker.worker_id}`;
+      const row = await run.one(
+        startAttemptQuery({
+          workflow: r.workflow,
+          job: r.job,
+          attempt: r.attempt,
+          node: { _key: nodeKey, workflow: r.workflow, ...r.worker, started_at: now, is_active: true },
+          edgeKey: `${r.job}-x${r.attempt}`,
+          now,
+        }),
+      );
+      if (!row || row.refused !== null || !row.job)
+        out.push({ ok: false, reason: row?.refused ?? `job ${r.job} could not be started` });
+      else out.push({ ok: true, job: row.job, compute_node: nodeKey });
+    }
+    return out;
+  });
+}
+
+async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<CompleteOutcome> {
+  const key = resultKey(r.job, r.attempt);
+  // The result's key is the idempotency record: a repeat finds it and changes nothing.
+  const seen = await run.one<boolean>({
+    query: 'RETURN DOCUMENT(@id) != null',
+    bindVars: { id: docId('results', key) },
+  });
+  if (seen) return { ok: true, duplicate: true, result: key, newly_ready: 0 };
+  const job = await run.one(jobStateQuery(r.job));
+  if (!job || job.workflow !== r.workflow)
+    return { ok: false, reason: `job ${r.job} does not exist in workflow ${r.workflow}` };
+  if (job.status !== 'running' || job.attempt !== r.attempt) {
+    return {
+      ok: false,
+      reason: `job ${r.job} is ${job.status} at attempt ${job.attempt}, not running at attempt ${r.attempt}`,
+    };
+  }
+  const result: Omit<ResultDoc, '_id'> = {
+    _key: key,
+    workflow: r.workflow,
+    job: r.job,
+    attempt: r.attempt,
+    status: r.status,
+    return_code: r.return_code,
+    exec_time_s: r.exec_time_s,
+    completion_time: r.completion_time,
+    compute_node: r.compute_node,
+    ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
+    ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
+    ...(r.message !== undefined && { message: r.message }),
+  };
+  await run.all({
+    query: `
+      // Three collections, each written once (AQL allows one write per collection per query).
+      LET resultRows = (INSERT @result INTO results RETURN 1)
+      LET edgeRows = (
+        INSERT { _key: @edgeKey, _from: @jobId, _to: @resultId, workflow: @wf } INTO returned
+          OPTIONS { overwriteMode: 'ignore' }
+        RETURN 1
+      )
+      UPDATE { _key: @job } WITH { status: @status, finished_at: @now } IN jobs`,
+    bindVars: {
+      result,
+      resultId: docId('results', key),
+      edgeKey: `${r.job}-r${r.attempt}`,
+      jobId: docId('jobs', r.job),
+      job: r.job,
+      wf: r.workflow,
+      status: r.status,
+      now: new Date().toISOString(),
+    },
+  });
+  const outcome = await finishJobs(run, [{ job: r.job, status: r.status }]);
+  return { ok: true, duplicate: false, result: key, newly_ready: outcome.newlyReady.length };
+}
+
+export async function completeAttempts(ctx: ArangoContext, requests: CompleteRequest[]): Promise<CompleteOutcome[]> {
+  if (requests.length === 0) return [];
+  return ctx.transaction(['jobs', 'results', 'returned'], async (run) => {
+    const out: CompleteOutcome[] = [];
+    for (const r of requests) out.push(await completeOne(run, r));
+    return out;
+  });
+}
+
+export async function failJobs(ctx: ArangoContext, workflow: string, jobs: string[], message: string): Promise<void> {
+  await ctx.transaction(['jobs'], async (run) => {
+    await requireWorkflow(run, workflow);
+    const now = new Date().toISOString();
+    const failed: Array<{ job: string; status: JobStatus }> = [];
+    for (const job of jobs) {
+      const state = await run.one(jobStateQuery(job));
+      if (!state || state.workflow !== workflow) throw new NotFoundError('jobs', job);
+      // A job already final has propagated once; failing it again would decrement twice.
+      if (FINAL_JOB_STATUSES.has(state.status) || failed.some((f) => f.job === job)) continue;
+      failed.push({ job, status: 'failed' });
+    }
+    if (failed.length) {
+      await run.all({
+        query: `
+          FOR k IN @jobs
+            UPDATE { _key: k } WITH { status: 'failed', message: @message, finished_at: @now } IN jobs`,
+        bindVars: { jobs: failed.map((f) => f.job), message, now },
+      });
+    }
+    await finishJobs(run, failed);
+  });
+}

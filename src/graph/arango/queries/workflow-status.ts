@@ -1,0 +1,51 @@
+/**
+ * Workflow-level lifecycle reads and the completion check.
+ */
+import type { AqlQuery } from 'arangojs/aql';
+import type { WorkflowDoc } from '../../../core/model.js';
+
+/** Jobs per status of one workflow; `exists` false when the workflow does not. */
+export function statusCountsQuery(workflow: string): AqlQuery<{ exists: boolean; counts: Array<[string, number]> }> {
+  return {
+    query: `
+      LET wf = DOCUMENT(@wfId)
+      LET counts = (
+        // [workflow, status] index: a covering scan, no document reads.
+        FOR j IN jobs
+          FILTER j.workflow == @wf
+          COLLECT jobStatus = j.status WITH COUNT INTO n
+          RETURN [jobStatus, n]
+      )
+      RETURN { exists: wf != null, counts }`,
+    bindVars: { wfId: `workflows/${workflow}`, wf: workflow },
+  };
+}
+
+/**
+ * Finish a running workflow whose jobs are all final, in one query (idempotent: a
+ * finished workflow is no longer `running`, so a second call returns nothing).
+ */
+export function finishWorkflowQuery(workflow: string, now: string): AqlQuery<WorkflowDoc> {
+  return {
+    query: `
+      FOR w IN workflows
+        FILTER w._key == @wf AND w.status == 'running'
+        // Any job not yet final keeps the workflow running.
+        LET openJob = FIRST(
+          FOR j IN jobs
+            FILTER j.workflow == @wf AND j.status IN ['uninitialized', 'blocked', 'ready', 'queued', 'running']
+            LIMIT 1
+            RETURN 1
+        )
+        FILTER openJob == null
+        LET failedJob = FIRST(
+          FOR j IN jobs
+            FILTER j.workflow == @wf AND j.status IN ['failed', 'canceled', 'terminated']
+            LIMIT 1
+            RETURN 1
+        )
+        UPDATE w WITH { status: failedJob == null ? 'completed' : 'failed', finished_at: @now } IN workflows
+        RETURN UNSET(NEW, '_rev')`,
+    bindVars: { wf: workflow, now },
+  };
+}

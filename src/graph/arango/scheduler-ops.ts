@@ -1,0 +1,51 @@
+/**
+ * The scheduler-facing reads and claims on ArangoDB. Each is one AQL query.
+ */
+import { NotFoundError } from '../../core/errors.js';
+import {
+  JOB_STATUSES,
+  type JobStatus,
+  type Resources,
+  type WorkflowDoc,
+  type WorkflowStatus,
+} from '../../core/model.js';
+import type { ClaimedJob } from '../graph-store.js';
+import type { ArangoContext } from './arango-context.js';
+import { claimReadyQuery, listJobResourcesQuery, listQueuedQuery } from './queries/claim-ready.js';
+import { finishWorkflowQuery, statusCountsQuery } from './queries/workflow-status.js';
+import { listWorkflowKeysQuery } from './queries/workflow-queries.js';
+import { requireWorkflow } from './workflow-ops.js';
+
+export async function claimReady(ctx: ArangoContext, limit: number, workflow?: string): Promise<ClaimedJob[]> {
+  if (!(limit > 0)) return [];
+  return ctx.run.all(claimReadyQuery(Math.floor(limit), new Date().toISOString(), workflow));
+}
+
+export async function listQueued(ctx: ArangoContext, olderThan: string, limit: number): Promise<ClaimedJob[]> {
+  if (!(limit > 0)) return [];
+  return ctx.run.all(listQueuedQuery(olderThan, Math.floor(limit)));
+}
+
+export async function statusCounts(ctx: ArangoContext, workflow: string): Promise<Record<JobStatus, number>> {
+  const row = await ctx.run.one(statusCountsQuery(workflow));
+  if (!row?.exists) throw new NotFoundError('workflows', workflow);
+  const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+  for (const [status, n] of row.counts) if (status in counts) counts[status as JobStatus] = n;
+  return counts;
+}
+
+export async function finishWorkflowIfDone(ctx: ArangoContext, workflow: string): Promise<WorkflowDoc | undefined> {
+  return ctx.run.one(finishWorkflowQuery(workflow, new Date().toISOString()));
+}
+
+export async function listWorkflowKeys(ctx: ArangoContext, status: WorkflowStatus): Promise<string[]> {
+  return ctx.run.all(listWorkflowKeysQuery(status));
+}
+
+export async function listJobResources(
+  ctx: ArangoContext,
+  workflow: string,
+): Promise<Array<{ job: string; name: string; resources: Resources }>> {
+  await requireWorkflow(ctx.run, workflow);
+  return ctx.run.all(listJobResourcesQuery(workflow));
+}

@@ -1,0 +1,169 @@
+/**
+ * Whole-workflow operations on ArangoDB: create (bulk, one stream transaction), get,
+ * list, update, delete (one transaction), export (one read transaction = one snapshot).
+ */
+import { NotFoundError, ValidationError, type FieldIssue } from '../../core/errors.js';
+import {
+  EDGE_COLLECTIONS,
+  EDGE_ENDPOINTS,
+  WORKFLOW_COLLECTIONS,
+  WORKFLOW_STATUSES,
+  docId,
+  type BaseDoc,
+  type EdgeDoc,
+  type WorkflowBundle,
+  type WorkflowDoc,
+} from '../../core/model.js';
+import type { ListOptions, Page } from '../graph-store.js';
+import { insertMany, type ArangoContext } from './arango-context.js';
+import { fillJobDefaults } from '../job-defaults.js';
+import { cleanPatch } from './documents.js';
+import { listPageQuery } from './queries/list-page.js';
+import {
+  allOfWorkflowQuery,
+  getWorkflowQuery,
+  removeByWorkflowQuery,
+  updateWorkflowQuery,
+} from './queries/workflow-queries.js';
+import type { QueryRunner } from './query-runner.js';
+
+/** Every collection a workflow writes to, for stream transactions that touch them all. */
+export const ALL_WORKFLOW_COLLECTIONS: readonly string[] = ['workflows', ...WORKFLOW_COLLECTIONS, ...EDGE_COLLECTIONS];
+
+const WORKFLOW_STATUS_SET: ReadonlySet<string> = new Set(WORKFLOW_STATUSES);
+
+/** @throws NotFoundError */
+export async function requireWorkflow(run: QueryRunner, key: string): Promise<WorkflowDoc> {
+  const doc = await run.one(getWorkflowQuery(key));
+  if (!doc) throw new NotFoundError('workflows', key);
+  return doc;
+}
+
+function checkWorkflowStatus(doc: WorkflowDoc, path: string): void {
+  if (typeof doc.status !== 'string' || !WORKFLOW_STATUS_SET.has(doc.status)) {
+    throw new ValidationError([{ path: `${path}.status`, message: `must be one of ${WORKFLOW_STATUSES.join(', ')}` }]);
+  }
+}
+
+/** Edge endpoints must be documents of the bundle, in the collections EDGE_ENDPOINTS names. */
+function checkBundleEdges(bundle: WorkflowBundle, ids: ReadonlySet<string>): void {
+  const issues: FieldIssue[] = [];
+  for (const collection of EDGE_COLLECTIONS) {
+    const [fromCollection, toCollection] = EDGE_ENDPOINTS[collection];
+    (bundle.edges[collection] ?? []).forEach((edge, i) => {
+      if (typeof edge._key !== 'string' || edge._key === '')
+        issues.push({ path: `edges.${collection}[${i}]._key`, message: 'required' });
+      for (const [field, expected] of [
+        ['_from', fromCollection],
+        ['_to', toCollection],
+      ] as const) {
+        const id = edge[field];
+        if (typeof id !== 'string' || !id.startsWith(`${expected}/`) || !ids.has(id)) {
+          issues.push({
+            path: `edges.${collection}[${i}].${field}`,
+            message: `must be the _id of a ${expected} document of this workflow`,
+          });
+        }
+      }
+    });
+  }
+  if (issues.length) throw new ValidationError(issues);
+}
+
+export async function createWorkflow(ctx: ArangoContext, bundle: WorkflowBundle): Promise<WorkflowDoc> {
+  const key = bundle.workflow._key;
+  if (typeof key !== 'string' || key === '')
+    throw new ValidationError([{ path: 'workflow._key', message: 'required' }]);
+  const workflow: WorkflowDoc = {
+    ...bundle.workflow,
+    _key: key,
+    _id: docId('workflows', key),
+    status: bundle.workflow.status ?? 'created',
+    created_at: bundle.workflow.created_at ?? new Date().toISOString(),
+  };
+  checkWorkflowStatus(workflow, 'workflow');
+
+  const ids = new Set<string>();
+  const documents = new Map<string, BaseDoc[]>();
+  for (const collection of WORKFLOW_COLLECTIONS) {
+    const docs = (bundle.documents[collection] ?? []).map((doc, i) => {
+      if (typeof doc._key !== 'string' || doc._key === '') {
+        throw new ValidationError([{ path: `documents.${collection}[${i}]._key`, message: 'required' }]);
+      }
+      const id = docId(collection, doc._key);
+      ids.add(id);
+      const stored: BaseDoc = { ...doc, _id: id, workflow: key };
+      if (collection === 'jobs') fillJobDefaults(stored, `documents.jobs[${i}]`);
+      return stored;
+    });
+    documents.set(collection, docs);
+  }
+  checkBundleEdges(bundle, ids);
+
+  await ctx.transaction(ALL_WORKFLOW_COLLECTIONS, async (run) => {
+    // The workflow first: a duplicate workflow key fails before any bulk work.
+    await insertMany(run, 'workflows', [workflow]);
+    for (const [collection, docs] of documents) await insertMany(run, collection, docs);
+    for (const collection of EDGE_COLLECTIONS) {
+      const edges = (bundle.edges[collection] ?? []).map((edge) => ({ ...edge, workflow: key }));
+      await insertMany(run, collection, edges);
+    }
+  });
+  return workflow;
+}
+
+export async function getWorkflow(ctx: ArangoContext, key: string): Promise<WorkflowDoc> {
+  return requireWorkflow(ctx.run, key);
+}
+
+export async function listWorkflows(ctx: ArangoContext, options?: ListOptions): Promise<Page<WorkflowDoc>> {
+  const page = await ctx.run.one(listPageQuery<WorkflowDoc>('workflows', undefined, options));
+  return page ?? { items: [], total: 0 };
+}
+
+export async function updateWorkflow(
+  ctx: ArangoContext,
+  key: string,
+  patch: Partial<WorkflowDoc>,
+): Promise<WorkflowDoc> {
+  const clean = cleanPatch(patch, ['_key', '_id']);
+  if ('status' in clean) checkWorkflowStatus(clean as WorkflowDoc, 'patch');
+  const updated = await ctx.run.one(updateWorkflowQuery(key, clean));
+  if (!updated) throw new NotFoundError('workflows', key);
+  return updated;
+}
+
+export async function deleteWorkflow(ctx: ArangoContext, key: string): Promise<void> {
+  await ctx.transaction(ALL_WORKFLOW_COLLECTIONS, async (run) => {
+    await requireWorkflow(run, key);
+    for (const collection of [...EDGE_COLLECTIONS, ...WORKFLOW_COLLECTIONS])
+      await run.all(removeByWorkflowQuery(collection, key));
+    await run.all({ query: 'REMOVE @key IN workflows', bindVars: { key } });
+  });
+}
+
+/** Bytewise `_key` order, as SQLite's `ORDER BY _key` (AQL's SORT may collate differently). */
+function byKey(a: BaseDoc, b: BaseDoc): number {
+  return a._key < b._key ? -1 : a._key > b._key ? 1 : 0;
+}
+
+/** Collections in model order, each by `_key`: two exports of the same data stringify identically. */
+export async function exportWorkflow(ctx: ArangoContext, key: string): Promise<WorkflowBundle> {
+  // A read-only transaction: every query reads the same snapshot.
+  return ctx.transaction(
+    [],
+    async (run) => {
+      const workflow = await requireWorkflow(run, key);
+      const documents: WorkflowBundle['documents'] = {};
+      for (const collection of WORKFLOW_COLLECTIONS) {
+        documents[collection] = (await run.all(allOfWorkflowQuery<BaseDoc>(collection, key))).sort(byKey);
+      }
+      const edges: WorkflowBundle['edges'] = {};
+      for (const collection of EDGE_COLLECTIONS) {
+        edges[collection] = (await run.all(allOfWorkflowQuery<EdgeDoc>(collection, key))).sort(byKey);
+      }
+      return { workflow, documents, edges };
+    },
+    ALL_WORKFLOW_COLLECTIONS,
+  );
+}
