@@ -1,0 +1,153 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { randomKey } from '../core/keys.js';
+import { JobConsumer } from './job-consumer.js';
+import type { JobPayload } from './job-payload.js';
+import { JobProducer, queueNameOf } from './job-producer.js';
+import { Notifier } from './notifications.js';
+import { queueRegistryKey } from './queue-names.js';
+
+const redisUrl = inject('redisUrl');
+
+function payload(workflow: string, job: string, cpus = 1, attempt = 1): JobPayload {
+  return {
+    workflow,
+    job,
+    attempt,
+    resources: { num_cpus: cpus, memory_bytes: 1024 ** 3, num_gpus: 0, num_nodes: 1, runtime_s: 60 },
+  };
+}
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+function setup() {
+  const prefix = `t-${randomKey(6)}`;
+  const producer = new JobProducer({ redisUrl, prefix });
+  const consumer = new JobConsumer({ redisUrl, prefix });
+  closers.push(
+    () => producer.close(),
+    () => consumer.close(),
+  );
+  return { prefix, producer, consumer };
+}
+
+describe('JobConsumer', () => {
+  it('lists registered queues with their workflow and resource class, filtered by workflow', async () => {
+    const { producer, consumer } = setup();
+    await producer.enqueue([payload('wfa', 'j1', 1), payload('wfa', 'j2', 4), payload('wfb', 'j3', 2)]);
+    const all = await consumer.listQueues();
+    expect(all.map((q) => q.name).sort()).toEqual(['wfa.c1-m1024-g0-n1', 'wfa.c4-m1024-g0-n1', 'wfb.c2-m1024-g0-n1']);
+    const onlyB = await consumer.listQueues('wfb');
+    expect(onlyB).toEqual([
+      {
+        name: 'wfb.c2-m1024-g0-n1',
+        workflow: 'wfb',
+        resourceClass: { num_cpus: 2, memory_bytes: 1024 ** 3, num_gpus: 0, num_nodes: 1 },
+      },
+    ]);
+  });
+
+  it('takes each waiting entry once, and ack removes it from Redis', async () => {
+    const { producer, consumer } = setup();
+    const p = [payload('wf', 'a'), payload('wf', 'b')];
+    const [queue] = await producer.enqueue(p);
+    const first = await consumer.take(queue!);
+    const second = await consumer.take(queue!);
+    expect(await consumer.take(queue!)).toBeUndefined();
+    expect([first?.payload.job, second?.payload.job].sort()).toEqual(['a', 'b']);
+    expect(first?.id).toBe(`wf.${first?.payload.job}.1`);
+    expect(first?.queue).toBe(queue);
+
+    // Taken but not acked: still present (active), not handed out again.
+    expect(await producer.presentIds(p)).toEqual([true, true]);
+    await consumer.ack(first!);
+    await consumer.ack(first!); // idempotent
+    await consumer.ack(second!);
+    expect(await producer.presentIds(p)).toEqual([false, false]);
+    // The same attempt can be promoted again after the ack (nothing lingers as completed).
+    await producer.enqueue([p[0]!]);
+    expect((await consumer.take(queue!))?.payload).toEqual(p[0]);
+  });
+
+  it('counts waiting entries per queue in one call', async () => {
+    const { producer, consumer } = setup();
+    const [q1] = await producer.enqueue([payload('wf', 'a', 1), payload('wf', 'b', 1)]);
+    const [q2] = await producer.enqueue([payload('wf', 'c', 2)]);
+    expect(await consumer.waitingCounts([q1!, q2!, 'wf.c9-m1-g0-n1'])).toEqual([2, 1, 0]);
+    await consumer.take(q1!);
+    expect(await consumer.waitingCounts([q1!, q2!])).toEqual([1, 1]);
+    expect(await consumer.waitingCounts([])).toEqual([]);
+  });
+
+  it('a second consumer never gets an entry the first one holds', async () => {
+    const { prefix, producer, consumer } = setup();
+    const other = new JobConsumer({ redisUrl, prefix });
+    closers.push(() => other.close());
+    const [queue] = await producer.enqueue([payload('wf', 'only')]);
+    const got = await Promise.all([consumer.take(queue!), other.take(queue!)]);
+    expect(got.filter((t) => t !== undefined)).toHaveLength(1);
+  });
+
+  it('removes and skips an entry whose payload is malformed', async () => {
+    const { prefix, producer, consumer } = setup();
+    const good = payload('wf', 'good');
+    const name = queueNameOf(good);
+    const raw = new Queue(name, { connection: { url: redisUrl }, prefix });
+    closers.push(() => raw.close());
+    await raw.add('bad', { workflow: 'wf', job: 'bad', attempt: 0 }, { jobId: 'bad-entry' });
+    await producer.enqueue([good]);
+    const taken = await consumer.take(name);
+    expect(taken?.payload).toEqual(good);
+    expect(await raw.getJob('bad-entry')).toBeUndefined();
+  });
+
+  it('passes queued announcements to onQueued', async () => {
+    const { prefix, consumer } = setup();
+    const received = new Promise<string[]>((resolve) => void consumer.onQueued(resolve));
+    await new Promise((r) => setTimeout(r, 50)); // let the subscription land before publishing
+    const notifier = new Notifier(redisUrl, prefix);
+    closers.push(() => notifier.close());
+    // Publish until heard: subscription is asynchronous and messages are fire-and-forget.
+    let names: string[] | undefined;
+    void received.then((n) => (names = n));
+    for (let i = 0; i < 50 && !names; i++) {
+      await notifier.publish('queued', ['wf.c1-m1024-g0-n1']);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(names).toEqual(['wf.c1-m1024-g0-n1']);
+  });
+
+  it('forgets the per-queue state of drained queues once it holds many, and still serves them', async () => {
+    const { producer, consumer } = setup();
+    const payloads = Array.from({ length: 70 }, (_, i) => payload('wf', `j${i}`, i + 1));
+    const queues = await producer.enqueue(payloads);
+    for (const q of queues) {
+      const t = await consumer.take(q);
+      await consumer.ack(t!);
+      expect(await consumer.take(q)).toBeUndefined();
+    }
+    const held = (consumer as unknown as { workers: Map<string, unknown> }).workers.size;
+    expect(held).toBeLessThanOrEqual(65);
+    await producer.enqueue([{ ...payloads[0]!, attempt: 2 }]);
+    expect((await consumer.take(queues[0]!))?.payload.attempt).toBe(2);
+  });
+
+  it('uses one Redis connection however many queues it takes from', async () => {
+    const { prefix, producer, consumer } = setup();
+    const payloads = Array.from({ length: 20 }, (_, i) => payload('wf', `j${i}`, i + 1));
+    const queues = await producer.enqueue(payloads);
+    expect(queues).toHaveLength(20);
+    for (const q of queues) expect(await consumer.take(q)).toBeDefined();
+    const admin = new Redis(redisUrl);
+    closers.push(async () => void (await admin.quit()));
+    const list = (await admin.client('LIST')) as string;
+    const mine = list.split('\n').filter((line) => new RegExp(`name=${prefix}:`).test(line));
+    // The producer's connection and the consumer's shared one; no per-queue connections.
+    expect(mine.map((l) => /name=(\S+)/.exec(l)?.[1]).sort()).toEqual([`${prefix}:consumer`, `${prefix}:producer`]);
+    expect(await admin.scard(queueRegistryKey(prefix))).toBe(20);
+  });
+});

@@ -1,0 +1,105 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError, UnavailableError, ValidationError } from '../core/errors.js';
+import { ApiClient } from './api-client.js';
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+async function listen(handler: Handler, port = 0): Promise<string> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => handler(req, body, res));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  res.writeHead(status, { 'content-type': type });
+  res.end(JSON.stringify(body));
+}
+
+const registration = { hostname: 'h', pid: 1, num_cpus: 2, memory_bytes: 1024, num_gpus: 0 };
+
+describe('ApiClient', () => {
+  it('posts JSON and validates the answer', async () => {
+    let seen: { method?: string; url?: string; body?: unknown } = {};
+    const url = await listen((req, body, res) => {
+      seen = { method: req.method, url: req.url, body: JSON.parse(body) };
+      json(res, 201, { worker_id: 'w1', redis_url: 'redis://x:1', queue_prefix: 'p' });
+    });
+    const client = new ApiClient({ baseUrl: `${url}/` });
+    expect(await client.registerWorker(registration)).toEqual({
+      worker_id: 'w1',
+      redis_url: 'redis://x:1',
+      queue_prefix: 'p',
+    });
+    expect(seen).toEqual({ method: 'POST', url: '/api/v1/workers', body: registration });
+  });
+
+  it('turns a problem+json answer into the matching error with its detail', async () => {
+    const url = await listen((req, _body, res) => {
+      if (req.url?.includes('status')) {
+        return json(
+          res,
+          404,
+          { type: 't', title: 'Not found', status: 404, code: 'not_found', detail: 'workflows/nope does not exist' },
+          'application/problem+json',
+        );
+      }
+      json(
+        res,
+        422,
+        {
+          code: 'validation_failed',
+          detail: 'attempts[0].job: too short',
+          issues: [{ path: 'attempts[0].job', message: 'too short' }],
+        },
+        'application/problem+json',
+      );
+    });
+    const client = new ApiClient({ baseUrl: url });
+    const missing = await client.workflowStatus('nope').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(AppError);
+    expect(missing).toMatchObject({ code: 'not_found', message: 'workflows/nope does not exist' });
+    const invalid = await client.registerWorker(registration).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ValidationError);
+    expect((invalid as ValidationError).issues).toEqual([{ path: 'attempts[0].job', message: 'too short' }]);
+  });
+
+  it('rejects an answer that does not match the protocol', async () => {
+    const url = await listen((_req, _body, res) => json(res, 200, { outcomes: [{ ok: 'maybe' }] }));
+    const client = new ApiClient({ baseUrl: url });
+    await expect(client.completeAttempts({ results: [] as never })).rejects.toThrow(/unexpected response/);
+  });
+
+  it('retries while the API is not listening yet, then succeeds', async () => {
+    // Reserve a port, free it, and start the API on it only after the first attempts failed.
+    const probe = await listen(() => undefined);
+    const port = Number(new URL(probe).port);
+    await new Promise((r) => servers.pop()!.close(r));
+    const client = new ApiClient({ baseUrl: probe, retryBaseMs: 20, retryMaxMs: 50, connectRetries: 50 });
+    const answer = client.workflowStatus('wf');
+    await new Promise((r) => setTimeout(r, 100));
+    await listen(
+      (_req, _body, res) => json(res, 200, { workflow: 'wf', status: 'running', counts: { running: 1 }, total: 1 }),
+      port,
+    );
+    expect(await answer).toMatchObject({ workflow: 'wf', status: 'running', total: 1 });
+  });
+
+  it('gives up with UnavailableError after its connect retries', async () => {
+    const probe = await listen(() => undefined);
+    await new Promise((r) => servers.pop()!.close(r));
+    const client = new ApiClient({ baseUrl: probe, retryBaseMs: 1, retryMaxMs: 1, connectRetries: 2 });
+    await expect(client.workflowStatus('wf')).rejects.toBeInstanceOf(UnavailableError);
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * The worker's typed client for the few API calls it makes. Responses are validated with
+ * the shared protocol schemas; an error response (`application/problem+json`) becomes the
+ * matching AppError with the problem's `detail` as message.
+ *
+ * Connection failures are retried with backoff (the API may be restarting). A request
+ * that may have reached the API (reset, timeout) is retried only when repeating it is
+ * harmless: completions are idempotent, registration and status reads are harmless,
+ * but a repeated start would be refused and drop a job that did start, so starts are
+ * retried only when the connection was never established.
+ */
+import { z } from 'zod';
+import { AppError, ERROR_CODES, UnavailableError, ValidationError, type ErrorCode } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { JOB_STATUSES, WORKFLOW_STATUSES } from '../core/model.js';
+import { zodIssues } from '../core/zod-issues.js';
+import {
+  CompleteAttemptsResponseSchema,
+  RegisterWorkerResponseSchema,
+  StartAttemptsResponseSchema,
+  type CompleteAttemptsRequest,
+  type CompleteAttemptsResponse,
+  type RegisterWorkerResponse,
+  type StartAttemptsRequest,
+  type StartAttemptsResponse,
+} from '../core/schemas/worker-protocol.js';
+import { backoffMs } from './micro-batcher.js';
+
+/** Body of `POST /api/v1/workers` (the request schema's input type: `num_gpus` may be omitted). */
+export interface RegisterWorkerBody {
+  hostname: string;
+  pid: number;
+  num_cpus: number;
+  memory_bytes: number;
+  num_gpus?: number;
+  workflow?: string;
+}
+
+export const WorkflowStatusResponseSchema = z.object({
+  workflow: z.string(),
+  status: z.enum(WORKFLOW_STATUSES),
+  counts: z.partialRecord(z.enum(JOB_STATUSES), z.number().int()),
+  total: z.number().int(),
+});
+/** Answer of `GET /api/v1/workflows/{wf}/status`. */
+export type WorkflowStatusResponse = z.infer<typeof WorkflowStatusResponseSchema>;
+
+/** Options for {@link ApiClient}. */
+export interface ApiClientOptions {
+  /** API base URL, e.g. `http://127.0.0.1:8080`. */
+  baseUrl: string;
+  /** @default silentLogger */
+  logger?: Logger;
+  /**
+   * Retries of a request that failed to connect, with exponential backoff.
+   * @default 8 (about 15 s with the default backoff)
+   */
+  connectRetries?: number;
+  /** @default 200 */
+  retryBaseMs?: number;
+  /** @default 5000 */
+  retryMaxMs?: number;
+  /**
+   * Per-request timeout.
+   * @default 120000
+   */
+  timeoutMs?: number;
+}
+
+/** Errors where the request surely never reached the API. */
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function networkCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ERROR_CODES));
+
+/** Turn an error response into the matching AppError. */
+async function errorFromResponse(res: Response, what: string): Promise<AppError> {
+  const text = await res.text().catch(() => '');
+  let problem: { code?: unknown; detail?: unknown; issues?: unknown } = {};
+  try {
+    problem = JSON.parse(text) as typeof problem;
+  } catch {
+    // not problem+json (a proxy's page, say): fall back to the status
+  }
+  const detail =
+    typeof problem.detail === 'string' ? problem.detail : `${what}: HTTP ${res.status} ${text.slice(0, 200)}`.trim();
+  const code: ErrorCode =
+    typeof problem.code === 'string' && KNOWN_CODES.has(problem.code)
+      ? (problem.code as ErrorCode)
+      : res.status === 503 || res.status === 502 || res.status === 504
+        ? ERROR_CODES.UNAVAILABLE
+        : res.status >= 500
+          ? ERROR_CODES.INTERNAL
+          : ERROR_CODES.VALIDATION;
+  if (code === ERROR_CODES.VALIDATION && Array.isArray(problem.issues)) {
+    return new ValidationError(problem.issues as ValidationError['issues'], detail);
+  }
+  if (code === ERROR_CODES.UNAVAILABLE) return new UnavailableError(detail, { status: res.status });
+  return new AppError(code, detail, { status: res.status });
+}
+
+export class ApiClient {
+  readonly baseUrl: string;
+  private readonly logger: Logger;
+  private readonly connectRetries: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(opts: ApiClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.logger = opts.logger ?? silentLogger;
+    this.connectRetries = opts.connectRetries ?? 8;
+    this.retryBaseMs = opts.retryBaseMs ?? 200;
+    this.retryMaxMs = opts.retryMaxMs ?? 5000;
+    this.timeoutMs = opts.timeoutMs ?? 120_000;
+  }
+
+  /** `POST /api/v1/workers`: a worker id and the Redis connection for the queues. */
+  registerWorker(body: RegisterWorkerBody): Promise<RegisterWorkerResponse> {
+    return this.call('POST', '/api/v1/workers', body, RegisterWorkerResponseSchema, true);
+  }
+
+  /** `POST /api/v1/attempts/start`: one outcome per attempt, in order. */
+  startAttempts(body: StartAttemptsRequest): Promise<StartAttemptsResponse> {
+    return this.call('POST', '/api/v1/attempts/start', body, StartAttemptsResponseSchema, false);
+  }
+
+  /** `POST /api/v1/attempts/complete`: one outcome per result, in order. Idempotent per (job, attempt). */
+  completeAttempts(body: CompleteAttemptsRequest): Promise<CompleteAttemptsResponse> {
+    return this.call('POST', '/api/v1/attempts/complete', body, CompleteAttemptsResponseSchema, true);
+  }
+
+  /** `GET /api/v1/workflows/{wf}/status`. */
+  workflowStatus(workflow: string): Promise<WorkflowStatusResponse> {
+    return this.call(
+      'GET',
+      `/api/v1/workflows/${encodeURIComponent(workflow)}/status`,
+      undefined,
+      WorkflowStatusResponseSchema,
+      true,
+    );
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: S,
+    idempotent: boolean,
+  ): Promise<z.output<S>> {
+    const what = `${method} ${path}`;
+    for (let failures = 0; ; failures++) {
+      let res: Response;
+      try {
+        res = await fetch(`${this.baseUrl}${path}`, {
+          method,
+          headers:
+            body === undefined
+              ? { accept: 'application/json' }
+              : { 'content-type': 'application/json', accept: 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (err) {
+        const code = networkCode(err);
+        const retryable = idempotent || (code !== undefined && NOT_CONNECTED.has(code));
+        if (!retryable || failures >= this.connectRetries) {
+          throw new UnavailableError(
+            `${what} failed: cannot reach the API at ${this.baseUrl} (${code ?? (err as Error).message})`,
+            {
+              cause: code,
+            },
+          );
+        }
+        const delay = backoffMs(failures + 1, this.retryBaseMs, this.retryMaxMs);
+        this.logger.debug({ err, code, failures: failures + 1, delay }, `${what} failed; retrying`);
+        await new Promise((r) => setTimeout(r, delay));
+        continue;
+      }
+      if (!res.ok) throw await errorFromResponse(res, what);
+      const parsed = schema.safeParse(await res.json().catch(() => undefined));
+      if (!parsed.success) {
+        const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
+        throw new AppError(ERROR_CODES.INTERNAL, `${what}: unexpected response from the API: ${issues.join('; ')}`);
+      }
+      return parsed.data;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { UnavailableError, ValidationError } from '../core/errors.js';
+import { AttemptReporter, type CompleteAnswer, type CompleteItem, type StartItem } from './attempt-reporter.js';
+
+/** A send function whose calls the test answers by hand. */
+function manualSend<T, R>() {
+  const calls: Array<{ items: T[]; resolve: (r: R[]) => void; reject: (e: unknown) => void }> = [];
+  const send = (items: T[]) => new Promise<R[]>((resolve, reject) => calls.push({ items, resolve, reject }));
+  return { calls, send };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+function result(job: string): CompleteItem {
+  return {
+    workflow: 'wf',
+    job,
+    attempt: 1,
+    status: 'completed',
+    return_code: 0,
+    exec_time_s: 0.1,
+    completion_time: new Date(0).toISOString(),
+    compute_node: 'wf-w1',
+  };
+}
+
+describe('AttemptReporter', () => {
+  it('batches completions that arrive while one is in flight', async () => {
+    const { calls, send } = manualSend<CompleteItem, CompleteAnswer>();
+    const reporter = new AttemptReporter({ sendStarts: async () => [], sendCompletes: send });
+    const p1 = reporter.complete(result('a'));
+    await tick();
+    const p2 = reporter.complete(result('b'));
+    const p3 = reporter.complete(result('c'));
+    await tick();
+    expect(calls.map((c) => c.items.map((i) => i.job))).toEqual([['a']]);
+    const ok = (job: string): CompleteAnswer => ({ ok: true, duplicate: false, result: `${job}-a1`, newly_ready: 0 });
+    calls[0]!.resolve([ok('a')]);
+    await tick();
+    expect(calls.map((c) => c.items.map((i) => i.job))).toEqual([['a'], ['b', 'c']]);
+    calls[1]!.resolve([ok('b'), ok('c')]);
+    expect((await Promise.all([p1, p2, p3])).map((a) => a.ok && a.result)).toEqual(['a-a1', 'b-a1', 'c-a1']);
+  });
+
+  it('never loses a completion: keeps retrying while the API is unavailable', async () => {
+    let failures = 0;
+    const received: string[] = [];
+    const reporter = new AttemptReporter({
+      sendStarts: async () => [],
+      sendCompletes: async (items) => {
+        if (failures++ < 5) throw new UnavailableError('api down');
+        received.push(...items.map((i) => i.job));
+        return items.map((i) => ({ ok: true as const, duplicate: false, result: `${i.job}-a1`, newly_ready: 0 }));
+      },
+      retryBaseMs: 1,
+      retryMaxMs: 2,
+    });
+    const answers = await Promise.all([reporter.complete(result('x')), reporter.complete(result('y'))]);
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(received).toEqual(['x', 'y']);
+    expect(await reporter.close()).toEqual([]);
+  });
+
+  it('gives up a completion the API rejects as invalid', async () => {
+    let calls = 0;
+    const reporter = new AttemptReporter({
+      sendStarts: async () => [],
+      sendCompletes: async () => {
+        calls++;
+        throw new ValidationError([{ path: 'results[0].status', message: 'bad' }]);
+      },
+      retryBaseMs: 1,
+    });
+    await expect(reporter.complete(result('x'))).rejects.toBeInstanceOf(ValidationError);
+    expect(calls).toBe(1);
+  });
+
+  it('retries starts only a few times on unavailability', async () => {
+    let calls = 0;
+    const reporter = new AttemptReporter({
+      sendStarts: async () => {
+        calls++;
+        throw new UnavailableError('api down');
+      },
+      sendCompletes: async () => [],
+      startRetries: 2,
+      retryBaseMs: 1,
+      retryMaxMs: 1,
+    });
+    const item: StartItem = { workflow: 'wf', job: 'j', attempt: 1 };
+    await expect(reporter.start(item)).rejects.toBeInstanceOf(UnavailableError);
+    expect(calls).toBe(3);
+  });
+
+  it('close with a deadline gives up completions still unsent and returns them', async () => {
+    const reporter = new AttemptReporter({
+      sendStarts: async () => [],
+      sendCompletes: async () => {
+        throw new UnavailableError('api down');
+      },
+      retryBaseMs: 5,
+      retryMaxMs: 5,
+    });
+    const pending = reporter.complete(result('lost'));
+    const lost = await reporter.close(30);
+    expect(lost.map((i) => i.job)).toEqual(['lost']);
+    await expect(pending).rejects.toBeInstanceOf(UnavailableError);
+  });
+});

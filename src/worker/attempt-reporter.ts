@@ -1,0 +1,129 @@
+/**
+ * Reports attempt starts and completions to the API, micro-batched (see MicroBatcher):
+ * a lone call goes out at once; calls made while one is in flight go out together when
+ * it returns.
+ *
+ * Completions are never lost: a failed send is retried with backoff for as long as the
+ * worker lives (the API may be restarting), except when the API rejects the request as
+ * invalid, which no retry can fix. Starts are retried only briefly: a start that cannot
+ * be made leaves the job `queued` in the graph, and the scheduler's reconcile re-queues it.
+ */
+import type { z } from 'zod';
+import { AppError, ERROR_CODES, UnavailableError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type {
+  CompleteAttemptSchema,
+  CompleteOutcomeSchema,
+  StartOutcomeSchema,
+} from '../core/schemas/worker-protocol.js';
+import { backoffMs, MicroBatcher } from './micro-batcher.js';
+
+/** One attempt to start. */
+export interface StartItem {
+  workflow: string;
+  job: string;
+  attempt: number;
+}
+export type StartAnswer = z.infer<typeof StartOutcomeSchema>;
+/** One finished attempt to record. */
+export type CompleteItem = z.infer<typeof CompleteAttemptSchema>;
+export type CompleteAnswer = z.infer<typeof CompleteOutcomeSchema>;
+
+/** Options for {@link AttemptReporter}. */
+export interface AttemptReporterOptions {
+  sendStarts: (items: StartItem[]) => Promise<StartAnswer[]>;
+  sendCompletes: (items: CompleteItem[]) => Promise<CompleteAnswer[]>;
+  /** @default silentLogger */
+  logger?: Logger;
+  /**
+   * Retries of a failed start batch (on unavailability only) before its starts fail.
+   * @default 3
+   */
+  startRetries?: number;
+  /** @default 200 */
+  retryBaseMs?: number;
+  /** @default 10000 */
+  retryMaxMs?: number;
+  /** @default 1000 */
+  maxBatch?: number;
+}
+
+/** Whether retrying can help: the API was unreachable or failed on its side, not a refusal of the request. */
+function isRetryable(err: unknown): boolean {
+  if (!(err instanceof AppError)) return true; // a bug or a network oddity: try again
+  return err.code !== ERROR_CODES.VALIDATION && err.code !== ERROR_CODES.NOT_FOUND;
+}
+
+export class AttemptReporter {
+  private readonly starts: MicroBatcher<StartItem, StartAnswer>;
+  private readonly completes: MicroBatcher<CompleteItem, CompleteAnswer>;
+  private readonly logger: Logger;
+
+  constructor(opts: AttemptReporterOptions) {
+    this.logger = opts.logger ?? silentLogger;
+    const base = opts.retryBaseMs ?? 200;
+    const max = opts.retryMaxMs ?? 10_000;
+    const startRetries = opts.startRetries ?? 3;
+    this.starts = new MicroBatcher({
+      send: opts.sendStarts,
+      maxBatch: opts.maxBatch,
+      retryDelayMs: (err, failures) =>
+        err instanceof UnavailableError && failures <= startRetries ? backoffMs(failures, base, max) : undefined,
+      onRetry: (err, failures, size, delayMs) =>
+        this.logger.warn({ err, failures, size, delayMs }, 'start report failed; retrying'),
+    });
+    this.completes = new MicroBatcher({
+      send: opts.sendCompletes,
+      maxBatch: opts.maxBatch,
+      retryDelayMs: (err, failures) => (isRetryable(err) ? backoffMs(failures, base, max) : undefined),
+      onRetry: (err, failures, size, delayMs) =>
+        this.logger.warn({ err, failures, size, delayMs }, 'completion report failed; retrying'),
+    });
+  }
+
+  /** Ask the API to start an attempt; resolves with its answer (`ok: false` = refused). */
+  start(item: StartItem): Promise<StartAnswer> {
+    return this.starts.submit(item);
+  }
+
+  /**
+   * Record a finished attempt; resolves with the API's answer once it is recorded.
+   * Rejects only when the API rejected the request as invalid or the reporter was closed first.
+   */
+  complete(item: CompleteItem): Promise<CompleteAnswer> {
+    return this.completes.submit(item);
+  }
+
+  /**
+   * Stop starting: starts waiting (or waiting out a backoff) are rejected, and so are
+   * later ones. A start request in flight finishes normally. Completions are unaffected.
+   */
+  abortStarts(): void {
+    this.starts.abort(new UnavailableError('attempt reporter no longer starts jobs'));
+  }
+
+  /** Resolves once every start and completion made so far has been answered or given up. */
+  async flush(): Promise<void> {
+    await Promise.all([this.starts.drained(), this.completes.drained()]);
+  }
+
+  /**
+   * Flush, waiting at most `deadlineMs` (default: no limit) for completions still being
+   * retried; those still unsent then are logged in full at error level and given up.
+   * @returns the completions that were given up.
+   */
+  async close(deadlineMs?: number): Promise<CompleteItem[]> {
+    if (deadlineMs === undefined) {
+      await this.flush();
+    } else {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)))]);
+      clearTimeout(timer);
+    }
+    const reason = new UnavailableError('attempt reporter closed before the API accepted the report');
+    this.starts.abort(reason);
+    const lost = this.completes.abort(reason);
+    for (const item of lost) this.logger.error({ result: item }, 'completion could not be reported before shutdown');
+    return lost;
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * The worker's pull loop: fill the free resources from the queues, start what was taken
+ * in one batched API call, run the accepted attempts, report each as it ends, and sleep
+ * only when nothing fits or nothing waits — until a job ends, a `queued` hint arrives,
+ * or the idle poll fires.
+ *
+ * Ack rule (recorded decision): a taken queue entry is acked as soon as the API has
+ * answered its start, accepted or refused — from then on the graph (`running` + the
+ * `executed` edge) is the truth. An entry taken but never started (stop, API down) is
+ * acked too: the job stays `queued` in the graph and the scheduler's reconcile re-queues it.
+ */
+import type { Logger } from '../core/logger.js';
+import type { ConsumerQueue, JobConsumer, TakenJob } from '../queue/job-consumer.js';
+import { parseQueueName } from '../queue/queue-names.js';
+import type { ResourceClass } from '../queue/resource-class.js';
+import type { AttemptReporter, StartAnswer } from './attempt-reporter.js';
+import { startAttempt, type AttemptOutcome, type RunningAttempt } from './job-runner.js';
+import type { ProcessLauncher } from './process-launcher.js';
+import type { Reservation, ResourceLedger } from './resource-ledger.js';
+import { WakeSignal } from './wake-signal.js';
+
+/** What the loop works with; built by `startWorker`. */
+export interface PullLoopDeps {
+  consumer: Pick<JobConsumer, 'listQueues' | 'waitingCounts' | 'take' | 'ack'>;
+  reporter: AttemptReporter;
+  ledger: ResourceLedger;
+  logger: Logger;
+  apiUrl: string;
+  cwd: string;
+  logDir: string;
+  idlePollMs: number;
+  terminateGraceMs?: number;
+  /** Starts job processes (default: spawn from this process). */
+  launcher?: ProcessLauncher;
+  /** Serve only this workflow. */
+  workflow?: string;
+  /** With `workflow`: asked when idle; true ends the loop. */
+  workflowFinished?: () => Promise<boolean>;
+}
+
+type Accepted = Extract<StartAnswer, { ok: true }>;
+
+interface Running {
+  taken: TakenJob;
+  run?: RunningAttempt;
+  terminate: boolean;
+}
+
+/** Larger classes first, so big jobs are not starved by a stream of small ones. */
+function largestFirst(a: ResourceClass, b: ResourceClass): number {
+  return b.num_gpus - a.num_gpus || b.num_cpus - a.num_cpus || b.memory_bytes - a.memory_bytes;
+}
+
+export class PullLoop {
+  readonly signal = new WakeSignal();
+  private readonly running = new Map<string, Running>();
+  private readonly executions = new Set<Promise<void>>();
+  private readonly hinted = new Map<string, ConsumerQueue>();
+  private hintedRound = false;
+  private stopping = false;
+
+  constructor(private readonly deps: PullLoopDeps) {}
+
+  /** Attempts running now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /**
+   * A `queued` hint: entries were added to `queues`. The next round tries those first,
+   * without listing and counting every queue (that saves two Redis round trips on each
+   * link of a dependency chain). Queues of other workflows than the served one are ignored.
+   */
+  hint(queues: string[]): void {
+    let relevant = false;
+    for (const name of queues) {
+      const parsed = parseQueueName(name);
+      if (!parsed || (this.deps.workflow !== undefined && parsed.workflow !== this.deps.workflow)) continue;
+      this.hinted.set(name, { name, ...parsed });
+      relevant = true;
+    }
+    if (relevant) this.signal.wake();
+  }
+
+  /** Wake the loop. */
+  wake(): void {
+    this.signal.wake();
+  }
+
+  /**
+   * Run until `stop()` or, with a workflow, until it is finished.
+   * @returns why it ended.
+   */
+  async run(): Promise<'finished' | 'stopped'> {
+    const { logger, idlePollMs } = this.deps;
+    while (!this.stopping) {
+      let took = 0;
+      try {
+        took = await this.fill();
+      } catch (err) {
+        if (this.stopping) break;
+        logger.warn({ err }, 'pulling jobs failed; retrying after the idle poll');
+      }
+      if (this.stopping) break;
+      // After a round on hinted queues only, a full round follows at once.
+      if (took > 0 || this.hintedRound) continue;
+      if (this.running.size === 0 && this.deps.workflowFinished) {
+        const finished = await this.deps.workflowFinished().catch((err: unknown) => {
+          logger.warn({ err }, 'could not read the workflow status');
+          return false;
+        });
+        if (finished && this.running.size === 0) return 'finished';
+      }
+      await this.signal.wait(idlePollMs);
+    }
+    return 'stopped';
+  }
+
+  /**
+   * Take no new jobs; terminate the running ones (each is still reported, `terminated`);
+   * resolves once every attempt has ended and its report was handed to the reporter.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.signal.wake();
+    for (const r of this.running.values()) {
+      r.terminate = true;
+      void r.run?.terminate();
+    }
+    while (this.executions.size > 0) await Promise.allSettled([...this.executions]);
+  }
+
+  /** One round: take what fits, start it, launch the accepted attempts. @returns entries taken. */
+  private async fill(): Promise<number> {
+    const { consumer, ledger, logger } = this.deps;
+    const queues = (await this.candidateQueues()).sort((a, b) => largestFirst(a.resourceClass, b.resourceClass));
+    const taken: Array<{ taken: TakenJob; held: Reservation }> = [];
+    try {
+      for (const queue of queues) await this.takeFrom(queue, taken);
+    } catch (err) {
+      // Whatever was taken before the failure still goes through the start below.
+      logger.warn({ err }, 'taking from a queue failed');
+    }
+    if (taken.length === 0) return 0;
+    if (this.stopping) {
+      await this.giveBack(taken, 'worker stopping');
+      return taken.length;
+    }
+    // Submitted in one tick: the reporter sends them as one batch.
+    const answers = await Promise.allSettled(
+      taken.map(({ taken: t }) =>
+        this.deps.reporter.start({ workflow: t.payload.workflow, job: t.payload.job, attempt: t.payload.attempt }),
+      ),
+    );
+    await Promise.all(
+      taken.map(async ({ taken: t, held }, i) => {
+        const answer = answers[i]!;
+        // A worker bound to a workflow has it in its own bindings already.
+        const log = logger.child({
+          ...(this.deps.workflow === undefined ? { workflow: t.payload.workflow } : {}),
+          job: t.payload.job,
+          attempt: t.payload.attempt,
+        });
+        if (answer.status === 'fulfilled' && answer.value.ok) {
+          this.launch(t, answer.value, held, log);
+        } else {
+          ledger.release(held);
+          if (answer.status === 'rejected')
+            log.warn({ err: answer.reason }, 'start failed; the scheduler will re-queue the job');
+          else if (!answer.value.ok)
+            log.debug({ reason: answer.value.reason }, 'start refused; dropping the queue entry');
+        }
+        await consumer.ack(t).catch((err: unknown) => log.warn({ err }, 'could not ack a queue entry'));
+      }),
+    );
+    return taken.length;
+  }
+
+  /**
+   * Queues worth taking from: the hinted ones when there are hints (a round that takes
+   * nothing from them is followed by a full one), else every registered queue that fits
+   * and has waiting entries (one round trip tells which).
+   */
+  private async candidateQueues(): Promise<ConsumerQueue[]> {
+    const { consumer, ledger } = this.deps;
+    this.hintedRound = false;
+    if (this.hinted.size > 0) {
+      const hinted = [...this.hinted.values()].filter((q) => ledger.fits(q.resourceClass));
+      this.hinted.clear();
+      if (hinted.length > 0) {
+        this.hintedRound = true;
+        return hinted;
+      }
+    }
+    const fitting = (await consumer.listQueues(this.deps.workflow)).filter((q) => ledger.fits(q.resourceClass));
+    if (fitting.length === 0) return [];
+    const counts = await consumer.waitingCounts(fitting.map((q) => q.name));
+    return fitting.filter((_, i) => counts[i]! > 0);
+  }
+
+  /** Take from `queue` while its class fits what is free. */
+  private async takeFrom(queue: ConsumerQueue, out: Array<{ taken: TakenJob; held: Reservation }>): Promise<void> {
+    const { consumer, ledger } = this.deps;
+    while (!this.stopping && ledger.fits(queue.resourceClass)) {
+      const t = await consumer.take(queue.name);
+      if (!t) return;
+      // fits() was checked and nothing else reserves concurrently: reserve cannot fail here.
+      out.push({ taken: t, held: ledger.reserve(queue.resourceClass)! });
+    }
+  }
+
+  private async giveBack(taken: Array<{ taken: TakenJob; held: Reservation }>, why: string): Promise<void> {
+    await Promise.all(
+      taken.map(async ({ taken: t, held }) => {
+        this.deps.ledger.release(held);
+        await this.deps.consumer.ack(t).catch(() => undefined);
+        this.deps.logger.debug({ job: t.payload.job, why }, 'queue entry given back to the scheduler');
+      }),
+    );
+  }
+
+  private launch(taken: TakenJob, accepted: Accepted, held: Reservation, log: Logger): void {
+    const entry: Running = { taken, terminate: this.stopping };
+    this.running.set(taken.id, entry);
+    const execution = this.execute(entry, accepted, log).finally(() => {
+      this.running.delete(taken.id);
+      this.deps.ledger.release(held);
+      this.executions.delete(execution);
+      this.signal.wake();
+    });
+    this.executions.add(execution);
+  }
+
+  /** Run one accepted attempt to its end and hand its result to the reporter. Never rejects. */
+  private async execute(entry: Running, accepted: Accepted, log: Logger): Promise<void> {
+    const { payload } = entry.taken;
+    const { job } = accepted;
+    let outcome: AttemptOutcome;
+    try {
+      const run = await startAttempt(
+        {
+          workflow: payload.workflow,
+          job: payload.job,
+          jobName: job.name,
+          attempt: payload.attempt,
+          command: job.command,
+          invocation_script: job.invocation_script,
+          cwd: this.deps.cwd,
+          logDir: this.deps.logDir,
+          apiUrl: this.deps.apiUrl,
+          terminateGraceMs: this.deps.terminateGraceMs,
+        },
+        this.deps.launcher,
+      );
+      entry.run = run;
+      log.info({ pid: run.pid }, 'job started');
+      // stop() may have come while the process was being spawned.
+      outcome = await (entry.terminate ? run.terminate() : run.done);
+    } catch (err) {
+      log.error({ err }, 'could not run the job');
+      outcome = {
+        status: 'failed',
+        return_code: 127,
+        exec_time_s: 0,
+        completion_time: new Date().toISOString(),
+        stdout_path: '',
+        stderr_path: '',
+        message: `worker could not run the job: ${(err as Error).message}`,
+      };
+    }
+    log.info(
+      { status: outcome.status, return_code: outcome.return_code, exec_time_s: outcome.exec_time_s },
+      'job ended',
+    );
+    const { stdout_path, stderr_path, ...rest } = outcome;
+    // The report is not awaited here: resources are free as soon as the process ended;
+    // the reporter keeps (and retries) the completion until the API has it.
+    this.deps.reporter
+      .complete({
+        ...rest,
+        ...(stdout_path ? { stdout_path, stderr_path } : {}),
+        workflow: payload.workflow,
+        job: payload.job,
+        attempt: payload.attempt,
+        compute_node: accepted.compute_node,
+      })
+      .then((answer) => {
+        if (!answer.ok) log.warn({ reason: answer.reason }, 'completion refused by the API');
+      })
+      .catch((err: unknown) => log.error({ err }, 'completion could not be reported'));
+  }
+}

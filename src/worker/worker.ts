@@ -1,0 +1,198 @@
+/**
+ * A worker for one compute node: registers with the API, learns the Redis connection from
+ * it, and runs the pull loop (see pull-loop.ts) over its resource ledger until stopped or,
+ * when bound to a workflow, until that workflow is finished.
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { AppError, ERROR_CODES } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { FINAL_JOB_STATUSES, type JobStatus } from '../core/model.js';
+import { JobConsumer } from '../queue/job-consumer.js';
+import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
+import { AttemptReporter } from './attempt-reporter.js';
+import { directLauncher, startSpawnHelper, type ProcessLauncher } from './process-launcher.js';
+import { PullLoop } from './pull-loop.js';
+import { ResourceLedger } from './resource-ledger.js';
+
+/** Options of a worker. Resources are what it offers, not what the machine has. */
+export interface WorkerOptions {
+  /** API base URL; the only address a worker needs. */
+  apiUrl: string;
+  num_cpus: number;
+  memory_bytes: number;
+  num_gpus: number;
+  /** Serve only this workflow, and end (exit code 0) once it is finished. */
+  workflow?: string;
+  /**
+   * Working directory of the jobs.
+   * @default process.cwd()
+   */
+  cwd?: string;
+  /**
+   * Where each attempt's stdout/stderr go (`<logDir>/<workflow>/<job>.a<attempt>.{out,err}`).
+   * @default `<cwd>/.jobgraph/logs`
+   */
+  logDir?: string;
+  /** @default silentLogger */
+  logger?: Logger;
+  /**
+   * Longest sleep when nothing fits or waits (a `queued` hint or a job's end wakes it sooner).
+   * @default 500
+   */
+  idlePollMs?: number;
+  /**
+   * Time between SIGTERM and SIGKILL when terminating a job.
+   * @default 10000
+   */
+  terminateGraceMs?: number;
+  /**
+   * On stop, how long to keep retrying completions the API has not accepted yet.
+   * @default 60000
+   */
+  reportDeadlineMs?: number;
+}
+
+/** A started worker. */
+export interface WorkerHandle {
+  /** Id the API gave this worker (compute node keys are `${workflow}-${workerId}`). */
+  readonly workerId: string;
+  /** Resolves with the exit code: 0 after a workflow finished or a clean stop; 1 on failure or lost reports. */
+  readonly done: Promise<number>;
+  /** Take no new jobs, terminate running ones (reported `terminated`), flush reports, close. Resolves when done. */
+  stop(reason?: string): Promise<void>;
+}
+
+const DONE_WORKFLOW_STATUSES = new Set(['completed', 'failed', 'canceled']);
+
+/** Whether a workflow is over: final status, or running with every job in a final state. */
+export function isWorkflowOver(status: WorkflowStatusResponse): boolean {
+  if (DONE_WORKFLOW_STATUSES.has(status.status)) return true;
+  if (status.status !== 'running' || status.total === 0) return false;
+  return Object.entries(status.counts).every(([s, n]) => n === 0 || FINAL_JOB_STATUSES.has(s as JobStatus));
+}
+
+/** Register and start pulling. Resolves once registered and subscribed; `done` settles when the worker ends. */
+export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
+  const baseLogger = options.logger ?? silentLogger;
+  const ledger = new ResourceLedger({
+    num_cpus: options.num_cpus,
+    memory_bytes: options.memory_bytes,
+    num_gpus: options.num_gpus,
+  });
+  const client = new ApiClient({ baseUrl: options.apiUrl, logger: baseLogger });
+  const host = hostname();
+  const registration = await client.registerWorker({
+    hostname: host,
+    pid: process.pid,
+    ...ledger.capacity,
+    ...(options.workflow !== undefined ? { workflow: options.workflow } : {}),
+  });
+  const workerId = registration.worker_id;
+  const logger = baseLogger.child({ worker: workerId, ...(options.workflow ? { workflow: options.workflow } : {}) });
+  const identity = { worker_id: workerId, hostname: host, pid: process.pid, ...ledger.capacity };
+
+  const launcher: ProcessLauncher = await startSpawnHelper().catch((err: unknown) => {
+    logger.warn({ err }, 'spawn helper unavailable; spawning jobs from the worker process');
+    return directLauncher;
+  });
+  const consumer = new JobConsumer({ redisUrl: registration.redis_url, prefix: registration.queue_prefix, logger });
+  const reporter = new AttemptReporter({
+    sendStarts: async (attempts) => (await client.startAttempts({ worker: identity, attempts })).outcomes,
+    sendCompletes: async (results) => (await client.completeAttempts({ results })).outcomes,
+    logger,
+  });
+  let exitCode = 0;
+  const cwd = options.cwd ?? process.cwd();
+  const workflow = options.workflow;
+  const loop = new PullLoop({
+    consumer,
+    reporter,
+    ledger,
+    logger,
+    apiUrl: client.baseUrl,
+    cwd,
+    logDir: options.logDir ?? join(cwd, '.jobgraph', 'logs'),
+    idlePollMs: options.idlePollMs ?? 500,
+    terminateGraceMs: options.terminateGraceMs,
+    launcher,
+    workflow,
+    workflowFinished:
+      workflow === undefined
+        ? undefined
+        : async () => {
+            try {
+              return isWorkflowOver(await client.workflowStatus(workflow));
+            } catch (err) {
+              if (!(err instanceof AppError) || err.code !== ERROR_CODES.NOT_FOUND) throw err;
+              // Deleted while served: nothing will ever come; end, as a failure.
+              logger.error({ err }, 'the workflow no longer exists');
+              exitCode = 1;
+              return true;
+            }
+          },
+  });
+
+  try {
+    await consumer.onQueued((queues) => loop.hint(queues));
+  } catch (err) {
+    await consumer.close();
+    await launcher.close();
+    throw err;
+  }
+  logger.info(
+    { ...ledger.capacity, redis: registration.redis_url, prefix: registration.queue_prefix },
+    'worker started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const running = loop.run().catch((err: unknown) => {
+    logger.error({ err }, 'worker loop failed');
+    exitCode = 1;
+    return 'failed' as const;
+  });
+
+  const shutdown = async (reason: string): Promise<void> => {
+    logger.info({ reason, running: loop.runningCount }, 'worker stopping');
+    await loop.stop();
+    reporter.abortStarts();
+    // The loop may still be finishing a round (a start call, acks). Let it, so its queue
+    // entries are acked; if Redis hangs it, closing the consumer fails the pending commands.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([running, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
+    await consumer.close();
+    await running;
+    await loop.stop(); // attempts launched while the loop was finishing its last round
+    await launcher.close();
+    const lost = await reporter.close(options.reportDeadlineMs ?? 60_000);
+    if (lost.length > 0) exitCode = 1;
+    logger.info({ reason, exitCode }, 'worker stopped');
+  };
+
+  const stop = (reason = 'stop requested'): Promise<void> => (stopping ??= shutdown(reason));
+  const done = (async () => {
+    const why = await running;
+    await stop(why === 'finished' ? 'workflow finished' : why === 'failed' ? 'loop failed' : 'stop requested');
+    return exitCode;
+  })();
+
+  return { workerId, done, stop };
+}
+
+/**
+ * Run a worker until it ends; SIGTERM/SIGINT stop it gracefully (running jobs are
+ * terminated and reported). @returns the exit code.
+ */
+export async function runWorker(options: WorkerOptions): Promise<number> {
+  const handle = await startWorker(options);
+  const onSignal = (signal: NodeJS.Signals) => void handle.stop(`received ${signal}`);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    return await handle.done;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
