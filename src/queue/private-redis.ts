@@ -34,21 +34,27 @@ export async function startPrivateRedis(binary = 'redis-server'): Promise<Privat
   );
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    const fail = (why: string) =>
+    const fail = (why: string) => {
+      child.stdout!.off('data', onOutput);
       reject(
         new UnavailableError(
           `could not start ${binary}: ${why}. Install it (Debian: apt-get install -y redis-server) or set REDIS_URL`,
         ),
       );
-    child.once('error', (err: NodeJS.ErrnoException) => fail(err.code === 'ENOENT' ? 'not installed' : err.message));
-    child.once('exit', (code) => fail(`exited with code ${code}: ${out.trim().slice(-400)}`));
-    child.stdout!.on('data', (chunk: Buffer) => {
+    };
+    const onError = (err: NodeJS.ErrnoException) => fail(err.code === 'ENOENT' ? 'not installed' : err.message);
+    const onEarlyExit = (code: number | null) => fail(`exited with code ${code}: ${out.trim().slice(-400)}`);
+    const onOutput = (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes('Ready to accept connections')) {
-        child.removeAllListeners('exit');
-        resolve();
-      }
-    });
+      if (!out.includes('Ready to accept connections')) return;
+      child.stdout!.off('data', onOutput);
+      child.off('error', onError);
+      child.off('exit', onEarlyExit);
+      resolve();
+    };
+    child.once('error', onError);
+    child.once('exit', onEarlyExit);
+    child.stdout!.on('data', onOutput);
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   });
   child.stdout!.resume();

@@ -1,0 +1,48 @@
+/** `jobgraph worker start`: a worker for one compute node, sized by flags or by the machine. */
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { loadConfig } from '../../core/config.js';
+import { createLogger } from '../../core/logger.js';
+import { detectMachineResources } from '../../worker/machine-resources.js';
+import { runWorker } from '../../worker/worker.js';
+import { memoryFlag, nonNegativeIntFlag, positiveIntFlag } from '../flags.js';
+
+interface WorkerFlags {
+  api?: string;
+  cpus?: number;
+  mem?: number;
+  gpus?: number;
+  workflow?: string;
+  cwd?: string;
+  logDir?: string;
+}
+
+export function workerCommand(): Command {
+  const worker = new Command('worker').description('run jobs on this compute node');
+  worker
+    .command('start')
+    .description('start a worker that pulls jobs fitting its free CPUs, memory and GPUs')
+    .option('--api <url>', 'API base URL (env JOBGRAPH_API, default http://127.0.0.1:8080)')
+    .option('--cpus <n>', 'CPUs to offer (default: all logical cores)', positiveIntFlag)
+    .option('--mem <size>', 'memory to offer, e.g. 180g (default: all memory)', memoryFlag)
+    .option('--gpus <n>', 'GPUs to offer (default: detected)', nonNegativeIntFlag)
+    .option('--workflow <key>', 'serve only this workflow and exit 0 once it is finished')
+    .option('--cwd <dir>', 'working directory for jobs (default: current directory)')
+    .option('--log-dir <dir>', 'where stdout/stderr of each attempt go (default: <cwd>/.jobgraph/logs)')
+    .action(async (flags: WorkerFlags) => {
+      const config = loadConfig({ JOBGRAPH_API: flags.api });
+      const machine = await detectMachineResources();
+      const code = await runWorker({
+        apiUrl: config.JOBGRAPH_API,
+        num_cpus: flags.cpus ?? machine.num_cpus,
+        memory_bytes: flags.mem ?? machine.memory_bytes,
+        num_gpus: flags.gpus ?? machine.num_gpus,
+        workflow: flags.workflow,
+        cwd: flags.cwd ? resolve(flags.cwd) : undefined,
+        logDir: flags.logDir ? resolve(flags.logDir) : undefined,
+        logger: createLogger(config.JOBGRAPH_LOG_LEVEL).child({ role: 'worker' }),
+      });
+      process.exitCode = code;
+    });
+  return worker;
+}

@@ -1,0 +1,20 @@
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { memoryFlag, nonNegativeIntFlag, positiveIntFlag } from './flags.js';
+
+describe('CLI flag parsers', () => {
+  it('parses memory sizes', () => expect(memoryFlag('180g')).toBe(180 * 1024 ** 3));
+  it('rejects a bad memory size with the accepted forms', () => {
+    expect(() => memoryFlag('lots')).toThrow(InvalidArgumentError);
+    expect(() => memoryFlag('0g')).toThrow(/memory size/);
+  });
+  it('parses counts', () => {
+    expect(positiveIntFlag('36')).toBe(36);
+    expect(nonNegativeIntFlag('0')).toBe(0);
+  });
+  it('rejects bad counts', () => {
+    expect(() => positiveIntFlag('0')).toThrow(/≥ 1/);
+    expect(() => positiveIntFlag('2.5')).toThrow(InvalidArgumentError);
+    expect(() => nonNegativeIntFlag('-1')).toThrow(InvalidArgumentError);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Flag parsers for commander: human units and integers validated at the edge, with the
+ * flag named in the error (commander prints it and exits 1).
+ */
+import { InvalidArgumentError } from 'commander';
+import { parseMemory } from '../core/units.js';
+
+export function memoryFlag(value: string): number {
+  const bytes = parseMemory(value);
+  if (bytes === undefined || bytes <= 0) {
+    throw new InvalidArgumentError(`"${value}" is not a memory size; use e.g. 512m, 180g, 1.5t`);
+  }
+  return bytes;
+}
+
+function integerFlag(min: number): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
+      throw new InvalidArgumentError(`"${value}" is not a whole number ≥ ${min}`);
+    }
+    return Number(value);
+  };
+}
+
+export const positiveIntFlag = integerFlag(1);
+export const nonNegativeIntFlag = integerFlag(0);

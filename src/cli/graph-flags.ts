@@ -1,0 +1,36 @@
+/**
+ * Flags shared by the commands that open the graph store or Redis (server, api, scheduler,
+ * export, import). They map one-to-one onto Config keys, so flags override the environment.
+ */
+import { Option, type Command } from 'commander';
+import type { Config } from '../core/config.js';
+
+export interface GraphFlags {
+  graph?: string;
+  db?: string;
+  arangoUrl?: string;
+  arangoDb?: string;
+  redisUrl?: string;
+  queuePrefix?: string;
+}
+
+export function addGraphFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--graph <adapter>', 'graph store: sqlite or arango (env JOBGRAPH_GRAPH)'))
+    .option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)')
+    .option('--arango-url <url>', 'ArangoDB URL (env ARANGO_URL)')
+    .option('--arango-db <name>', 'ArangoDB database (env ARANGO_DB)')
+    .option('--redis-url <url>', 'Redis for the queues (env REDIS_URL)')
+    .option('--queue-prefix <prefix>', 'BullMQ key prefix (env JOBGRAPH_QUEUE_PREFIX)');
+}
+
+export function graphOverrides(flags: GraphFlags): Partial<Record<keyof Config, string>> {
+  return {
+    JOBGRAPH_GRAPH: flags.graph,
+    JOBGRAPH_DB: flags.db,
+    ARANGO_URL: flags.arangoUrl,
+    ARANGO_DB: flags.arangoDb,
+    REDIS_URL: flags.redisUrl,
+    JOBGRAPH_QUEUE_PREFIX: flags.queuePrefix,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Process composition: the graph store, Redis wiring, the API and the scheduler, started
+ * in the roles a command asks for (`server` = api + scheduler, `api`, `scheduler`, and
+ * the embedded set `jobgraph run` uses). Stopping closes everything in reverse order.
+ */
+import { Redis } from 'ioredis';
+import { createApp } from '../api/app.js';
+import { serveApi } from '../api/serve.js';
+import type { Config } from '../core/config.js';
+import { UnavailableError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { WorkflowDoc } from '../core/model.js';
+import type { GraphStore } from '../graph/graph-store.js';
+import { openGraphStore } from '../graph/open-graph-store.js';
+import { JobProducer } from '../queue/job-producer.js';
+import { Notifier } from '../queue/notifications.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+
+export interface ServiceRoles {
+  api: boolean;
+  scheduler: boolean;
+}
+
+export interface Services {
+  store: GraphStore;
+  notifier: Notifier;
+  scheduler?: Scheduler;
+  /** The API's base URL when the api role runs. */
+  apiUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** Fail fast with a readable message when Redis is not there (instead of ioredis retrying forever). */
+export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw new UnavailableError(`cannot reach Redis at ${url}: ${(err as Error).message}`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+export async function startServices(
+  config: Config,
+  redisUrl: string,
+  roles: ServiceRoles,
+  logger: Logger,
+  hooks: { onWorkflowFinished?: (wf: WorkflowDoc) => void } = {},
+): Promise<Services> {
+  await assertRedisReachable(redisUrl);
+  const store = await openGraphStore(config);
+  const notifier = new Notifier(redisUrl, config.JOBGRAPH_QUEUE_PREFIX);
+  const stops: Array<() => Promise<void>> = [() => store.close(), () => notifier.close()];
+  const services: Services = {
+    store,
+    notifier,
+    stop: async () => {
+      for (const stop of stops.splice(0).reverse()) await stop().catch((err) => logger.warn({ err }, 'shutdown step failed'));
+    },
+  };
+  try {
+    if (roles.scheduler) {
+      const producer = new JobProducer({ redisUrl, prefix: config.JOBGRAPH_QUEUE_PREFIX, logger });
+      stops.push(() => producer.close());
+      const scheduler = new Scheduler({
+        store,
+        producer,
+        notifier,
+        logger: logger.child({ role: 'scheduler' }),
+        reconcileMs: config.JOBGRAPH_RECONCILE_MS,
+        onWorkflowFinished: hooks.onWorkflowFinished,
+      });
+      await scheduler.start();
+      stops.push(() => scheduler.stop());
+      services.scheduler = scheduler;
+    }
+    if (roles.api) {
+      const app = createApp({
+        store,
+        redisUrl,
+        queuePrefix: config.JOBGRAPH_QUEUE_PREFIX,
+        notifier,
+        logger: logger.child({ role: 'api' }),
+      });
+      const server = await serveApi(app, { host: config.JOBGRAPH_HOST, port: config.JOBGRAPH_PORT });
+      stops.push(() => server.close());
+      services.apiUrl = server.url;
+    }
+  } catch (err) {
+    await services.stop();
+    throw err;
+  }
+  return services;
+}
