@@ -2,12 +2,10 @@
  * Whole-workflow operations on ArangoDB: create (bulk, one stream transaction), get,
  * list, update, delete (one transaction), export (one read transaction = one snapshot).
  */
-import { NotFoundError, ValidationError, type FieldIssue } from '../../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import {
   EDGE_COLLECTIONS,
-  EDGE_ENDPOINTS,
   WORKFLOW_COLLECTIONS,
-  WORKFLOW_STATUSES,
   docId,
   type BaseDoc,
   type EdgeDoc,
@@ -16,6 +14,7 @@ import {
 } from '../../core/model.js';
 import type { ListOptions, Page } from '../graph-store.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
+import { checkBundleEdges, checkWorkflowStatus } from '../bundle-checks.js';
 import { fillJobDefaults } from '../job-defaults.js';
 import { cleanPatch } from './documents.js';
 import { listPageQuery } from './queries/list-page.js';
@@ -30,44 +29,11 @@ import type { QueryRunner } from './query-runner.js';
 /** Every collection a workflow writes to, for stream transactions that touch them all. */
 export const ALL_WORKFLOW_COLLECTIONS: readonly string[] = ['workflows', ...WORKFLOW_COLLECTIONS, ...EDGE_COLLECTIONS];
 
-const WORKFLOW_STATUS_SET: ReadonlySet<string> = new Set(WORKFLOW_STATUSES);
-
 /** @throws NotFoundError */
 export async function requireWorkflow(run: QueryRunner, key: string): Promise<WorkflowDoc> {
   const doc = await run.one(getWorkflowQuery(key));
   if (!doc) throw new NotFoundError('workflows', key);
   return doc;
-}
-
-function checkWorkflowStatus(doc: WorkflowDoc, path: string): void {
-  if (typeof doc.status !== 'string' || !WORKFLOW_STATUS_SET.has(doc.status)) {
-    throw new ValidationError([{ path: `${path}.status`, message: `must be one of ${WORKFLOW_STATUSES.join(', ')}` }]);
-  }
-}
-
-/** Edge endpoints must be documents of the bundle, in the collections EDGE_ENDPOINTS names. */
-function checkBundleEdges(bundle: WorkflowBundle, ids: ReadonlySet<string>): void {
-  const issues: FieldIssue[] = [];
-  for (const collection of EDGE_COLLECTIONS) {
-    const [fromCollection, toCollection] = EDGE_ENDPOINTS[collection];
-    (bundle.edges[collection] ?? []).forEach((edge, i) => {
-      if (typeof edge._key !== 'string' || edge._key === '')
-        issues.push({ path: `edges.${collection}[${i}]._key`, message: 'required' });
-      for (const [field, expected] of [
-        ['_from', fromCollection],
-        ['_to', toCollection],
-      ] as const) {
-        const id = edge[field];
-        if (typeof id !== 'string' || !id.startsWith(`${expected}/`) || !ids.has(id)) {
-          issues.push({
-            path: `edges.${collection}[${i}].${field}`,
-            message: `must be the _id of a ${expected} document of this workflow`,
-          });
-        }
-      }
-    });
-  }
-  if (issues.length) throw new ValidationError(issues);
 }
 
 export async function createWorkflow(ctx: ArangoContext, bundle: WorkflowBundle): Promise<WorkflowDoc> {

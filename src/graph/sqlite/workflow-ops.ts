@@ -1,10 +1,9 @@
 /**
  * Whole-workflow operations: create (bulk, one transaction), get, list, update, delete, export.
  */
-import { ConflictError, ValidationError, type FieldIssue } from '../../core/errors.js';
+import { ConflictError, ValidationError } from '../../core/errors.js';
 import {
   EDGE_COLLECTIONS,
-  EDGE_ENDPOINTS,
   WORKFLOW_COLLECTIONS,
   docId,
   type BaseDoc,
@@ -16,32 +15,8 @@ import { EDGE_COLUMNS, edgeFromRow, insertDocRow, insertEdgeRow, type EdgeRow } 
 import { filterWhere, paging } from './list-query.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { isUniqueViolation } from './sqlite-errors.js';
-import { checkWorkflowStatus, replaceWorkflow, requireWorkflow } from './workflow-rows.js';
-
-/** Edge endpoints must be documents of the bundle, in the collections EDGE_ENDPOINTS names. */
-function checkBundleEdges(bundle: WorkflowBundle, ids: ReadonlySet<string>): void {
-  const issues: FieldIssue[] = [];
-  for (const collection of EDGE_COLLECTIONS) {
-    const [fromCollection, toCollection] = EDGE_ENDPOINTS[collection];
-    (bundle.edges[collection] ?? []).forEach((edge, i) => {
-      if (typeof edge._key !== 'string' || edge._key === '')
-        issues.push({ path: `edges.${collection}[${i}]._key`, message: 'required' });
-      for (const [field, expected] of [
-        ['_from', fromCollection],
-        ['_to', toCollection],
-      ] as const) {
-        const id = edge[field];
-        if (typeof id !== 'string' || !id.startsWith(`${expected}/`) || !ids.has(id)) {
-          issues.push({
-            path: `edges.${collection}[${i}].${field}`,
-            message: `must be the _id of a ${expected} document of this workflow`,
-          });
-        }
-      }
-    });
-  }
-  if (issues.length) throw new ValidationError(issues);
-}
+import { checkBundleEdges, checkWorkflowStatus } from '../bundle-checks.js';
+import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
 export function createWorkflow(ctx: SqliteContext, bundle: WorkflowBundle): WorkflowDoc {
   const key = bundle.workflow._key;

@@ -1,11 +1,10 @@
 /**
  * Workflow documents: read, write, and the not-found check every operation starts with.
  */
-import { NotFoundError, ValidationError } from '../../core/errors.js';
-import { WORKFLOW_STATUSES, type WorkflowDoc } from '../../core/model.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { WorkflowDoc } from '../../core/model.js';
+import { checkWorkflowStatus } from '../bundle-checks.js';
 import type { SqliteContext } from './sqlite-context.js';
-
-const STATUSES: ReadonlySet<string> = new Set(WORKFLOW_STATUSES);
 
 /** The workflow document, or undefined. */
 export function findWorkflow(ctx: SqliteContext, key: string): WorkflowDoc | undefined {
@@ -23,13 +22,6 @@ export function requireWorkflow(ctx: SqliteContext, key: string): WorkflowDoc {
 /** Whether the workflow exists, without reading its document. */
 export function workflowExists(ctx: SqliteContext, key: string): boolean {
   return ctx.stmt('SELECT 1 FROM workflows WHERE _key = ?').get(key) !== undefined;
-}
-
-/** @throws ValidationError naming `path.status` for an unknown status */
-export function checkWorkflowStatus(doc: WorkflowDoc, path: string): void {
-  if (typeof doc.status !== 'string' || !STATUSES.has(doc.status)) {
-    throw new ValidationError([{ path: `${path}.status`, message: `must be one of ${WORKFLOW_STATUSES.join(', ')}` }]);
-  }
 }
 
 /** Overwrite an existing workflow document, keeping the status column in step. */

@@ -1,0 +1,50 @@
+/**
+ * Checks every adapter applies to what it is asked to write, so both reject the same
+ * input with the same field paths.
+ */
+import { ValidationError, type FieldIssue } from '../core/errors.js';
+import {
+  EDGE_COLLECTIONS,
+  EDGE_ENDPOINTS,
+  WORKFLOW_STATUSES,
+  type WorkflowBundle,
+  type WorkflowDoc,
+} from '../core/model.js';
+
+const WORKFLOW_STATUS_SET: ReadonlySet<string> = new Set(WORKFLOW_STATUSES);
+
+/** @throws ValidationError naming `path.status` for an unknown workflow status */
+export function checkWorkflowStatus(doc: WorkflowDoc, path: string): void {
+  if (typeof doc.status !== 'string' || !WORKFLOW_STATUS_SET.has(doc.status)) {
+    throw new ValidationError([{ path: `${path}.status`, message: `must be one of ${WORKFLOW_STATUSES.join(', ')}` }]);
+  }
+}
+
+/**
+ * Edge endpoints must be documents of the bundle (`ids` holds their `_id`s), in the
+ * collections EDGE_ENDPOINTS names.
+ * @throws ValidationError naming each bad edge field, e.g. `edges.needs[0]._to`
+ */
+export function checkBundleEdges(bundle: WorkflowBundle, ids: ReadonlySet<string>): void {
+  const issues: FieldIssue[] = [];
+  for (const collection of EDGE_COLLECTIONS) {
+    const [fromCollection, toCollection] = EDGE_ENDPOINTS[collection];
+    (bundle.edges[collection] ?? []).forEach((edge, i) => {
+      if (typeof edge._key !== 'string' || edge._key === '')
+        issues.push({ path: `edges.${collection}[${i}]._key`, message: 'required' });
+      for (const [field, expected] of [
+        ['_from', fromCollection],
+        ['_to', toCollection],
+      ] as const) {
+        const id = edge[field];
+        if (typeof id !== 'string' || !id.startsWith(`${expected}/`) || !ids.has(id)) {
+          issues.push({
+            path: `edges.${collection}[${i}].${field}`,
+            message: `must be the _id of a ${expected} document of this workflow`,
+          });
+        }
+      }
+    });
+  }
+  if (issues.length) throw new ValidationError(issues);
+}
