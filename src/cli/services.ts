@@ -81,7 +81,7 @@ export async function startServices(
     if (roles.api) {
       const app = createApp({
         store,
-        redisUrl,
+        redisUrl: config.JOBGRAPH_WORKER_REDIS_URL ?? redisUrl,
         queuePrefix: config.JOBGRAPH_QUEUE_PREFIX,
         notifier,
         logger: logger.child({ role: 'api' }),

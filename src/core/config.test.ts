@@ -19,5 +19,6 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { JOBGRAPH_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({}, { REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);
     expect(() => loadConfig({}, { JOBGRAPH_GRAPH: 'mongo' })).toThrow(/JOBGRAPH_GRAPH/);
+    expect(() => loadConfig({}, { JOBGRAPH_WORKER_REDIS_URL: 'redis-host:6379' })).toThrow(/JOBGRAPH_WORKER_REDIS_URL/);
   });
 });

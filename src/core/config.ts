@@ -24,6 +24,15 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL')
     .optional(),
+  /**
+   * The Redis URL the API hands to workers, when they reach Redis under another name than
+   * the API does (e.g. `redis://redis:6379` inside a compose network, a public address
+   * outside it). @default REDIS_URL
+   */
+  JOBGRAPH_WORKER_REDIS_URL: z
+    .string()
+    .regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL')
+    .optional(),
   /** BullMQ key prefix. @default 'jobgraph' */
   JOBGRAPH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('jobgraph'),
   /** API listen host and port. @default 127.0.0.1:8080 */
