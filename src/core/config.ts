@@ -9,6 +9,7 @@ import { zodIssues } from './zod-issues.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
+const redisUrl = z.string().regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL');
 
 export const ConfigSchema = z.object({
   /** Graph store adapter. @default 'sqlite' */
@@ -20,21 +21,18 @@ export const ConfigSchema = z.object({
   ARANGO_USER: z.string().default('root'),
   ARANGO_PASSWORD: z.string().default(''),
   /** Redis for the queues, e.g. `redis://127.0.0.1:6379`. Unset: `jobgraph run` starts a private one. */
-  REDIS_URL: z
-    .string()
-    .regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL')
-    .optional(),
+  REDIS_URL: redisUrl.optional(),
   /**
    * The Redis URL the API hands to workers, when they reach Redis under another name than
    * the API does (e.g. `redis://redis:6379` inside a compose network, a public address
    * outside it). @default REDIS_URL
    */
-  JOBGRAPH_WORKER_REDIS_URL: z
-    .string()
-    .regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL')
-    .optional(),
+  JOBGRAPH_WORKER_REDIS_URL: redisUrl.optional(),
   /** BullMQ key prefix. @default 'jobgraph' */
-  JOBGRAPH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('jobgraph'),
+  JOBGRAPH_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('jobgraph'),
   /** API listen host and port. @default 127.0.0.1:8080 */
   JOBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
   JOBGRAPH_PORT: port.default(8080),
