@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { randomKey } from '../../src/core/keys.js';
 import type { JobDoc } from '../../src/core/model.js';
 import { openSqliteGraphStore } from '../../src/graph/sqlite/sqlite-graph-store.js';
-import { makeRunDir, processesIn, runCli } from './support/cli.js';
+import { BIN, makeRunDir, processesIn, runCli } from './support/cli.js';
 
 interface Report {
   workflow: string;
@@ -192,7 +192,10 @@ jobs:
     expect(maxOverlap(jobs)).toBeLessThanOrEqual(2);
     for (const w of wide) {
       const overlapping = jobs.filter(
-        (j) => j !== w && Date.parse(j.started_at as string) < Date.parse(w.finished_at as string) && Date.parse(j.finished_at as string) > Date.parse(w.started_at as string),
+        (j) =>
+          j !== w &&
+          Date.parse(j.started_at as string) < Date.parse(w.finished_at as string) &&
+          Date.parse(j.finished_at as string) > Date.parse(w.started_at as string),
       );
       expect(overlapping).toEqual([]);
     }
@@ -214,6 +217,21 @@ jobs:
     expect(code).toBe(1);
     expect(stderr).toMatch(/enormous/);
     expect(stderr).toMatch(/64/);
+  });
+
+  it('shows a live progress bar and a summary table on a terminal', async () => {
+    const dir = makeRunDir();
+    // `script` gives the run a pseudo-terminal, as a user's shell would.
+    const result = await runCli([], { cwd: dir, env: { REDIS_URL: inject('redisUrl') } }, [
+      'script',
+      '-qec',
+      `${process.execPath} ${BIN} run examples/diamond.yaml`,
+      '/dev/null',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/4\/4 jobs done \| 0 running \| 0 failed/);
+    expect(result.stdout).toMatch(/job\s+status\s+attempt\s+return_code/);
+    expect(result.stdout).toMatch(/workflow \w+ \(diamond\): completed — 4 completed/);
   });
 
   it('rejects a bad spec before anything is written, naming the field', async () => {

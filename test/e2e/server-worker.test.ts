@@ -29,7 +29,11 @@ async function startServer(dir: string) {
   const server = spawnCli(['server', '--port', String(port), '--db', 'graph.sqlite'], { cwd: dir, env });
   children.push(server);
   const api = `http://127.0.0.1:${port}`;
-  await waitFor(async () => ((await fetch(`${api}/health`).catch(() => undefined))?.ok ? true : undefined), 60_000, 'server');
+  await waitFor(
+    async () => ((await fetch(`${api}/health`).catch(() => undefined))?.ok ? true : undefined),
+    60_000,
+    'server',
+  );
   const cli = async (...args: string[]) => {
     const r = await runCli([...args, '--api', api], { cwd: dir, env });
     if (r.code !== 0) throw new Error(`jobgraph ${args.join(' ')} failed: ${r.stderr}`);
@@ -50,21 +54,33 @@ jobs:
 `,
     );
     const { api, env, cli } = await startServer(dir);
-    const created = JSON.parse(await cli('workflow', 'create', 'chain.yaml', '--json')) as { _key: string; status: string };
+    const created = JSON.parse(await cli('workflow', 'create', 'chain.yaml', '--json')) as {
+      _key: string;
+      status: string;
+    };
     expect(created.status).toBe('created');
     const key = created._key;
     await cli('workflow', 'start', key);
-    const worker = spawnCli(['worker', 'start', '--api', api, '--workflow', key, '--cpus', '2', '--mem', '1g'], { cwd: dir, env });
+    const worker = spawnCli(['worker', 'start', '--api', api, '--workflow', key, '--cpus', '2', '--mem', '1g'], {
+      cwd: dir,
+      env,
+    });
     children.push(worker);
     const code = await new Promise((r) => worker.once('close', r));
     expect(code).toBe(0);
 
-    const status = JSON.parse(await cli('workflow', 'status', key, '--json')) as { status: string; counts: Record<string, number> };
+    const status = JSON.parse(await cli('workflow', 'status', key, '--json')) as {
+      status: string;
+      counts: Record<string, number>;
+    };
     expect(status.status).toBe('completed');
     expect(status.counts.completed).toBe(2);
     const jobs = JSON.parse(await cli('workflow', 'jobs', key, '--json')) as Array<{ name: string; status: string }>;
     expect(jobs.map((j) => j.status)).toEqual(['completed', 'completed']);
-    const results = JSON.parse(await cli('workflow', 'results', key, '--json')) as Array<{ return_code: number; attempt: number }>;
+    const results = JSON.parse(await cli('workflow', 'results', key, '--json')) as Array<{
+      return_code: number;
+      attempt: number;
+    }>;
     expect(results).toHaveLength(2);
     expect(results.every((r) => r.return_code === 0 && r.attempt === 1)).toBe(true);
     const list = JSON.parse(await cli('workflow', 'list', '--json')) as Array<{ _key: string }>;
@@ -84,12 +100,19 @@ jobs:
     const { api, env, cli } = await startServer(dir);
     const key = (await cli('workflow', 'create', 'slow.yaml')).trim();
     await cli('workflow', 'start', key);
-    const worker = spawnCli(['worker', 'start', '--api', api, '--cpus', '1', '--mem', '1g', '--cwd', dir], { cwd: dir, env });
+    const worker = spawnCli(['worker', 'start', '--api', api, '--cpus', '1', '--mem', '1g', '--cwd', dir], {
+      cwd: dir,
+      env,
+    });
     children.push(worker);
-    await waitFor(async () => {
-      const s = JSON.parse(await cli('workflow', 'status', key, '--json')) as { counts: Record<string, number> };
-      return s.counts.running === 1 ? true : undefined;
-    }, 30_000, 'the job to run');
+    await waitFor(
+      async () => {
+        const s = JSON.parse(await cli('workflow', 'status', key, '--json')) as { counts: Record<string, number> };
+        return s.counts.running === 1 ? true : undefined;
+      },
+      30_000,
+      'the job to run',
+    );
     // The sleep runs in the run dir; so does the worker (its cwd).
     expect(processesIn(dir).length).toBeGreaterThanOrEqual(2);
 
@@ -98,7 +121,10 @@ jobs:
     expect(code).toBe(0);
     const jobs = JSON.parse(await cli('workflow', 'jobs', key, '--json')) as Array<{ status: string }>;
     expect(jobs[0]!.status).toBe('terminated');
-    const results = JSON.parse(await cli('workflow', 'results', key, '--json')) as Array<{ status: string; return_code: number }>;
+    const results = JSON.parse(await cli('workflow', 'results', key, '--json')) as Array<{
+      status: string;
+      return_code: number;
+    }>;
     expect(results).toHaveLength(1);
     expect(results[0]!.status).toBe('terminated');
     // Only the server is left in the directory: the job's process tree is gone.

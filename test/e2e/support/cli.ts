@@ -27,9 +27,16 @@ function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
   return env;
 }
 
-/** Start the CLI; `output()` gives what it has printed so far. */
-export function spawnCli(args: string[], options: CliOptions): ChildProcess & { output(): { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: childEnv(options.env) });
+/**
+ * Start the CLI (or, with `command`, another program such as a terminal wrapper around it);
+ * `output()` gives what it has printed so far.
+ */
+export function spawnCli(
+  args: string[],
+  options: CliOptions,
+  command: string[] = [process.execPath, BIN],
+): ChildProcess & { output(): { stdout: string; stderr: string } } {
+  const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: options.cwd, env: childEnv(options.env) });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -37,9 +44,9 @@ export function spawnCli(args: string[], options: CliOptions): ChildProcess & { 
   return Object.assign(child, { output: () => ({ stdout, stderr }) });
 }
 
-/** Run the CLI to its end. */
-export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
-  const child = spawnCli(args, options);
+/** Run the CLI (or `command`, see spawnCli) to its end. */
+export function runCli(args: string[], options: CliOptions, command?: string[]): Promise<CliResult> {
+  const child = spawnCli(args, options, command);
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => resolvePromise({ code, signal, ...child.output() }));
@@ -68,7 +75,11 @@ export function processesIn(dir: string): number[] {
 }
 
 /** Poll `check` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
