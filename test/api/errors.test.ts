@@ -145,13 +145,26 @@ describe('problem responses', () => {
 describe('unexpected failures', () => {
   it('become a 500 problem without internals', async () => {
     const broken = createApiFixture();
-    await broken.store.close(); // every store call now throws a driver error
+    // A bug, not a mapped driver failure: the error carries internals that must not leak.
+    broken.store.listWorkflows = async () => {
+      throw new TypeError('cannot read properties of undefined (sqlite database row at /srv/graph.sqlite)');
+    };
     try {
       const res = await broken.call('GET', '/api/v1/workflows');
       expectProblem(res, 500, 'internal');
       expect(res.text).not.toMatch(/sqlite|database|stack/i);
     } finally {
       await broken.close();
+    }
+  });
+
+  it('a store that is gone is a 503 problem', async () => {
+    const closed = createApiFixture();
+    await closed.store.close();
+    try {
+      expectProblem(await closed.call('GET', '/api/v1/workflows'), 503, 'service_unavailable');
+    } finally {
+      await closed.close();
     }
   });
 });
