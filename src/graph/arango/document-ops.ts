@@ -34,7 +34,9 @@ async function conflictNamed<T>(collection: string, key: string | undefined, wor
   try {
     return await work();
   } catch (err) {
-    if (hasErrorNum(err, ARANGO_ERRORS.UNIQUE_CONSTRAINT)) {
+    // Review fix: `ctx.run` already maps errors (withRetry → mapArangoError), so outside a
+    // transaction the raw errorNum never reaches here; a mapped ConflictError is renamed too.
+    if (hasErrorNum(err, ARANGO_ERRORS.UNIQUE_CONSTRAINT) || err instanceof ConflictError) {
       throw new ConflictError(`${collection}/${key ?? '?'} already exists`, { collection, key });
     }
     throw err;

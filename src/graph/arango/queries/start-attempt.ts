@@ -29,13 +29,14 @@ export function startAttemptQuery(args: {
       // Each write runs only when the start is allowed (iterating over [] skips it).
       LET allowed = refused == null ? [1] : []
       // The worker's compute node in this workflow, created on first use, left as is after.
-      LET nodeKeys = (
+      // (Review fix: not UPSERT ... UPDATE {}: an empty UPDATE still writes a new revision,
+      // so every start rewrote the node and concurrent starts of one worker, or a start next
+      // to recordLostAttempts, hit write-write conflicts. 'ignore' writes nothing when the
+      // node exists: it usually does, registration creates it.)
+      LET nodeRows = (
         FOR x IN allowed
-          UPSERT { _key: @nodeKey }
-            INSERT @node
-            UPDATE {}
-            IN compute_nodes
-          RETURN NEW._key
+          INSERT @node INTO compute_nodes OPTIONS { overwriteMode: 'ignore' }
+          RETURN 1
       )
       // Keyed by (job, attempt): a replayed start cannot add a second edge.
       LET edgeRows = (
@@ -56,7 +57,6 @@ export function startAttemptQuery(args: {
       wf: args.workflow,
       attempt: args.attempt,
       node: args.node,
-      nodeKey: args.node._key,
       nodeId: `compute_nodes/${args.node._key}`,
       edgeKey: args.edgeKey,
       now: args.now,
