@@ -1,0 +1,47 @@
+/**
+ * What happens to a job whose attempt was lost with its worker, shared by every GraphStore
+ * adapter (recordLostAttempts): re-run as attempt + 1 while its lost re-runs are below the
+ * cap, else fail. Lost re-runs are counted apart from failure-handler retries, so a job
+ * that kills its node is stopped by this cap and a flaky node does not eat the job's retries.
+ */
+
+/** Options of recordLostAttempts. */
+export interface LostAttemptOptions {
+  /** Cap on re-runs after lost workers when the job has no `max_lost_reruns` of its own. */
+  maxLostReruns: number;
+  /** @default 'worker lost' */
+  message?: string;
+}
+
+export interface LostAttemptPlan {
+  rerun: boolean;
+  /** `lost_reruns` after this loss (unchanged when the cap is hit). */
+  lostReruns: number;
+  resultMessage: string;
+  /** The failed job's message when the cap is hit. */
+  jobMessage: string;
+  /** Seconds from the job's `started_at` to `now` (0 when unknown). */
+  execTimeS(now: string): number;
+}
+
+export const DEFAULT_LOST_MESSAGE = 'worker lost';
+
+function nonNegativeInt(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** Decide from the job document (its `lost_reruns`, `max_lost_reruns`, `started_at`). */
+export function lostAttemptPlan(job: Record<string, unknown>, options: LostAttemptOptions): LostAttemptPlan {
+  const done = nonNegativeInt(job.lost_reruns) ?? 0;
+  const cap = nonNegativeInt(job.max_lost_reruns) ?? options.maxLostReruns;
+  const rerun = done < cap;
+  const message = options.message ?? DEFAULT_LOST_MESSAGE;
+  const startedAt = typeof job.started_at === 'string' ? Date.parse(job.started_at) : Number.NaN;
+  return {
+    rerun,
+    lostReruns: rerun ? done + 1 : done,
+    resultMessage: message,
+    jobMessage: `${message}: the job lost its worker ${done + 1} times, more than the cap of ${cap} re-runs; not run again`,
+    execTimeS: (now) => (Number.isNaN(startedAt) ? 0 : Math.max(0, (Date.parse(now) - startedAt) / 1000)),
+  };
+}

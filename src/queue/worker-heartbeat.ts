@@ -1,0 +1,104 @@
+/**
+ * Worker heartbeats in Redis (decision 0004): each worker keeps a key
+ * `{prefix}:jobgraph:worker:{id}` alive by setting it every `intervalMs` with a TTL of
+ * `ttlMs`; the scheduler's lost-worker watchdog asks which keys exist. A worker that dies
+ * (kill -9, node lost, network cut) stops refreshing its key and Redis expires it —
+ * no graph write per beat, and a restart of the API does not make workers look dead.
+ */
+import type { Redis } from 'ioredis';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
+
+/** The Redis key of one worker's heartbeat. */
+export function heartbeatKey(prefix: string, workerId: string): string {
+  return `${prefix}:jobgraph:worker:${workerId}`;
+}
+
+/** Options of {@link WorkerHeartbeat}. */
+export interface WorkerHeartbeatOptions {
+  redisUrl: string;
+  prefix: string;
+  workerId: string;
+  /** Time between beats. */
+  intervalMs: number;
+  /** Lifetime of each beat; longer than `intervalMs`, so one late beat is not a death. */
+  ttlMs: number;
+  /** @default silentLogger */
+  logger?: Logger;
+}
+
+/** The worker side: beats until stopped; a clean stop deletes the key. */
+export class WorkerHeartbeat {
+  private readonly connection: Redis;
+  private readonly key: string;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = false;
+  private stopped = false;
+
+  constructor(private readonly opts: WorkerHeartbeatOptions) {
+    this.key = heartbeatKey(opts.prefix, opts.workerId);
+    this.connection = createRedisConnection(opts.redisUrl, { connectionName: `${opts.prefix}:heartbeat` });
+    this.connection.on('error', (err: Error) =>
+      (opts.logger ?? silentLogger).debug({ err }, 'heartbeat redis connection error'),
+    );
+  }
+
+  /** Beat once now (resolves when Redis has it) and then every `intervalMs`. */
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stop beating and delete the key: a worker that stops cleanly is not reported lost. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    if (this.connection.status === 'ready') await this.connection.del(this.key).catch(() => undefined);
+    await closeRedisConnection(this.connection);
+  }
+
+  private async beat(): Promise<void> {
+    // While Redis is unreachable a beat waits for the reconnect; stacking more behind it gains nothing.
+    if (this.inFlight || this.stopped) return;
+    this.inFlight = true;
+    try {
+      await this.connection.set(this.key, new Date().toISOString(), 'PX', this.opts.ttlMs);
+    } catch (err) {
+      (this.opts.logger ?? silentLogger).warn({ err }, 'heartbeat failed');
+    } finally {
+      this.inFlight = false;
+    }
+  }
+}
+
+/** The scheduler side: which workers have a live heartbeat. */
+export class WorkerLiveness {
+  private readonly connection: Redis;
+
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
+    this.connection = createRedisConnection(redisUrl, { connectionName: `${prefix}:liveness` });
+    this.connection.on('error', () => undefined);
+  }
+
+  /** Per worker id, in order: whether its heartbeat key exists (one round trip). */
+  async alive(workerIds: readonly string[]): Promise<boolean[]> {
+    if (workerIds.length === 0) return [];
+    const pipeline = this.connection.pipeline();
+    for (const id of workerIds) pipeline.exists(heartbeatKey(this.prefix, id));
+    const replies = (await pipeline.exec()) ?? [];
+    return workerIds.map((_, i) => {
+      const [err, count] = replies[i] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return count === 1;
+    });
+  }
+
+  async close(): Promise<void> {
+    await closeRedisConnection(this.connection);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The lost-worker watchdog, run from the scheduler's periodic pass. A worker whose
+ * heartbeat key is gone (see queue/worker-heartbeat.ts) while the graph says it runs
+ * jobs is suspected; when the key is still gone at a check at least `confirmMs` later it
+ * is declared lost: its attempts are recorded as lost (one result each) and re-run as new
+ * attempts, capped per job (GraphStore.recordLostAttempts), and a `worker_lost` event is
+ * appended per compute node.
+ *
+ * Why two looks: a Redis that lost its data (FLUSHALL, restart without persistence) drops
+ * every heartbeat at once. A live worker sets its key again within one heartbeat interval,
+ * so requiring the key to stay missing for `confirmMs` (≥ that interval) tells a flush
+ * from a death. Suspicions live in memory: a restarted scheduler just looks twice again.
+ */
+import type { Logger } from '../core/logger.js';
+import type { GraphStore, LostAttemptOutcome, RunningAttempt } from '../graph/graph-store.js';
+import type { WorkerLiveness } from '../queue/worker-heartbeat.js';
+
+/** Options of {@link LostWorkerWatchdog}. */
+export interface LostWorkerWatchdogOptions {
+  store: Pick<GraphStore, 'listRunningAttempts' | 'recordLostAttempts' | 'appendEvents'>;
+  liveness: Pick<WorkerLiveness, 'alive'>;
+  logger: Logger;
+  /** How long a heartbeat must stay missing before its worker is declared lost; at least the heartbeat interval. */
+  confirmMs: number;
+  /** Lost re-runs per job before it fails (`JOBGRAPH_MAX_LOST_RERUNS`), unless the job sets `max_lost_reruns`. */
+  maxLostReruns: number;
+  /**
+   * Most running attempts examined per check.
+   * @default 100000
+   */
+  limit?: number;
+}
+
+/** What one check did. */
+export interface WatchdogReport {
+  /** Worker ids declared lost. */
+  lostWorkers: string[];
+  /** Attempts re-queued as a new attempt. */
+  requeued: number;
+  /** Jobs failed because they hit the cap. */
+  failed: number;
+  /** Workflows whose jobs changed (the scheduler promotes and checks them for completion). */
+  workflows: string[];
+}
+
+interface NodeGroup {
+  workflow: string;
+  compute_node: string;
+  jobs: Array<{ job: string; attempt: number; outcome: LostAttemptOutcome }>;
+}
+
+export class LostWorkerWatchdog {
+  /** Worker id → when its heartbeat was first seen missing (ms since epoch). */
+  private readonly suspects = new Map<string, number>();
+
+  constructor(private readonly opts: LostWorkerWatchdogOptions) {}
+
+  /** One look at every running attempt's worker. Throws on store or Redis failure (the next pass retries). */
+  async check(now = Date.now()): Promise<WatchdogReport> {
+    const { store, liveness, logger } = this.opts;
+    const report: WatchdogReport = { lostWorkers: [], requeued: 0, failed: 0, workflows: [] };
+    const running = await store.listRunningAttempts(this.opts.limit ?? 100_000);
+    const byWorker = new Map<string, RunningAttempt[]>();
+    for (const r of running) {
+      const list = byWorker.get(r.worker_id);
+      if (list) list.push(r);
+      else byWorker.set(r.worker_id, [r]);
+    }
+    for (const id of this.suspects.keys()) if (!byWorker.has(id)) this.suspects.delete(id);
+    if (byWorker.size === 0) return report;
+
+    const ids = [...byWorker.keys()];
+    const alive = await liveness.alive(ids);
+    const lost: string[] = [];
+    ids.forEach((id, i) => {
+      if (alive[i]) {
+        this.suspects.delete(id);
+        return;
+      }
+      const since = this.suspects.get(id);
+      if (since === undefined) this.suspects.set(id, now);
+      else if (now - since >= this.opts.confirmMs) lost.push(id);
+    });
+
+    const workflows = new Set<string>();
+    for (const id of lost) {
+      const attempts = byWorker.get(id)!;
+      const missingSince = new Date(this.suspects.get(id)!).toISOString();
+      const outcomes = await store.recordLostAttempts(
+        attempts.map(({ workflow, job, attempt, compute_node }) => ({ workflow, job, attempt, compute_node })),
+        { maxLostReruns: this.opts.maxLostReruns },
+      );
+      this.suspects.delete(id);
+      report.lostWorkers.push(id);
+      const groups = new Map<string, NodeGroup>();
+      attempts.forEach((a, i) => {
+        const outcome = outcomes[i]!;
+        if (!outcome.recorded) return;
+        if (outcome.outcome === 'requeued') report.requeued++;
+        else report.failed++;
+        workflows.add(a.workflow);
+        const group = groups.get(a.compute_node) ?? { workflow: a.workflow, compute_node: a.compute_node, jobs: [] };
+        group.jobs.push({ job: a.job, attempt: a.attempt, outcome });
+        groups.set(a.compute_node, group);
+      });
+      if (groups.size === 0) continue;
+      await store.appendEvents(
+        [...groups.values()].map((g) => ({
+          workflow: g.workflow,
+          source: 'system' as const,
+          type: 'worker_lost',
+          worker_id: id,
+          compute_node: g.compute_node,
+          heartbeat_missing_since: missingSince,
+          jobs: g.jobs.map(({ job, attempt, outcome }) => ({
+            job,
+            attempt,
+            outcome: outcome.recorded ? outcome.outcome : 'skipped',
+            ...(outcome.recorded && outcome.outcome === 'requeued' && { next_attempt: outcome.next_attempt }),
+            ...(outcome.recorded && { lost_reruns: outcome.lost_reruns }),
+          })),
+        })),
+      );
+      logger.warn(
+        {
+          worker: id,
+          missingSince,
+          jobs: [...groups.values()]
+            .flatMap((g) => g.jobs.map((j) => `${g.workflow}/${j.job}#${j.attempt}`))
+            .slice(0, 20),
+        },
+        'worker lost: its running attempts were recorded as lost and re-queued (or failed at the cap)',
+      );
+    }
+    report.workflows = [...workflows];
+    return report;
+  }
+}
