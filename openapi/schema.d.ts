@@ -96,6 +96,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{wf}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a workflow: every unfinished job ends canceled, running ones are terminated
+         * @description Queued jobs leave their queues; workers holding running jobs terminate them (told through Redis) and their reports are recorded as `canceled`. Event `workflow_canceled`. 409 `invalid_state` when the workflow is finished.
+         */
+        post: operations["cancelWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{wf}/compute_nodes": {
         parameters: {
             query?: never;
@@ -406,6 +426,26 @@ export interface paths {
         patch: operations["updateJob"];
         trace?: never;
     };
+    "/api/v1/workflows/{wf}/jobs/{key}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one job (terminating it if running) and, per cancel_on_blocking_job_failure, its dependents
+         * @description Dependents are treated as after a failed blocker: with `cancel_on_blocking_job_failure` they are canceled transitively, otherwise their counters drop and they may become ready. Event `job_canceled`. 409 `invalid_state` when the job is already final or the workflow is not running.
+         */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{wf}/resource_requirements": {
         parameters: {
             query?: never;
@@ -612,6 +652,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CancelOutcome: {
+            /** @description Jobs that became `canceled`: the target(s), then dependents */
+            canceled: string[];
+            /** @description Dependents that became ready (no `cancel_on_blocking_job_failure`) */
+            newly_ready: number;
+            /** @description Attempts that were queued; their queue entries were removed */
+            queued: {
+                attempt: number;
+                job: string;
+            }[];
+            /** @description Attempts that were running; their workers were told to terminate them */
+            running: {
+                attempt: number;
+                job: string;
+            }[];
+            workflow: components["schemas"]["Workflow"];
+        };
         CompleteAttemptsRequest: {
             results: {
                 attempt: number;
@@ -620,6 +677,7 @@ export interface components {
                 exec_time_s: number;
                 job: string;
                 message?: string;
+                no_retry?: boolean;
                 return_code: number;
                 /** @enum {string} */
                 status: "completed" | "failed" | "terminated" | "canceled";
@@ -630,8 +688,10 @@ export interface components {
         };
         CompleteAttemptsResponse: {
             outcomes: ({
+                canceled?: boolean;
                 duplicate: boolean;
                 newly_ready: number;
+                next_attempt?: number;
                 /** @enum {boolean} */
                 ok: true;
                 result: string;
@@ -789,6 +849,8 @@ export interface components {
             workflow?: string;
         };
         RegisterWorkerResponse: {
+            heartbeat_ms?: number;
+            heartbeat_ttl_ms?: number;
             queue_prefix: string;
             redis_url: string;
             worker_id: string;
@@ -1236,6 +1298,56 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `issues` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workflow key */
+                wf: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelOutcome"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3420,6 +3532,58 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `issues` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workflow key */
+                wf: string;
+                /** @description Document key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelOutcome"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

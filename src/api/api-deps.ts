@@ -14,6 +14,8 @@ export interface ApiDeps {
   notifier?: Notifier;
   /** @default silentLogger */
   logger?: Logger;
+  /** Heartbeat timing handed to registering workers (`JOBGRAPH_HEARTBEAT_MS`, `JOBGRAPH_WORKER_TIMEOUT_MS`). */
+  heartbeat?: { intervalMs: number; ttlMs: number };
   /** Serve the bull-board queue dashboard at `/queues`. @default true */
   dashboard?: boolean;
 }

@@ -9,6 +9,7 @@ import { createQueueDashboard } from '../queue/dashboard.js';
 import type { ApiDeps } from './api-deps.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
+import { cancelRoutes } from './cancel/index.js';
 import { docsPageRoute } from './docs/docs-page.js';
 import { documentRoutes } from './documents/index.js';
 import { edgeRoutes } from './edges/index.js';
@@ -36,6 +37,7 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   startAttemptsRoute(app, deps);
   completeAttemptsRoute(app, deps);
   workflowRoutes(app, deps);
+  cancelRoutes(app, deps);
   edgeRoutes(app, deps);
   documentRoutes(app, deps);
 

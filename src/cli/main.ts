@@ -1,6 +1,7 @@
 /** The `jobgraph` command line. Errors with a stable code print as one line and exit non-zero. */
 import { Command } from 'commander';
 import { AppError, ValidationError } from '../core/errors.js';
+import { jobCommand } from './commands/cancel.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { runCommand } from './commands/run.js';
@@ -18,6 +19,7 @@ const program = new Command('jobgraph')
   .addCommand(schedulerCommand())
   .addCommand(workerCommand())
   .addCommand(workflowCommand())
+  .addCommand(jobCommand())
   .addCommand(exportCommand())
   .addCommand(importCommand());
 

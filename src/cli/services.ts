@@ -14,6 +14,8 @@ import type { GraphStore } from '../graph/graph-store.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import { JobProducer } from '../queue/job-producer.js';
 import { Notifier } from '../queue/notifications.js';
+import { WorkerLiveness } from '../queue/worker-heartbeat.js';
+import { LostWorkerWatchdog } from '../scheduler/lost-worker-watchdog.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
 export interface ServiceRoles {
@@ -66,7 +68,18 @@ export async function startServices(
     if (roles.scheduler) {
       const producer = new JobProducer({ redisUrl, prefix: config.JOBGRAPH_QUEUE_PREFIX, logger });
       stops.push(() => producer.close());
+      const liveness = new WorkerLiveness(redisUrl, config.JOBGRAPH_QUEUE_PREFIX);
+      stops.push(() => liveness.close());
+      const watchdog = new LostWorkerWatchdog({
+        store,
+        liveness,
+        logger: logger.child({ role: 'scheduler' }),
+        // An expired heartbeat must stay missing one more interval: a flushed Redis is not a dead worker.
+        confirmMs: config.JOBGRAPH_HEARTBEAT_MS,
+        maxLostReruns: config.JOBGRAPH_MAX_LOST_RERUNS,
+      });
       const scheduler = new Scheduler({
+        watchdog,
         store,
         producer,
         notifier,
@@ -84,6 +97,7 @@ export async function startServices(
         redisUrl: config.JOBGRAPH_WORKER_REDIS_URL ?? redisUrl,
         queuePrefix: config.JOBGRAPH_QUEUE_PREFIX,
         notifier,
+        heartbeat: { intervalMs: config.JOBGRAPH_HEARTBEAT_MS, ttlMs: config.JOBGRAPH_WORKER_TIMEOUT_MS },
         logger: logger.child({ role: 'api' }),
       });
       const server = await serveApi(app, { host: config.JOBGRAPH_HOST, port: config.JOBGRAPH_PORT });

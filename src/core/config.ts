@@ -40,6 +40,17 @@ export const ConfigSchema = z.object({
   JOBGRAPH_API: z.url().default('http://127.0.0.1:8080'),
   /** Scheduler's periodic reconcile. @default 2000 */
   JOBGRAPH_RECONCILE_MS: positiveMs.default(2000),
+  /** Workers refresh their heartbeat this often (they learn it from the API at registration). @default 10000 */
+  JOBGRAPH_HEARTBEAT_MS: positiveMs.default(10_000),
+  /**
+   * A heartbeat lives this long; a worker whose heartbeat has expired and stays missing for
+   * one more heartbeat interval is declared lost by the scheduler. @default 30000
+   */
+  JOBGRAPH_WORKER_TIMEOUT_MS: positiveMs.default(30_000),
+  /** Re-runs of a job after lost workers before it fails (a job's `max_lost_reruns` overrides). @default 3 */
+  JOBGRAPH_MAX_LOST_RERUNS: z.coerce.number().int().nonnegative().default(3),
+  /** Workers: time between SIGTERM and SIGKILL when terminating a job (runtime limit, stop). @default 10000 */
+  JOBGRAPH_TERMINATE_GRACE_MS: positiveMs.default(10_000),
   JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

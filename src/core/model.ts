@@ -121,6 +121,8 @@ export interface JobDoc extends BaseDoc {
   cancel_on_blocking_job_failure: boolean;
   supports_termination: boolean;
   failure_handler?: string;
+  /** Failure-handler retries used so far (absent: none); other re-runs (lost workers) do not count. */
+  failure_retries?: number;
 }
 
 export interface FileDoc extends BaseDoc {

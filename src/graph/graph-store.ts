@@ -102,7 +102,15 @@ export interface GraphStore {
    * after a failed/terminated/canceled blocker a dependent with
    * `cancel_on_blocking_job_failure` becomes `canceled` instead (and so on downstream).
    * A repeat of an already recorded (job, attempt) answers `{ ok: true, duplicate: true }`
-   * and changes nothing. A job not `running` at that attempt with no result is refused.
+   * and changes nothing. A job not `running` at that attempt with no result is refused —
+   * except the report of an attempt a cancellation caught running (see cancelJob).
+   *
+   * Failure handlers (core/failure-policy.ts decides): a `failed` attempt whose exit code
+   * matches a rule of the job's `failure_handler`, with that rule's `max_retries` not yet
+   * spent (counted in the job's `failure_retries`), keeps its result but sends the job back
+   * to `ready` at attempt + 1 — dependents untouched — and answers `next_attempt`, with an
+   * `attempt_retried` event. A `terminated` attempt gets a `job_terminated` event (reason =
+   * its `message`). Both events are written in the same transaction.
    */
   completeAttempts(requests: CompleteRequest[]): Promise<CompleteOutcome[]>;
   /** Counts of jobs per status (every status present, zeros included). @throws NotFoundError */
@@ -119,6 +127,65 @@ export interface GraphStore {
   listJobResources(workflow: string): Promise<Array<{ job: string; name: string; resources: Resources }>>;
   /** Mark jobs failed with `message` (no result, no retry), propagating to dependents as completeAttempts does. */
   failJobs(workflow: string, jobs: string[], message: string): Promise<void>;
+  /**
+   * Cancel a `created` or `running` workflow, in one transaction: every job not in a final
+   * state becomes `canceled` (`finished_at`, `message`, and `canceled_from` = the status it
+   * had), no propagation (every dependent is canceled too); the workflow becomes `canceled`
+   * with `finished_at`. Returns the attempts that were `running` (their workers must
+   * terminate them) and `queued` (their queue entries can go).
+   * @throws NotFoundError; InvalidStateError when the workflow is already finished.
+   */
+  cancelWorkflow(key: string, message?: string): Promise<CancelOutcome>;
+  /**
+   * Cancel one job of a `running` workflow, in one transaction: it becomes `canceled` as
+   * cancelWorkflow does for each job, and its dependents are treated as after a failed
+   * blocker (completeAttempts' rule): with `cancel_on_blocking_job_failure` they are
+   * canceled transitively, otherwise their counters drop and they may become `ready`.
+   * A completion later reported for the attempt that was running is accepted by
+   * completeAttempts: its result is recorded with status `canceled`, the job is not changed
+   * again and nothing propagates a second time.
+   * @throws NotFoundError (workflow or job); InvalidStateError when the workflow is not
+   *   running or the job is already in a final state.
+   */
+  cancelJob(workflow: string, job: string, message?: string): Promise<CancelOutcome>;
+
+  /**
+   * Attempts `running` now with the worker running them (the compute node of the current
+   * attempt's `executed` edge, key `${job}-x${attempt}`), for the lost-worker watchdog.
+   * Only jobs of `running` workflows; at most `limit`, in no particular order.
+   */
+  listRunningAttempts(limit: number): Promise<RunningAttempt[]>;
+  /**
+   * Record attempts whose worker died. Per item, one transaction for the batch: skipped
+   * (`recorded: false`) unless the job is `running` at that attempt with no result yet.
+   * Otherwise a result (key `resultKey(job, attempt)`, status `failed`, `return_code` -1,
+   * `lost: true`, `message`) and its `returned` edge are written, and the job either goes
+   * back to `ready` as attempt + 1 with `lost_reruns` + 1 (while `lost_reruns` is below the
+   * job's `max_lost_reruns`, else `options.maxLostReruns`) — failure handlers are not
+   * consulted and their retries are not spent — or, cap hit, becomes `failed` with a message
+   * saying so, its dependents treated as after a failure. Each item's compute node gets
+   * `is_active: false` and `lost_at`.
+   */
+  recordLostAttempts(
+    requests: LostAttemptRequest[],
+    options: { maxLostReruns: number; message?: string },
+  ): Promise<LostAttemptOutcome[]>;
+
+  /**
+   * Restart jobs of a finished (`completed`/`failed`/`canceled`) or `running` workflow, in
+   * one transaction (decision 0007). Each given job goes back to the start: attempt + 1
+   * (earlier results are kept, one per attempt), `failure_retries` and `lost_reruns` 0,
+   * `canceled_from`, `finished_at`, `started_at`, `message` removed; its `unfinished_blockers`
+   * counts the blockers that are reset too or not in a final state (a blocker that finished
+   * and is not reset does not count), and it becomes `ready` at 0, else `blocked`. Jobs not
+   * given but waiting (non-final) downstream of a reset job get their counter recomputed
+   * the same way (a `ready` one whose counter is no longer 0 goes back to `blocked`). The
+   * workflow becomes `running` without `finished_at`. Duplicate keys count once; an empty
+   * list changes nothing. The caller appends `workflow_restarted` and wakes the scheduler.
+   * @throws NotFoundError (workflow, or a job not in it); InvalidStateError when the
+   *   workflow is `created`, or a given job is `queued`, `running` or `disabled`.
+   */
+  restartJobs(workflow: string, jobKeys: string[]): Promise<RestartOutcome>;
 
   // ── events ───────────────────────────────────────────────────────────────
   /** Append events (`timestamp` set when absent). */
@@ -173,7 +240,13 @@ export interface StartRequest {
 }
 
 export type StartOutcome =
-  | { ok: true; job: JobDoc; compute_node: string }
+  | {
+      ok: true;
+      job: JobDoc;
+      compute_node: string;
+      /** The files the job needs (its `needs` edges), for the worker's input fingerprint (decision 0007). */
+      input_files?: Array<{ _key: string; path: string }>;
+    }
   | { ok: false; reason: string };
 
 export interface CompleteRequest {
@@ -189,8 +262,72 @@ export interface CompleteRequest {
   stdout_path?: string;
   stderr_path?: string;
   message?: string;
+  /**
+   * The worker vetoes a failure-handler retry (its recovery script failed). A worker can
+   * only prevent a retry, never force one: the store decides with core/failure-policy.ts.
+   */
+  no_retry?: boolean;
+  /**
+   * What the worker saw when the attempt started: each input file's sha256 (or `missing`),
+   * by file key. Stored on the result as `input_hashes` (decision 0007).
+   */
+  inputs?: { files: Record<string, string> };
+}
+
+/** What a cancellation changed: enough for the caller to clear queues and stop processes. */
+export interface CancelOutcome {
+  workflow: WorkflowDoc;
+  /** Jobs that became `canceled`: the canceled job(s) first, then dependents canceled by propagation. */
+  canceled: string[];
+  /** Attempts that were `running`: their workers must terminate them. */
+  running: Array<{ job: string; attempt: number }>;
+  /** Attempts that were `queued`: their queue entries are stale now. */
+  queued: Array<{ job: string; attempt: number }>;
+  /** Dependents that became `ready` (cancelJob, dependents without `cancel_on_blocking_job_failure`). */
+  newly_ready: number;
+}
+
+/** A running attempt and where it runs, for the lost-worker watchdog. */
+export interface RunningAttempt {
+  workflow: string;
+  job: string;
+  attempt: number;
+  /** compute_nodes `_key`. */
+  compute_node: string;
+  /** The worker behind the compute node (its heartbeat names it). */
+  worker_id: string;
+  started_at?: string;
+}
+
+export interface LostAttemptRequest {
+  workflow: string;
+  job: string;
+  attempt: number;
+  compute_node: string;
+}
+
+export type LostAttemptOutcome =
+  | { recorded: false; reason: string }
+  | { recorded: true; result: string; outcome: 'requeued'; next_attempt: number; lost_reruns: number }
+  | { recorded: true; result: string; outcome: 'failed'; lost_reruns: number; newly_ready: number };
+
+/** What restartJobs did. */
+export interface RestartOutcome {
+  /** The jobs reset, in the order given (duplicates removed). */
+  reset: string[];
+  /** Of those, the ones that are `ready` now. */
+  ready: number;
 }
 
 export type CompleteOutcome =
-  | { ok: true; duplicate: boolean; result: string; newly_ready: number }
+  | {
+      ok: true;
+      duplicate: boolean;
+      result: string;
+      newly_ready: number;
+      /** Set when a failure handler sent the job back to `ready` as this attempt (dependents untouched). */
+      next_attempt?: number;
+      /** Set when the job had been canceled while this attempt ran: the result is recorded as `canceled`, nothing else changed. */
+      canceled?: boolean;
+    }
   | { ok: false; reason: string };

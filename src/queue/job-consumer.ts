@@ -171,6 +171,15 @@ export class JobConsumer {
     await this.notifier.subscribe('queued', cb);
   }
 
+  /**
+   * Call `cb` with the BullMQ job ids (`workflow.job.attempt`) of each `cancel`
+   * announcement: running attempts whose jobs were canceled. Resolves once subscribed.
+   */
+  async onCancel(cb: (ids: string[]) => void): Promise<void> {
+    this.notifier ??= new Notifier(this.redisUrl, this.prefix);
+    await this.notifier.subscribe('cancel', cb);
+  }
+
   /** Close every per-queue Worker, the notifier and the shared connection. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

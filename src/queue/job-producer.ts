@@ -100,6 +100,44 @@ export class JobProducer {
   }
 
   /**
+   * Of `payloads` (attempts the graph still has `queued`), re-add those whose entry was
+   * taken by a consumer that then vanished: the entry is stuck `active` (it has a
+   * `processedOn`) but its lock has expired, so no worker will ever ack it and the
+   * reconcile, seeing an entry, would never re-add it. Such an entry is removed and added
+   * again. Consumers ack within one start call, far below the lock's 30 s, so an expired
+   * lock means the taker is gone (or so slow that the graph refuses its start anyway).
+   * @returns the queue names re-added to (the caller announces them on `queued`) and how many entries.
+   */
+  async recoverAbandoned(payloads: JobPayload[]): Promise<{ queues: string[]; count: number }> {
+    if (payloads.length === 0) return { queues: [], count: 0 };
+    const pipeline = this.connection.pipeline();
+    for (const payload of payloads) {
+      const key = this.queue(queueNameOf(payload)).toKey(bullJobId(payload.workflow, payload.job, payload.attempt));
+      pipeline.hget(key, 'processedOn');
+      pipeline.exists(`${key}:lock`);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const abandoned = payloads.filter((_, i) => {
+      const [e1, processedOn] = replies[2 * i] ?? [null, null];
+      const [e2, locked] = replies[2 * i + 1] ?? [null, 1];
+      if (e1) throw e1;
+      if (e2) throw e2;
+      return processedOn !== null && locked === 0;
+    });
+    if (abandoned.length === 0) return { queues: [], count: 0 };
+    await Promise.all(
+      abandoned.map(async (p) => {
+        const id = bullJobId(p.workflow, p.job, p.attempt);
+        // A consumer that took it meanwhile holds a lock: remove refuses, and the add below is a no-op.
+        await this.queue(queueNameOf(p))
+          .remove(id)
+          .catch((err: unknown) => this.logger.debug({ err, id }, 'abandoned entry not removed'));
+      }),
+    );
+    return { queues: await this.enqueue(abandoned), count: abandoned.length };
+  }
+
+  /**
    * Drop the cached queues of a workflow that will get no more entries (it finished), so a
    * long-running scheduler does not keep one Queue per workflow ever seen. Entries and
    * Redis keys are untouched; a later enqueue simply opens the queue again.

@@ -7,7 +7,13 @@
 import { Redis } from 'ioredis';
 import { channelName } from './queue-names.js';
 
-export type Channel = 'ready' | 'queued';
+/**
+ * `ready`/`queued`: wake-ups (hints). `cancel` (API → workers): BullMQ job ids
+ * (`workflow.job.attempt`) of running attempts whose jobs were canceled; a worker running
+ * one terminates it. A lost `cancel` message lets the attempt run to its end, and its
+ * report is then recorded as `canceled` (the graph already is).
+ */
+export type Channel = 'ready' | 'queued' | 'cancel';
 
 export class Notifier {
   private readonly publisher: Redis;

@@ -25,7 +25,10 @@ export function queueRegistryKey(prefix: string): string {
   return `${prefix}:jobgraph:queues`;
 }
 
-/** Pub/sub channels: `ready` (API → scheduler: jobs became ready), `queued` (scheduler → workers: new entries). */
-export function channelName(prefix: string, channel: 'ready' | 'queued'): string {
+/**
+ * Pub/sub channels: `ready` (API → scheduler: jobs became ready), `queued` (scheduler → workers: new entries),
+ * `cancel` (API → workers: running attempts to terminate, as BullMQ job ids).
+ */
+export function channelName(prefix: string, channel: 'ready' | 'queued' | 'cancel'): string {
   return `${prefix}:jobgraph:${channel}`;
 }

@@ -14,7 +14,7 @@ import { jobPayloadOf } from './job-payload-of.js';
 
 export interface ReconcileDeps {
   store: Pick<GraphStore, 'listQueued'>;
-  producer: Pick<JobProducer, 'enqueue' | 'presentIds'>;
+  producer: Pick<JobProducer, 'enqueue' | 'presentIds' | 'recoverAbandoned'>;
   notifier: Pick<Notifier, 'publish'>;
   logger?: Logger;
 }
@@ -45,12 +45,18 @@ export async function reconcileQueuedJobs(deps: ReconcileDeps, options: Reconcil
   const payloads = queued.map(jobPayloadOf);
   const present = await deps.producer.presentIds(payloads);
   const missing = payloads.filter((_, i) => !present[i]);
-  if (missing.length === 0) return 0;
+  // Entries taken by a worker killed before it acked stay `active` forever (decision 0001).
+  const recovered = await deps.producer.recoverAbandoned(payloads.filter((_, i) => present[i]));
+  if (recovered.count > 0) {
+    await deps.notifier.publish('queued', recovered.queues);
+    deps.logger?.warn({ requeued: recovered.count }, 'queue entries taken by a vanished worker were added again');
+  }
+  if (missing.length === 0) return recovered.count;
   const names = await deps.producer.enqueue(missing);
   await deps.notifier.publish('queued', names);
   deps.logger?.warn(
     { requeued: missing.length, jobs: missing.slice(0, 10).map((p) => `${p.workflow}/${p.job}#${p.attempt}`) },
     'queued jobs had no queue entry; added them again',
   );
-  return missing.length;
+  return missing.length + recovered.count;
 }

@@ -17,11 +17,12 @@ import type { Notifier } from '../queue/notifications.js';
 import { finishWorkflows } from './finish-workflows.js';
 import { promoteReady } from './promote-ready-jobs.js';
 import { DEFAULT_RECONCILE_AGE_MS, reconcileQueuedJobs } from './reconcile-queued-jobs.js';
+import type { LostWorkerWatchdog } from './lost-worker-watchdog.js';
 
 /** What the scheduler runs on. The store, producer and notifier are the caller's: `stop()` leaves them open. */
 export interface SchedulerDeps {
   store: GraphStore;
-  producer: Pick<JobProducer, 'enqueue' | 'presentIds' | 'forgetWorkflow'>;
+  producer: Pick<JobProducer, 'enqueue' | 'presentIds' | 'forgetWorkflow' | 'recoverAbandoned'>;
   notifier: Pick<Notifier, 'publish' | 'subscribe' | 'unsubscribe'>;
   logger: Logger;
   /** Period of the reconcile (`JOBGRAPH_RECONCILE_MS`). */
@@ -31,6 +32,8 @@ export interface SchedulerDeps {
    * @default 10000
    */
   reconcileAgeMs?: number;
+  /** Detects dead workers on each periodic pass (absent: lost workers are not detected). */
+  watchdog?: Pick<LostWorkerWatchdog, 'check'>;
   /** Called once for each workflow this scheduler finishes. */
   onWorkflowFinished?: (wf: WorkflowDoc) => void;
 }
@@ -141,6 +144,15 @@ export class Scheduler {
         await reconcileQueuedJobs(this.deps, { olderThanMs: this.deps.reconcileAgeMs ?? DEFAULT_RECONCILE_AGE_MS });
       } catch (err) {
         logger.error({ err }, 'reconcile of queued jobs failed');
+      }
+      if (this.deps.watchdog) {
+        try {
+          const report = await this.deps.watchdog.check();
+          // Re-queued attempts are `ready`: one more pass promotes them at once.
+          if (report.workflows.length > 0) this.poke(report.workflows);
+        } catch (err) {
+          logger.error({ err }, 'lost-worker watchdog failed');
+        }
       }
       try {
         for (const wf of await store.listWorkflowKeys('running')) toFinish.add(wf);

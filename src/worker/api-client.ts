@@ -158,6 +158,18 @@ export class ApiClient {
     );
   }
 
+  /** `GET /api/v1/workflows/{wf}`: the `failure_handlers` of the workflow document (undefined when none). */
+  async failureHandlers(workflow: string): Promise<unknown> {
+    const doc = await this.call(
+      'GET',
+      `/api/v1/workflows/${encodeURIComponent(workflow)}`,
+      undefined,
+      z.looseObject({ failure_handlers: z.unknown().optional() }),
+      true,
+    );
+    return doc.failure_handlers;
+  }
+
   private async call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,

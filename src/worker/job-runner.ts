@@ -62,6 +62,13 @@ export interface RunningAttempt {
 
 const DEFAULT_GRACE_MS = 10_000;
 
+/**
+ * The result message of an attempt killed by a SIGKILL the worker did not send (the shell
+ * itself, or exit 137: a child of the shell). On Linux that is almost always the kernel's
+ * OOM killer (or a batch system enforcing memory), so the user gets the likely cause.
+ */
+export const OOM_MESSAGE = 'killed (SIGKILL): likely out of memory';
+
 /** Where an attempt's output goes. */
 export function attemptLogPaths(
   logDir: string,
@@ -81,6 +88,8 @@ export function attemptEnvironment(spec: AttemptSpec): Record<string, string> {
     JOBGRAPH_JOB_NAME: spec.jobName,
     JOBGRAPH_ATTEMPT: String(spec.attempt),
     JOBGRAPH_API: spec.apiUrl,
+    // The worker process itself (jobs run under a spawn helper): lets a job — or a test — find its worker.
+    JOBGRAPH_WORKER_PID: String(process.pid),
   };
 }
 
@@ -148,7 +157,11 @@ export async function startAttempt(
     return outcome(
       status,
       return_code,
-      code === null && signal === null ? 'exit status lost (spawn helper died)' : undefined,
+      code === null && signal === null
+        ? 'exit status lost (spawn helper died)'
+        : !terminating && (signal === 'SIGKILL' || return_code === 137)
+          ? OOM_MESSAGE
+          : undefined,
     );
   });
   let ended = false;

@@ -14,7 +14,9 @@ import type { ConsumerQueue, JobConsumer, TakenJob } from '../queue/job-consumer
 import { parseQueueName } from '../queue/queue-names.js';
 import type { ResourceClass } from '../queue/resource-class.js';
 import type { AttemptReporter, StartAnswer } from './attempt-reporter.js';
-import { startAttempt, type AttemptOutcome, type RunningAttempt } from './job-runner.js';
+import { startAttempt, type AttemptOutcome, type AttemptSpec, type RunningAttempt } from './job-runner.js';
+import { recoverIfRetried, type FailureHandlerLookup, type RecoveryReport } from './failure-recovery.js';
+import { enforceRuntimeLimit } from './runtime-limit.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import type { Reservation, ResourceLedger } from './resource-ledger.js';
 import { WakeSignal } from './wake-signal.js';
@@ -36,9 +38,14 @@ export interface PullLoopDeps {
   workflow?: string;
   /** With `workflow`: asked when idle; true ends the loop. */
   workflowFinished?: () => Promise<boolean>;
+  /** Finds failure handlers, to run recovery scripts before retried failures are reported. */
+  failureHandlers?: FailureHandlerLookup;
 }
 
 type Accepted = Extract<StartAnswer, { ok: true }>;
+
+/** Canceled attempt ids remembered for attempts not yet launched (see PullLoop.cancel). */
+const MAX_REMEMBERED_CANCELS = 1000;
 
 interface Running {
   taken: TakenJob;
@@ -58,6 +65,8 @@ export class PullLoop {
   private readonly hinted = new Map<string, ConsumerQueue>();
   private hintedRound = false;
   private stopping = false;
+  /** Canceled attempt ids not running here (yet), oldest first; see {@link PullLoop.cancel}. */
+  private readonly canceledIds = new Set<string>();
 
   constructor(private readonly deps: PullLoopDeps) {}
 
@@ -80,6 +89,28 @@ export class PullLoop {
       relevant = true;
     }
     if (relevant) this.signal.wake();
+  }
+
+  /**
+   * A `cancel` announcement (BullMQ job ids): terminate the attempts among `ids` running
+   * here; each is still reported, and the store records it `canceled`. Other ids are
+   * remembered for a while: an attempt whose start was accepted just before the cancel is
+   * launched after the announcement arrives, and must not run.
+   */
+  cancel(ids: string[]): void {
+    for (const id of ids) {
+      const entry = this.running.get(id);
+      if (entry) {
+        this.deps.logger.info({ id }, 'terminating a canceled job');
+        entry.terminate = true;
+        void entry.run?.terminate();
+        continue;
+      }
+      this.canceledIds.add(id);
+      // Announcements cover every worker's attempts; keep only the most recent ones.
+      if (this.canceledIds.size > MAX_REMEMBERED_CANCELS)
+        this.canceledIds.delete(this.canceledIds.values().next().value!);
+    }
   }
 
   /** Wake the loop. */
@@ -220,7 +251,7 @@ export class PullLoop {
   }
 
   private launch(taken: TakenJob, accepted: Accepted, held: Reservation, log: Logger): void {
-    const entry: Running = { taken, terminate: this.stopping };
+    const entry: Running = { taken, terminate: this.stopping || this.canceledIds.delete(taken.id) };
     this.running.set(taken.id, entry);
     const execution = this.execute(entry, accepted, log).finally(() => {
       this.running.delete(taken.id);
@@ -236,26 +267,29 @@ export class PullLoop {
     const { payload } = entry.taken;
     const { job } = accepted;
     let outcome: AttemptOutcome;
+    const spec: AttemptSpec = {
+      workflow: payload.workflow,
+      job: payload.job,
+      jobName: job.name,
+      attempt: payload.attempt,
+      command: job.command,
+      invocation_script: job.invocation_script,
+      cwd: this.deps.cwd,
+      logDir: this.deps.logDir,
+      apiUrl: this.deps.apiUrl,
+      terminateGraceMs: this.deps.terminateGraceMs,
+    };
     try {
-      const run = await startAttempt(
-        {
-          workflow: payload.workflow,
-          job: payload.job,
-          jobName: job.name,
-          attempt: payload.attempt,
-          command: job.command,
-          invocation_script: job.invocation_script,
-          cwd: this.deps.cwd,
-          logDir: this.deps.logDir,
-          apiUrl: this.deps.apiUrl,
-          terminateGraceMs: this.deps.terminateGraceMs,
-        },
-        this.deps.launcher,
-      );
+      const run = await startAttempt(spec, this.deps.launcher);
       entry.run = run;
       log.info({ pid: run.pid }, 'job started');
+      const runtime_s = payload.resources.runtime_s;
+      const limit = enforceRuntimeLimit(run, runtime_s, () =>
+        log.warn({ runtime_s }, 'job exceeded its runtime limit; terminating it'),
+      );
       // stop() may have come while the process was being spawned.
-      outcome = await (entry.terminate ? run.terminate() : run.done);
+      outcome = limit.annotate(await (entry.terminate ? run.terminate() : run.done));
+      limit.clear();
     } catch (err) {
       log.error({ err }, 'could not run the job');
       outcome = {
@@ -272,12 +306,30 @@ export class PullLoop {
       { status: outcome.status, return_code: outcome.return_code, exec_time_s: outcome.exec_time_s },
       'job ended',
     );
+    const recovery: RecoveryReport = this.deps.failureHandlers
+      ? await recoverIfRetried({
+          spec,
+          job,
+          outcome,
+          lookup: this.deps.failureHandlers,
+          logger: log,
+          launcher: this.deps.launcher,
+          // The repair gets the job's own time budget.
+          ...(payload.resources.runtime_s > 0 ? { timeoutMs: payload.resources.runtime_s * 1000 } : {}),
+        }).catch((err: unknown): RecoveryReport => {
+          log.error({ err }, 'recovery failed; the attempt will not be retried');
+          return { no_retry: true, message: `recovery failed: ${(err as Error).message}` };
+        })
+      : {};
+    if (recovery.message)
+      outcome.message = outcome.message ? `${outcome.message}; ${recovery.message}` : recovery.message;
     const { stdout_path, stderr_path, ...rest } = outcome;
     // The report is not awaited here: resources are free as soon as the process ended;
     // the reporter keeps (and retries) the completion until the API has it.
     this.deps.reporter
       .complete({
         ...rest,
+        ...(recovery.no_retry ? { no_retry: true } : {}),
         ...(stdout_path ? { stdout_path, stderr_path } : {}),
         workflow: payload.workflow,
         job: payload.job,

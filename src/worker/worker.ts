@@ -9,10 +9,12 @@ import { AppError, ERROR_CODES } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { FINAL_JOB_STATUSES, type JobStatus } from '../core/model.js';
 import { JobConsumer } from '../queue/job-consumer.js';
+import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
 import { AttemptReporter } from './attempt-reporter.js';
 import { directLauncher, startSpawnHelper, type ProcessLauncher } from './process-launcher.js';
 import { PullLoop } from './pull-loop.js';
+import { cachedHandlerLookup } from './failure-recovery.js';
 import { ResourceLedger } from './resource-ledger.js';
 
 /** Options of a worker. Resources are what it offers, not what the machine has. */
@@ -62,6 +64,10 @@ export interface WorkerHandle {
   /** Take no new jobs, terminate running ones (reported `terminated`), flush reports, close. Resolves when done. */
   stop(reason?: string): Promise<void>;
 }
+
+/** Heartbeat timing when the API does not say (an older API). */
+const DEFAULT_HEARTBEAT_MS = 10_000;
+const DEFAULT_HEARTBEAT_TTL_MS = 30_000;
 
 const DONE_WORKFLOW_STATUSES = new Set(['completed', 'failed', 'canceled']);
 
@@ -115,6 +121,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     logDir: options.logDir ?? join(cwd, '.jobgraph', 'logs'),
     idlePollMs: options.idlePollMs ?? 500,
     terminateGraceMs: options.terminateGraceMs,
+    // Handlers never change after creation: each workflow's are fetched once.
+    failureHandlers: cachedHandlerLookup((wf) => client.failureHandlers(wf)),
     launcher,
     workflow,
     workflowFinished:
@@ -133,9 +141,22 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
           },
   });
 
+  // Beats before the first job can start: the lost-worker watchdog only looks at workers with running jobs.
+  const heartbeat = new WorkerHeartbeat({
+    redisUrl: registration.redis_url,
+    prefix: registration.queue_prefix,
+    workerId,
+    intervalMs: registration.heartbeat_ms ?? DEFAULT_HEARTBEAT_MS,
+    ttlMs: registration.heartbeat_ttl_ms ?? DEFAULT_HEARTBEAT_TTL_MS,
+    logger,
+  });
   try {
+    await heartbeat.start();
     await consumer.onQueued((queues) => loop.hint(queues));
+    // Canceled jobs running here are terminated on the announcement, not by polling the API.
+    await consumer.onCancel((ids) => loop.cancel(ids));
   } catch (err) {
+    await heartbeat.stop();
     await consumer.close();
     await launcher.close();
     throw err;
@@ -166,6 +187,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     await loop.stop(); // attempts launched while the loop was finishing its last round
     await launcher.close();
     const lost = await reporter.close(options.reportDeadlineMs ?? 60_000);
+    // Only now: until every completion is in, the watchdog must still see this worker alive.
+    await heartbeat.stop();
     if (lost.length > 0) exitCode = 1;
     logger.info({ reason, exitCode }, 'worker stopped');
   };

@@ -4,11 +4,14 @@
  */
 import { describe } from 'vitest';
 import type { GraphStore } from '../../src/graph/graph-store.js';
+import { cancelContract } from './contract-cancel.js';
 import { completionContract } from './contract-completion.js';
 import { directModeContract } from './contract-direct-mode.js';
 import { useContractFixture } from './contract-fixture.js';
 import { initializeAndClaimContract } from './contract-initialize-and-claim.js';
+import { lostWorkersContract } from './contract-lost-workers.js';
 import { workflowsContract } from './contract-workflows.js';
+import { retriesContract } from './contract-retries.js';
 
 /**
  * Run the contract against the stores `open` returns (a fresh, empty store each call).
@@ -25,5 +28,8 @@ export function describeGraphStoreContract(
     directModeContract(fx);
     initializeAndClaimContract(fx);
     completionContract(fx);
+    cancelContract(fx);
+    lostWorkersContract(fx);
+    retriesContract(fx);
   });
 }

@@ -35,10 +35,21 @@ export function completeAttemptsRoute(app: ApiApp, deps: ApiDeps): void {
         {
           workflow: r.workflow,
           source: 'system' as const,
-          type: r.status === 'completed' ? 'job_completed' : 'job_failed',
+          // A report of an attempt whose job was canceled while it ran is recorded as canceled.
+          ...(outcome.canceled
+            ? { type: 'canceled_attempt_reported', reported_status: r.status }
+            : {
+                // A failure a handler retries is not the job's end (the store adds `attempt_retried`).
+                type:
+                  r.status === 'completed'
+                    ? 'job_completed'
+                    : outcome.next_attempt !== undefined
+                      ? 'attempt_failed'
+                      : 'job_failed',
+              }),
           job: r.job,
           attempt: r.attempt,
-          status: r.status,
+          status: outcome.canceled ? 'canceled' : r.status,
           return_code: r.return_code,
           compute_node: r.compute_node,
           result: outcome.result,

@@ -53,6 +53,14 @@ export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
       ]);
     }
     deps.logger?.info({ worker: worker_id, hostname: body.hostname, workflow: body.workflow }, 'worker registered');
-    return c.json({ worker_id, redis_url: deps.redisUrl, queue_prefix: deps.queuePrefix }, 201);
+    return c.json(
+      {
+        worker_id,
+        redis_url: deps.redisUrl,
+        queue_prefix: deps.queuePrefix,
+        ...(deps.heartbeat && { heartbeat_ms: deps.heartbeat.intervalMs, heartbeat_ttl_ms: deps.heartbeat.ttlMs }),
+      },
+      201,
+    );
   });
 }

@@ -71,7 +71,14 @@ async function runSpec(specPath: string, flags: RunFlags): Promise<number> {
     }
 
     await startWorkflow({ store, scheduler: services.scheduler! }, wf._key);
-    const worker = await startWorker({ apiUrl: services.apiUrl!, ...capacity, workflow: wf._key, cwd: process.cwd(), logger });
+    const worker = await startWorker({
+      apiUrl: services.apiUrl!,
+      ...capacity,
+      workflow: wf._key,
+      cwd: process.cwd(),
+      logger,
+      terminateGraceMs: config.JOBGRAPH_TERMINATE_GRACE_MS,
+    });
     const progress = !flags.json && process.stderr.isTTY ? startProgressDisplay(store, wf._key, process.stderr) : undefined;
     const onSignal = () => void worker.stop('signal');
     process.once('SIGINT', onSignal);

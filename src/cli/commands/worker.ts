@@ -34,6 +34,7 @@ export function workerCommand(): Command {
       const machine = await detectMachineResources();
       const code = await runWorker({
         apiUrl: config.JOBGRAPH_API,
+        terminateGraceMs: config.JOBGRAPH_TERMINATE_GRACE_MS,
         num_cpus: flags.cpus ?? machine.num_cpus,
         memory_bytes: flags.mem ?? machine.memory_bytes,
         num_gpus: flags.gpus ?? machine.num_gpus,

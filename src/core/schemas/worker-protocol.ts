@@ -37,6 +37,10 @@ export const RegisterWorkerResponseSchema = z
     redis_url: z.string(),
     /** BullMQ key prefix the scheduler uses. */
     queue_prefix: z.string(),
+    /** How often to refresh the heartbeat key in Redis (decision 0004); absent: 10000. */
+    heartbeat_ms: z.number().int().positive().optional(),
+    /** Lifetime of each heartbeat; absent: 30000. */
+    heartbeat_ttl_ms: z.number().int().positive().optional(),
   })
   .openapi('RegisterWorkerResponse');
 export type RegisterWorkerResponse = z.infer<typeof RegisterWorkerResponseSchema>;
@@ -54,6 +58,8 @@ export const StartOutcomeSchema = z.union([
     ok: z.literal(true),
     compute_node: key,
     job: z.object({ _key: key, name: z.string(), command: z.string(), invocation_script: z.string().optional() }).passthrough(),
+    /** The files the job needs: the worker hashes them before it runs the job (decision 0007). */
+    input_files: z.array(z.object({ _key: key, path: z.string() })).optional(),
   }),
   z.object({ ok: z.literal(false), reason: z.string() }),
 ]);
@@ -74,6 +80,10 @@ export const CompleteAttemptSchema = z.object({
   stdout_path: z.string().optional(),
   stderr_path: z.string().optional(),
   message: z.string().optional(),
+  /** The worker vetoes a failure-handler retry (its recovery script failed); it can never force one. */
+  no_retry: z.boolean().optional(),
+  /** Input file key → sha256 of its content (or `missing`) when the attempt started (decision 0007). */
+  inputs: z.object({ files: z.record(z.string(), z.string()) }).optional(),
 });
 export const CompleteAttemptsRequestSchema = z
   .object({ results: z.array(CompleteAttemptSchema).min(1).max(10_000) })
@@ -81,7 +91,16 @@ export const CompleteAttemptsRequestSchema = z
 export type CompleteAttemptsRequest = z.infer<typeof CompleteAttemptsRequestSchema>;
 
 export const CompleteOutcomeSchema = z.union([
-  z.object({ ok: z.literal(true), duplicate: z.boolean(), result: key, newly_ready: z.number().int() }),
+  z.object({
+    ok: z.literal(true),
+    duplicate: z.boolean(),
+    result: key,
+    newly_ready: z.number().int(),
+    /** A failure handler sent the job back to `ready` as this attempt. */
+    next_attempt: z.number().int().positive().optional(),
+    /** The job had been canceled while this attempt ran: the result is recorded as `canceled`, nothing else changed. */
+    canceled: z.boolean().optional(),
+  }),
   z.object({ ok: z.literal(false), reason: z.string() }),
 ]);
 export const CompleteAttemptsResponseSchema = z

@@ -19,22 +19,30 @@ import type {
   WorkflowStatus,
 } from '../../core/model.js';
 import type {
+  CancelOutcome,
   ClaimedJob,
   CompleteOutcome,
   CompleteRequest,
   GraphStore,
   InitializeOutcome,
   ListOptions,
+  LostAttemptOutcome,
+  LostAttemptRequest,
   Page,
+  RestartOutcome,
+  RunningAttempt,
   StartOutcome,
   StartRequest,
 } from '../graph-store.js';
 import { createArangoContext, type ArangoContext } from './arango-context.js';
 import { mapArangoError } from './arango-errors.js';
 import { completeAttempts, failJobs, startAttempts } from './attempt-ops.js';
+import { cancelJob, cancelWorkflow } from './cancel-jobs.js';
 import * as documents from './document-ops.js';
 import { ensureSchema } from './ensure-schema.js';
 import { initializeWorkflow } from './initialize-workflow.js';
+import { listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
+import { restartJobs } from './restart-jobs.js';
 import * as scheduling from './scheduler-ops.js';
 import * as workflows from './workflow-ops.js';
 
@@ -139,6 +147,24 @@ class ArangoGraphStore implements GraphStore {
   }
   failJobs(workflow: string, jobs: string[], message: string): Promise<void> {
     return failJobs(this.ctx, workflow, jobs, message);
+  }
+  listRunningAttempts(limit: number): Promise<RunningAttempt[]> {
+    return listRunningAttempts(this.ctx, limit);
+  }
+  recordLostAttempts(
+    requests: LostAttemptRequest[],
+    options: { maxLostReruns: number; message?: string },
+  ): Promise<LostAttemptOutcome[]> {
+    return recordLostAttempts(this.ctx, requests, options);
+  }
+  cancelWorkflow(key: string, message?: string): Promise<CancelOutcome> {
+    return cancelWorkflow(this.ctx, key, message);
+  }
+  cancelJob(workflow: string, job: string, message?: string): Promise<CancelOutcome> {
+    return cancelJob(this.ctx, workflow, job, message);
+  }
+  restartJobs(workflow: string, jobKeys: string[]): Promise<RestartOutcome> {
+    return restartJobs(this.ctx, workflow, jobKeys);
   }
 
   appendEvents(events: Array<Omit<EventDoc, '_key' | '_id' | 'timestamp'> & { timestamp?: string }>): Promise<void> {

@@ -7,10 +7,15 @@ import { resultKey } from '../../core/keys.js';
 import { FINAL_JOB_STATUSES, docId, type JobStatus, type ResultDoc } from '../../core/model.js';
 import type { CompleteOutcome, CompleteRequest, StartOutcome, StartRequest } from '../graph-store.js';
 import type { ArangoContext } from './arango-context.js';
+import { completeCanceledAttempt } from './cancel-jobs.js';
 import { finishJobs } from './finish-jobs.js';
+import { inputFilesOf, resultFingerprint } from './fingerprints.js';
 import { jobStateQuery } from './queries/job-state.js';
 import { startAttemptQuery } from './queries/start-attempt.js';
 import type { QueryRunner } from './query-runner.js';
+import { planRetry } from './retry-attempt.js';
+import { insertMany } from './arango-context.js';
+import { attemptRetriedEvent, jobTerminatedEvent } from '../attempt-events.js';
 import { requireWorkflow } from './workflow-ops.js';
 
 export async function startAttempts(ctx: ArangoContext, requests: StartRequest[]): Promise<StartOutcome[]> {
@@ -33,7 +38,7 @@ export async function startAttempts(ctx: ArangoContext, requests: StartRequest[]
       );
       if (!row || row.refused !== null || !row.job)
         out.push({ ok: false, reason: row?.refused ?? `job ${r.job} could not be started` });
-      else out.push({ ok: true, job: row.job, compute_node: nodeKey });
+      else out.push({ ok: true, job: row.job, compute_node: nodeKey, input_files: await inputFilesOf(run, r.job) });
     }
     return out;
   });
@@ -50,6 +55,11 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
   const job = await run.one(jobStateQuery(r.job));
   if (!job || job.workflow !== r.workflow)
     return { ok: false, reason: `job ${r.job} does not exist in workflow ${r.workflow}` };
+  // The report of an attempt a cancellation caught running: record it, change nothing else.
+  if (job.status === 'canceled') {
+    const canceled = await completeCanceledAttempt(run, r);
+    if (canceled) return canceled;
+  }
   if (job.status !== 'running' || job.attempt !== r.attempt) {
     return {
       ok: false,
@@ -69,7 +79,14 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
     ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
     ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
     ...(r.message !== undefined && { message: r.message }),
+    ...(await resultFingerprint(run, r)),
   };
+  // A failure handler may send the job back to `ready` instead: nothing finishes then.
+  const retry = await planRetry(run, r);
+  const now = new Date().toISOString();
+  const jobPatch = retry
+    ? { status: 'ready', attempt: retry.next_attempt, failure_retries: retry.failure_retries }
+    : { status: r.status, finished_at: now };
   await run.all({
     query: `
       // Three collections, each written once (AQL allows one write per collection per query).
@@ -79,25 +96,29 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
           OPTIONS { overwriteMode: 'ignore' }
         RETURN 1
       )
-      UPDATE { _key: @job } WITH { status: @status, finished_at: @now } IN jobs`,
+      UPDATE { _key: @job } WITH @jobPatch IN jobs`,
     bindVars: {
+      jobPatch,
       result,
       resultId: docId('results', key),
       edgeKey: `${r.job}-r${r.attempt}`,
       jobId: docId('jobs', r.job),
       job: r.job,
       wf: r.workflow,
-      status: r.status,
-      now: new Date().toISOString(),
     },
   });
+  if (retry) {
+    await insertMany(run, 'events', [attemptRetriedEvent(r, retry.next_attempt, now)]);
+    return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt: retry.next_attempt };
+  }
+  if (r.status === 'terminated') await insertMany(run, 'events', [jobTerminatedEvent(r, now)]);
   const outcome = await finishJobs(run, [{ job: r.job, status: r.status }]);
   return { ok: true, duplicate: false, result: key, newly_ready: outcome.newlyReady.length };
 }
 
 export async function completeAttempts(ctx: ArangoContext, requests: CompleteRequest[]): Promise<CompleteOutcome[]> {
   if (requests.length === 0) return [];
-  return ctx.transaction(['jobs', 'results', 'returned'], async (run) => {
+  return ctx.transaction(['jobs', 'results', 'returned', 'events'], async (run) => {
     const out: CompleteOutcome[] = [];
     for (const r of requests) out.push(await completeOne(run, r));
     return out;

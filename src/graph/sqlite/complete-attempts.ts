@@ -6,7 +6,12 @@ import { resultKey } from '../../core/keys.js';
 import { docId, type ResultDoc } from '../../core/model.js';
 import type { CompleteOutcome, CompleteRequest } from '../graph-store.js';
 import { insertDocRow, insertEdgeRow } from './doc-rows.js';
+import { resultFingerprint } from './fingerprint-rows.js';
+import { completeCanceledAttempt } from './cancel-jobs.js';
 import { finishJobs } from './finish-jobs.js';
+import { retryFailedAttempt } from './retry-attempt.js';
+import { appendEvents } from './append-events.js';
+import { jobTerminatedEvent } from '../attempt-events.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
@@ -19,6 +24,11 @@ function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
     { workflow: string; status: string; attempt: number } | undefined;
   if (!row || row.workflow !== r.workflow)
     return { ok: false, reason: `job ${r.job} does not exist in workflow ${r.workflow}` };
+  // The report of an attempt a cancellation caught running: record it, change nothing else.
+  if (row.status === 'canceled') {
+    const canceled = completeCanceledAttempt(ctx, r);
+    if (canceled) return canceled;
+  }
   if (row.status !== 'running' || row.attempt !== r.attempt) {
     return {
       ok: false,
@@ -39,10 +49,15 @@ function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
     ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
     ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
     ...(r.message !== undefined && { message: r.message }),
+    ...resultFingerprint(ctx, r),
   };
   insertDocRow(ctx, 'results', result);
   const edgeKey = `${r.job}-r${r.attempt}`;
   insertEdgeRow(ctx, 'returned', { _key: edgeKey, _from: docId('jobs', r.job), _to: result._id }, r.workflow, true);
+  // A failure handler may send the job back to `ready` instead: nothing finishes then.
+  const next_attempt = retryFailedAttempt(ctx, r);
+  if (next_attempt !== undefined) return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt };
+  if (r.status === 'terminated') appendEvents(ctx, [jobTerminatedEvent(r, new Date().toISOString())]);
   ctx
     .stmt(
       `UPDATE jobs SET status = @status, doc = json_set(doc, '$.status', @status, '$.finished_at', @now) WHERE _key = @job`,

@@ -10,13 +10,16 @@ import { dirname } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import type { GraphStore } from '../graph-store.js';
 import { appendEvents } from './append-events.js';
+import { cancelJob, cancelWorkflow } from './cancel-jobs.js';
 import { claimReady, listQueued } from './claim-jobs.js';
 import { completeAttempts } from './complete-attempts.js';
 import { deleteDocument, getDocument, insertDocument, listDocuments, updateDocument } from './document-ops.js';
 import { insertEdge, listEdges } from './edge-ops.js';
 import { failJobs } from './fail-jobs.js';
 import { initializeWorkflow } from './initialize-workflow.js';
+import { listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
 import { migrate } from './schema.js';
+import { restartJobs } from './restart-jobs.js';
 import { createContext } from './sqlite-context.js';
 import { startAttempts } from './start-attempts.js';
 import {
@@ -84,6 +87,11 @@ export function openSqliteGraphStore(path: string): GraphStore {
     listWorkflowKeys: async (status) => listWorkflowKeys(ctx, status),
     listJobResources: async (workflow) => listJobResources(ctx, workflow),
     failJobs: async (workflow, jobs, message) => failJobs(ctx, workflow, jobs, message),
+    listRunningAttempts: async (limit) => listRunningAttempts(ctx, limit),
+    recordLostAttempts: async (requests, options) => recordLostAttempts(ctx, requests, options),
+    cancelWorkflow: async (key, message) => cancelWorkflow(ctx, key, message),
+    cancelJob: async (workflow, job, message) => cancelJob(ctx, workflow, job, message),
+    restartJobs: async (workflow, jobs) => restartJobs(ctx, workflow, jobs),
     appendEvents: async (events) => appendEvents(ctx, events),
   };
 }

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../../core/config.js';
 import { loadSpecFile } from '../../../spec/index.js';
 import { apiRequest } from '../../api-request.js';
+import { addWorkflowCancelCommand } from '../cancel.js';
 import { formatTable } from '../../print-table.js';
 
 interface ClientFlags {
@@ -116,5 +117,6 @@ export function workflowCommand(): Command {
       );
     },
   );
+  addWorkflowCancelCommand(wf);
   return wf;
 }
