@@ -6,7 +6,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import type { GraphStore } from '../../graph/graph-store.js';
-import { openGraphStore } from '../../graph/open-graph-store.js';
 import { addGraphFlags, graphOverrides, type GraphFlags } from '../graph-flags.js';
 
 /**
@@ -19,6 +18,8 @@ export async function exportWorkflowJson(store: GraphStore, key: string): Promis
 
 /** Open the store the flags and environment name, run `work`, always close it. */
 export async function withGraphStore<T>(flags: GraphFlags, work: (store: GraphStore) => Promise<T>): Promise<T> {
+  // Loaded on use: the store drivers are heavy and most commands never open a store.
+  const { openGraphStore } = await import('../../graph/open-graph-store.js');
   const store = await openGraphStore(loadConfig(graphOverrides(flags)));
   try {
     return await work(store);

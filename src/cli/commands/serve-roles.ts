@@ -7,7 +7,7 @@ import { loadConfig } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { addGraphFlags, graphOverrides, type GraphFlags } from '../graph-flags.js';
-import { startServices, type ServiceRoles } from '../services.js';
+import type { ServiceRoles } from '../services.js';
 import { untilSignal } from '../until-signal.js';
 
 interface ServeFlags extends GraphFlags {
@@ -25,12 +25,17 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
   return command.action(async (flags: ServeFlags) => {
     const config = loadConfig({ ...graphOverrides(flags), JOBGRAPH_HOST: flags.host, JOBGRAPH_PORT: flags.port });
     if (!config.REDIS_URL) {
-      throw new ConfigError([{ path: 'REDIS_URL', message: 'required: set REDIS_URL or pass --redis-url redis://host:port' }]);
+      throw new ConfigError([
+        { path: 'REDIS_URL', message: 'required: set REDIS_URL or pass --redis-url redis://host:port' },
+      ]);
     }
     const logger = createLogger(config.JOBGRAPH_LOG_LEVEL);
+    // Loaded on use: the client commands need none of the server code.
+    const { startServices } = await import('../services.js');
     const services = await startServices(config, config.REDIS_URL, roles, logger);
     logger.info({ api: services.apiUrl, graph: config.JOBGRAPH_GRAPH, roles }, `jobgraph ${name} ready`);
-    if (services.apiUrl) process.stderr.write(`jobgraph ${name}: API at ${services.apiUrl}/api/v1 (docs ${services.apiUrl}/docs)\n`);
+    if (services.apiUrl)
+      process.stderr.write(`jobgraph ${name}: API at ${services.apiUrl}/api/v1 (docs ${services.apiUrl}/docs)\n`);
     const signal = await untilSignal();
     logger.info({ signal }, 'stopping');
     await services.stop();
@@ -41,4 +46,7 @@ export const serverCommand = () =>
   serveCommand('server', 'run the API and the scheduler in one process', { api: true, scheduler: true });
 export const apiCommand = () => serveCommand('api', 'run the HTTP API only', { api: true, scheduler: false });
 export const schedulerCommand = () =>
-  serveCommand('scheduler', 'run the scheduler only (promotion, reconcile, completion)', { api: false, scheduler: true });
+  serveCommand('scheduler', 'run the scheduler only (promotion, reconcile, completion)', {
+    api: false,
+    scheduler: true,
+  });

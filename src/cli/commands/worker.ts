@@ -3,8 +3,6 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { detectMachineResources } from '../../worker/machine-resources.js';
-import { runWorker } from '../../worker/worker.js';
 import { memoryFlag, nonNegativeIntFlag, positiveIntFlag } from '../flags.js';
 
 interface WorkerFlags {
@@ -31,6 +29,11 @@ export function workerCommand(): Command {
     .option('--log-dir <dir>', 'where stdout/stderr of each attempt go (default: <cwd>/.jobgraph/logs)')
     .action(async (flags: WorkerFlags) => {
       const config = loadConfig({ JOBGRAPH_API: flags.api });
+      // Loaded on use: the client commands need none of the worker code.
+      const [{ detectMachineResources }, { runWorker }] = await Promise.all([
+        import('../../worker/machine-resources.js'),
+        import('../../worker/worker.js'),
+      ]);
       const machine = await detectMachineResources();
       const code = await runWorker({
         apiUrl: config.JOBGRAPH_API,
