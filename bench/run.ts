@@ -9,7 +9,9 @@
  *   → take → start → spawn).
  * Each measurement is repeated; medians are printed. Everything (private redis-server,
  * SQLite file, API on a loopback port, scheduler, worker) is real, in this process, as in
- * `jobgraph run`.
+ * `jobgraph run`. Each jobgraph figure is taken twice: "embedded", where the worker calls
+ * the API in-process as `jobgraph run` does, and "over HTTP", as a worker on another
+ * process or machine does.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,7 +51,7 @@ function xargsMs(count: number, parallel: number): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-async function jobgraphMs(spec: Record<string, unknown>, redisUrl: string): Promise<number> {
+async function jobgraphMs(spec: Record<string, unknown>, redisUrl: string, overHttp: boolean): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'jobgraph-bench-'));
   const config = loadConfig(
     { JOBGRAPH_DB: join(dir, 'graph.sqlite'), JOBGRAPH_PORT: 0, JOBGRAPH_QUEUE_PREFIX: `bench${Date.now()}` },
@@ -60,6 +62,8 @@ async function jobgraphMs(spec: Record<string, unknown>, redisUrl: string): Prom
     const wf = await services.store.createWorkflow(specToBundle(spec));
     const worker = await startWorker({
       apiUrl: services.apiUrl!,
+      // Embedded (as `jobgraph run`): API calls in-process. Over HTTP: as a separate worker process would.
+      apiFetch: overHttp ? undefined : services.apiFetch,
       num_cpus: CORES,
       memory_bytes: 64 * 1024 ** 3,
       num_gpus: 0,
@@ -73,7 +77,8 @@ async function jobgraphMs(spec: Record<string, unknown>, redisUrl: string): Prom
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const counts = await services.store.statusCounts(wf._key);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    if (code !== 0 || counts.completed !== total) throw new Error(`bench workflow did not complete: ${JSON.stringify(counts)}`);
+    if (code !== 0 || counts.completed !== total)
+      throw new Error(`bench workflow did not complete: ${JSON.stringify(counts)}`);
     return ms;
   } finally {
     await services.stop();
@@ -98,17 +103,26 @@ const redis = await startPrivateRedis();
 try {
   const rows: Array<[string, number[], number[]]> = [];
   const jgIndep: number[] = [];
+  const jgIndepHttp: number[] = [];
   const xIndep: number[] = [];
   const jgChain: number[] = [];
+  const jgChainHttp: number[] = [];
   const xChain: number[] = [];
   for (let r = 0; r < REPEAT; r++) {
     xIndep.push(xargsMs(JOBS, CORES) / JOBS);
-    jgIndep.push((await jobgraphMs(independentSpec, redis.url)) / JOBS);
+    jgIndep.push((await jobgraphMs(independentSpec, redis.url, false)) / JOBS);
+    jgIndepHttp.push((await jobgraphMs(independentSpec, redis.url, true)) / JOBS);
     xChain.push(xargsMs(CHAIN, 1) / CHAIN);
-    jgChain.push((await jobgraphMs(chainSpec, redis.url)) / CHAIN);
+    jgChain.push((await jobgraphMs(chainSpec, redis.url, false)) / CHAIN);
+    jgChainHttp.push((await jobgraphMs(chainSpec, redis.url, true)) / CHAIN);
     process.stderr.write(`run ${r + 1}/${REPEAT} done\n`);
   }
-  rows.push(['per-job cost, independent', jgIndep, xIndep], ['per-link latency, chain', jgChain, xChain]);
+  rows.push(
+    ['per-job cost, embedded', jgIndep, xIndep],
+    ['per-job cost, over HTTP', jgIndepHttp, xIndep],
+    ['per-link latency, embedded', jgChain, xChain],
+    ['per-link latency, over HTTP', jgChainHttp, xChain],
+  );
   const fmt = (x: number) => x.toFixed(2).padStart(7);
   console.log(`\njobgraph bench — ${CORES} cores, ${JOBS} independent jobs, ${CHAIN}-job chain, median of ${REPEAT}\n`);
   console.log('measure                      jobgraph ms   xargs ms   ratio   all jobgraph runs (ms)');

@@ -56,6 +56,7 @@ export async function runSpec(specPath: string, flags: RunFlags): Promise<number
     await startWorkflow({ store, scheduler: services.scheduler! }, wf._key);
     const worker = await startWorker({
       apiUrl: services.apiUrl!,
+      apiFetch: services.apiFetch,
       ...capacity,
       workflow: wf._key,
       cwd: process.cwd(),

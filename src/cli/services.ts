@@ -29,12 +29,19 @@ export interface Services {
   scheduler?: Scheduler;
   /** The API's base URL when the api role runs. */
   apiUrl?: string;
+  /** The API's request handler when the api role runs: in-process callers skip loopback HTTP. */
+  apiFetch?: (url: string, init: RequestInit) => Promise<Response>;
   stop(): Promise<void>;
 }
 
 /** Fail fast with a readable message when Redis is not there (instead of ioredis retrying forever). */
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -61,7 +68,8 @@ export async function startServices(
     store,
     notifier,
     stop: async () => {
-      for (const stop of stops.splice(0).reverse()) await stop().catch((err) => logger.warn({ err }, 'shutdown step failed'));
+      for (const stop of stops.splice(0).reverse())
+        await stop().catch((err) => logger.warn({ err }, 'shutdown step failed'));
     },
   };
   try {
@@ -103,6 +111,7 @@ export async function startServices(
       const server = await serveApi(app, { host: config.JOBGRAPH_HOST, port: config.JOBGRAPH_PORT });
       stops.push(() => server.close());
       services.apiUrl = server.url;
+      services.apiFetch = async (url, init) => app.fetch(new Request(url, init));
     }
   } catch (err) {
     await services.stop();

@@ -65,6 +65,12 @@ export interface ApiClientOptions {
    * @default 120000
    */
   timeoutMs?: number;
+  /**
+   * How requests are sent. `jobgraph run` passes the in-process API's handler, so the
+   * worker it embeds skips loopback HTTP.
+   * @default globalThis.fetch
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** Errors where the request surely never reached the API. */
@@ -117,6 +123,7 @@ async function errorFromResponse(res: Response, what: string): Promise<AppError>
 
 export class ApiClient {
   readonly baseUrl: string;
+  private readonly fetch: NonNullable<ApiClientOptions['fetch']>;
   private readonly logger: Logger;
   private readonly connectRetries: number;
   private readonly retryBaseMs: number;
@@ -125,6 +132,7 @@ export class ApiClient {
 
   constructor(opts: ApiClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.fetch = opts.fetch ?? ((url, init) => fetch(url, init));
     this.logger = opts.logger ?? silentLogger;
     this.connectRetries = opts.connectRetries ?? 8;
     this.retryBaseMs = opts.retryBaseMs ?? 200;
@@ -181,7 +189,7 @@ export class ApiClient {
     for (let failures = 0; ; failures++) {
       let res: Response;
       try {
-        res = await fetch(`${this.baseUrl}${path}`, {
+        res = await this.fetch(`${this.baseUrl}${path}`, {
           method,
           headers:
             body === undefined

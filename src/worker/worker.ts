@@ -21,6 +21,8 @@ import { ResourceLedger } from './resource-ledger.js';
 export interface WorkerOptions {
   /** API base URL; the only address a worker needs. */
   apiUrl: string;
+  /** How API requests are sent (see ApiClientOptions.fetch). @default globalThis.fetch */
+  apiFetch?: (url: string, init: RequestInit) => Promise<Response>;
   num_cpus: number;
   memory_bytes: number;
   num_gpus: number;
@@ -86,7 +88,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     memory_bytes: options.memory_bytes,
     num_gpus: options.num_gpus,
   });
-  const client = new ApiClient({ baseUrl: options.apiUrl, logger: baseLogger });
+  const client = new ApiClient({ baseUrl: options.apiUrl, logger: baseLogger, fetch: options.apiFetch });
   const host = hostname();
   const registration = await client.registerWorker({
     hostname: host,

@@ -30,6 +30,9 @@ describe('startServices', () => {
     );
     try {
       expect(services.scheduler).toBeDefined();
+      // The in-process handler answers like the server does (jobgraph run's worker uses it).
+      const health = await services.apiFetch!(`${services.apiUrl}/health`, { method: 'GET' });
+      expect(health.status).toBe(200);
       const res = await fetch(`${services.apiUrl}/api/v1/workers`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
