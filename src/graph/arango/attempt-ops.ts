@@ -4,8 +4,9 @@
  */
 import { NotFoundError } from '../../core/errors.js';
 import { resultKey } from '../../core/keys.js';
-import { FINAL_JOB_STATUSES, docId, type JobStatus, type ResultDoc } from '../../core/model.js';
+import { FINAL_JOB_STATUSES, docId, type JobStatus } from '../../core/model.js';
 import type { CompleteOutcome, CompleteRequest, StartOutcome, StartRequest } from '../graph-store.js';
+import { resultFromReport, returnedEdgeKey, withoutId } from '../result-document.js';
 import type { ArangoContext } from './arango-context.js';
 import { completeCanceledAttempt } from './cancel-jobs.js';
 import { finishJobs } from './finish-jobs.js';
@@ -66,21 +67,7 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
       reason: `job ${r.job} is ${job.status} at attempt ${job.attempt}, not running at attempt ${r.attempt}`,
     };
   }
-  const result: Omit<ResultDoc, '_id'> = {
-    _key: key,
-    workflow: r.workflow,
-    job: r.job,
-    attempt: r.attempt,
-    status: r.status,
-    return_code: r.return_code,
-    exec_time_s: r.exec_time_s,
-    completion_time: r.completion_time,
-    compute_node: r.compute_node,
-    ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
-    ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
-    ...(r.message !== undefined && { message: r.message }),
-    ...(await resultFingerprint(run, r)),
-  };
+  const result = withoutId(resultFromReport(r, await resultFingerprint(run, r)));
   // A failure handler may send the job back to `ready` instead: nothing finishes then.
   const retry = await planRetry(run, r);
   const now = new Date().toISOString();
@@ -101,7 +88,7 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
       jobPatch,
       result,
       resultId: docId('results', key),
-      edgeKey: `${r.job}-r${r.attempt}`,
+      edgeKey: returnedEdgeKey(r.job, r.attempt),
       jobId: docId('jobs', r.job),
       job: r.job,
       wf: r.workflow,

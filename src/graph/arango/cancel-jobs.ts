@@ -6,8 +6,9 @@
  */
 import { InvalidStateError, NotFoundError } from '../../core/errors.js';
 import { resultKey } from '../../core/keys.js';
-import { docId, FINAL_JOB_STATUSES, type JobStatus, type ResultDoc, type WorkflowDoc } from '../../core/model.js';
+import { docId, FINAL_JOB_STATUSES, type JobStatus, type WorkflowDoc } from '../../core/model.js';
 import type { CancelOutcome, CompleteOutcome, CompleteRequest } from '../graph-store.js';
+import { canceledWhileRunning, resultFromReport, returnedEdgeKey, withoutId } from '../result-document.js';
 import type { ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
 import { jobStateQuery } from './queries/job-state.js';
@@ -114,20 +115,7 @@ export async function completeCanceledAttempt(
   if (!row || row.workflow !== r.workflow || row.status !== 'canceled' || row.attempt !== r.attempt) return undefined;
   if (row.canceled_from !== 'running') return undefined;
   const key = resultKey(r.job, r.attempt);
-  const result: Omit<ResultDoc, '_id'> = {
-    _key: key,
-    workflow: r.workflow,
-    job: r.job,
-    attempt: r.attempt,
-    status: 'canceled',
-    return_code: r.return_code,
-    exec_time_s: r.exec_time_s,
-    completion_time: r.completion_time,
-    compute_node: r.compute_node,
-    ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
-    ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
-    message: `canceled while running (worker reported ${r.status}${r.message ? `: ${r.message}` : ''})`,
-  };
+  const result = withoutId(resultFromReport(r, canceledWhileRunning(r)));
   await run.all({
     query: `
       LET resultRows = (INSERT @result INTO results RETURN 1)
@@ -136,7 +124,7 @@ export async function completeCanceledAttempt(
     bindVars: {
       result,
       resultId: docId('results', key),
-      edgeKey: `${r.job}-r${r.attempt}`,
+      edgeKey: returnedEdgeKey(r.job, r.attempt),
       jobId: docId('jobs', r.job),
       wf: r.workflow,
     },

@@ -4,9 +4,10 @@
  * result per attempt) and re-run them as attempt + 1, or fail them once the cap is hit.
  */
 import { resultKey } from '../../core/keys.js';
-import { docId, type ResultDoc } from '../../core/model.js';
+import { docId } from '../../core/model.js';
 import type { LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
+import { lostAttemptResult, returnedEdgeKey, withoutId } from '../result-document.js';
 import type { ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
 import type { QueryRunner } from './query-runner.js';
@@ -68,19 +69,7 @@ async function recordOne(
     return { recorded: false, reason: `attempt ${r.attempt} of job ${r.job} does not run on ${r.compute_node}` };
 
   const plan = lostAttemptPlan(job, options);
-  const result: Omit<ResultDoc, '_id'> = {
-    _key: key,
-    workflow: r.workflow,
-    job: r.job,
-    attempt: r.attempt,
-    status: 'failed',
-    return_code: -1,
-    exec_time_s: plan.execTimeS(now),
-    completion_time: now,
-    compute_node: r.compute_node,
-    message: plan.resultMessage,
-    lost: true,
-  };
+  const result = withoutId(lostAttemptResult(r, plan, now));
   const jobPatch = plan.rerun
     ? { status: 'ready', attempt: r.attempt + 1, lost_reruns: plan.lostReruns, queued_at: null }
     : { status: 'failed', message: plan.jobMessage, finished_at: now, lost_reruns: plan.lostReruns };
@@ -102,7 +91,7 @@ async function recordOne(
     bindVars: {
       result,
       resultId: docId('results', key),
-      edgeKey: `${r.job}-r${r.attempt}`,
+      edgeKey: returnedEdgeKey(r.job, r.attempt),
       jobId: docId('jobs', r.job),
       job: r.job,
       wf: r.workflow,

@@ -8,9 +8,10 @@
  */
 import { InvalidStateError, NotFoundError } from '../../core/errors.js';
 import { resultKey } from '../../core/keys.js';
-import { docId, FINAL_JOB_STATUSES, type JobStatus, type ResultDoc, type WorkflowDoc } from '../../core/model.js';
+import { FINAL_JOB_STATUSES, type JobStatus, type WorkflowDoc } from '../../core/model.js';
 import type { CancelOutcome, CompleteOutcome, CompleteRequest } from '../graph-store.js';
-import { insertDocRow, insertEdgeRow } from './doc-rows.js';
+import { canceledWhileRunning, resultFromReport } from '../result-document.js';
+import { insertResult } from './result-rows.js';
 import { finishJobs } from './finish-jobs.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
@@ -104,28 +105,6 @@ export function completeCanceledAttempt(ctx: SqliteContext, r: CompleteRequest):
   if (!row || row.workflow !== r.workflow || row.status !== 'canceled' || row.attempt !== r.attempt) return undefined;
   if (row.canceled_from !== 'running') return undefined;
   const key = resultKey(r.job, r.attempt);
-  const result: ResultDoc = {
-    _key: key,
-    _id: docId('results', key),
-    workflow: r.workflow,
-    job: r.job,
-    attempt: r.attempt,
-    status: 'canceled',
-    return_code: r.return_code,
-    exec_time_s: r.exec_time_s,
-    completion_time: r.completion_time,
-    compute_node: r.compute_node,
-    ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
-    ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
-    message: `canceled while running (worker reported ${r.status}${r.message ? `: ${r.message}` : ''})`,
-  };
-  insertDocRow(ctx, 'results', result);
-  insertEdgeRow(
-    ctx,
-    'returned',
-    { _key: `${r.job}-r${r.attempt}`, _from: docId('jobs', r.job), _to: result._id },
-    r.workflow,
-    true,
-  );
+  insertResult(ctx, resultFromReport(r, canceledWhileRunning(r)));
   return { ok: true, duplicate: false, result: key, newly_ready: 0, canceled: true };
 }

@@ -3,9 +3,9 @@
  * unblock (or cancel) dependents. One transaction for the batch; O(N + out-degree).
  */
 import { resultKey } from '../../core/keys.js';
-import { docId, type ResultDoc } from '../../core/model.js';
 import type { CompleteOutcome, CompleteRequest } from '../graph-store.js';
-import { insertDocRow, insertEdgeRow } from './doc-rows.js';
+import { resultFromReport } from '../result-document.js';
+import { insertResult } from './result-rows.js';
 import { resultFingerprint } from './fingerprint-rows.js';
 import { completeCanceledAttempt } from './cancel-jobs.js';
 import { finishJobs } from './finish-jobs.js';
@@ -35,25 +35,7 @@ function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
       reason: `job ${r.job} is ${row.status} at attempt ${row.attempt}, not running at attempt ${r.attempt}`,
     };
   }
-  const result: ResultDoc = {
-    _key: key,
-    _id: docId('results', key),
-    workflow: r.workflow,
-    job: r.job,
-    attempt: r.attempt,
-    status: r.status,
-    return_code: r.return_code,
-    exec_time_s: r.exec_time_s,
-    completion_time: r.completion_time,
-    compute_node: r.compute_node,
-    ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
-    ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
-    ...(r.message !== undefined && { message: r.message }),
-    ...resultFingerprint(ctx, r),
-  };
-  insertDocRow(ctx, 'results', result);
-  const edgeKey = `${r.job}-r${r.attempt}`;
-  insertEdgeRow(ctx, 'returned', { _key: edgeKey, _from: docId('jobs', r.job), _to: result._id }, r.workflow, true);
+  insertResult(ctx, resultFromReport(r, resultFingerprint(ctx, r)));
   // A failure handler may send the job back to `ready` instead: nothing finishes then.
   const next_attempt = retryFailedAttempt(ctx, r);
   if (next_attempt !== undefined) return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt };

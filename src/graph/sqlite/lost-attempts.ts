@@ -4,10 +4,11 @@
  * then a re-run as attempt + 1 (capped by `lost_reruns`) or, cap hit, a failure.
  */
 import { resultKey } from '../../core/keys.js';
-import { docId, type ResultDoc } from '../../core/model.js';
+import { docId } from '../../core/model.js';
 import type { LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
-import { insertDocRow, insertEdgeRow } from './doc-rows.js';
+import { lostAttemptResult } from '../result-document.js';
+import { insertResult } from './result-rows.js';
 import { finishJobs } from './finish-jobs.js';
 import type { SqliteContext } from './sqlite-context.js';
 
@@ -79,28 +80,8 @@ function recordOne(
     return { recorded: false, reason: `attempt ${r.attempt} of job ${r.job} does not run on ${r.compute_node}` };
 
   const plan = lostAttemptPlan(JSON.parse(row.doc) as Record<string, unknown>, options);
-  const result: ResultDoc = {
-    _key: key,
-    _id: docId('results', key),
-    workflow: r.workflow,
-    job: r.job,
-    attempt: r.attempt,
-    status: 'failed',
-    return_code: -1,
-    exec_time_s: plan.execTimeS(now),
-    completion_time: now,
-    compute_node: r.compute_node,
-    message: plan.resultMessage,
-    lost: true,
-  };
-  insertDocRow(ctx, 'results', result);
-  insertEdgeRow(
-    ctx,
-    'returned',
-    { _key: `${r.job}-r${r.attempt}`, _from: docId('jobs', r.job), _to: result._id },
-    r.workflow,
-    true,
-  );
+  const result = lostAttemptResult(r, plan, now);
+  insertResult(ctx, result);
   ctx
     .stmt(
       `UPDATE docs SET doc = json_set(doc, '$.is_active', json('false'), '$.lost_at', @now)

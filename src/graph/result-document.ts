@@ -1,0 +1,62 @@
+/**
+ * The result document of one reported attempt, built the same way by every adapter and
+ * every path that records one (completion, a canceled attempt's report, a lost attempt).
+ */
+import { resultKey } from '../core/keys.js';
+import { docId, type ResultDoc } from '../core/model.js';
+import type { CompleteRequest, LostAttemptRequest } from './graph-store.js';
+
+/** The `returned` edge of (job, attempt): a deterministic key makes recording it idempotent. */
+export function returnedEdgeKey(job: string, attempt: number): string {
+  return `${job}-r${attempt}`;
+}
+
+/**
+ * The result of report `r`; `overrides` replace what the report says (a canceled
+ * attempt's status and message, a lost attempt's return code).
+ */
+export function resultFromReport(r: CompleteRequest, overrides: Partial<ResultDoc> | object = {}): ResultDoc {
+  const key = resultKey(r.job, r.attempt);
+  return {
+    _key: key,
+    _id: docId('results', key),
+    workflow: r.workflow,
+    job: r.job,
+    attempt: r.attempt,
+    status: r.status,
+    return_code: r.return_code,
+    exec_time_s: r.exec_time_s,
+    completion_time: r.completion_time,
+    compute_node: r.compute_node,
+    ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
+    ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
+    ...(r.message !== undefined && { message: r.message }),
+    ...overrides,
+  };
+}
+
+/** What the report of an attempt canceled while running records instead of its own status. */
+export function canceledWhileRunning(r: CompleteRequest): Partial<ResultDoc> {
+  return {
+    status: 'canceled',
+    message: `canceled while running (worker reported ${r.status}${r.message ? `: ${r.message}` : ''})`,
+  };
+}
+
+/** The result as ArangoDB takes it: `_id` is the server's to set. */
+export function withoutId(result: ResultDoc): Omit<ResultDoc, '_id'> {
+  const { _id: _ignored, ...rest } = result;
+  return rest;
+}
+
+/** The result of an attempt whose worker was lost: failed, return code -1, flagged `lost`. */
+export function lostAttemptResult(
+  r: LostAttemptRequest,
+  plan: { execTimeS(now: string): number; resultMessage: string },
+  now: string,
+): ResultDoc {
+  return resultFromReport(
+    { ...r, status: 'failed', return_code: -1, exec_time_s: plan.execTimeS(now), completion_time: now },
+    { message: plan.resultMessage, lost: true },
+  );
+}
