@@ -483,6 +483,26 @@ export interface paths {
         patch: operations["updateResourceRequirements"];
         trace?: never;
     };
+    "/api/v1/workflows/{wf}/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run jobs of a finished or running workflow again (new attempts; earlier results are kept)
+         * @description Each job goes back to `ready` (or `blocked` behind another reset or unfinished job) at attempt + 1 and the workflow becomes `running`. Event `workflow_restarted`. 409 `invalid_state` when the workflow was never started or a job is queued, running or disabled; 404 for an unknown job.
+         */
+        post: operations["restartWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{wf}/results": {
         parameters: {
             query?: never;
@@ -675,6 +695,11 @@ export interface components {
                 completion_time: string;
                 compute_node: string;
                 exec_time_s: number;
+                inputs?: {
+                    files: {
+                        [key: string]: string;
+                    };
+                };
                 job: string;
                 message?: string;
                 no_retry?: boolean;
@@ -881,6 +906,30 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        RestartOutcome: {
+            /** @description With `failed_only`: what the server selected and why */
+            plan?: components["schemas"]["RestartSelection"][];
+            /** @description Of those, the ones ready to run at once */
+            ready: number;
+            /** @description Jobs reset to a new attempt, in request order */
+            reset: string[];
+            workflow: components["schemas"]["Workflow"];
+        };
+        RestartRequest: {
+            /** @description Without `jobs`: the server plans — every failed/canceled/terminated job and everything downstream (no file checks: files live where the workers run). */
+            failed_only?: boolean;
+            /** @description Jobs to run again (the CLI plans them: failed, changed inputs, missing outputs, and everything downstream). Only these are reset: include the downstream jobs that must run again. */
+            jobs?: string[];
+            /** @description Reason kind → job count, recorded in the `workflow_restarted` event */
+            reasons?: {
+                [key: string]: number;
+            };
+        };
+        RestartSelection: {
+            job: string;
+            name: string;
+            reasons: string[];
+        };
         StartAttemptsRequest: {
             attempts: {
                 attempt: number;
@@ -892,6 +941,10 @@ export interface components {
         StartAttemptsResponse: {
             outcomes: ({
                 compute_node: string;
+                input_files?: {
+                    _key: string;
+                    path: string;
+                }[];
                 job: {
                     _key: string;
                     command: string;
@@ -3844,6 +3897,78 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `issues` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restartWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workflow key */
+                wf: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestartRequest"];
+            };
+        };
+        responses: {
+            /** @description Restarted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestartOutcome"];
+                };
+            };
+            /** @description Malformed request body (not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,7 @@ import { notFoundResponse } from './not-found.js';
 import { buildOpenApiDocument, OPENAPI_CONFIG } from './openapi-document.js';
 import { errorToResponse, validationHook } from './problem.js';
 import { requestLog } from './request-log.js';
+import { restartWorkflowRoute } from './restart/restart-workflow.js';
 import { registerWorkerRoute } from './workers/register-worker.js';
 import { workflowRoutes } from './workflows/index.js';
 
@@ -38,6 +39,7 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   completeAttemptsRoute(app, deps);
   workflowRoutes(app, deps);
   cancelRoutes(app, deps);
+  restartWorkflowRoute(app, deps);
   edgeRoutes(app, deps);
   documentRoutes(app, deps);
 

@@ -17,6 +17,7 @@ import type { AttemptReporter, StartAnswer } from './attempt-reporter.js';
 import { startAttempt, type AttemptOutcome, type AttemptSpec, type RunningAttempt } from './job-runner.js';
 import { recoverIfRetried, type FailureHandlerLookup, type RecoveryReport } from './failure-recovery.js';
 import { enforceRuntimeLimit } from './runtime-limit.js';
+import { hashInputFiles } from './input-fingerprint.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import type { Reservation, ResourceLedger } from './resource-ledger.js';
 import { WakeSignal } from './wake-signal.js';
@@ -279,7 +280,10 @@ export class PullLoop {
       apiUrl: this.deps.apiUrl,
       terminateGraceMs: this.deps.terminateGraceMs,
     };
+    let inputs: { files: Record<string, string> } | undefined;
     try {
+      // Taken before the job runs: it may rewrite its own inputs (decision 0007).
+      if (accepted.input_files?.length) inputs = { files: await hashInputFiles(accepted.input_files, this.deps.cwd) };
       const run = await startAttempt(spec, this.deps.launcher);
       entry.run = run;
       log.info({ pid: run.pid }, 'job started');
@@ -330,6 +334,7 @@ export class PullLoop {
       .complete({
         ...rest,
         ...(recovery.no_retry ? { no_retry: true } : {}),
+        ...(inputs ? { inputs } : {}),
         ...(stdout_path ? { stdout_path, stderr_path } : {}),
         workflow: payload.workflow,
         job: payload.job,

@@ -12,6 +12,7 @@ import { initializeAndClaimContract } from './contract-initialize-and-claim.js';
 import { lostWorkersContract } from './contract-lost-workers.js';
 import { workflowsContract } from './contract-workflows.js';
 import { retriesContract } from './contract-retries.js';
+import { restartContract } from './contract-restart.js';
 
 /**
  * Run the contract against the stores `open` returns (a fresh, empty store each call).
@@ -31,5 +32,6 @@ export function describeGraphStoreContract(
     cancelContract(fx);
     lostWorkersContract(fx);
     retriesContract(fx);
+    restartContract(fx);
   });
 }

@@ -48,7 +48,10 @@ export type RegisterWorkerResponse = z.infer<typeof RegisterWorkerResponseSchema
 export const StartAttemptsRequestSchema = z
   .object({
     worker: WorkerIdentitySchema,
-    attempts: z.array(z.object({ workflow: key, job: key, attempt: z.number().int().positive() })).min(1).max(10_000),
+    attempts: z
+      .array(z.object({ workflow: key, job: key, attempt: z.number().int().positive() }))
+      .min(1)
+      .max(10_000),
   })
   .openapi('StartAttemptsRequest');
 export type StartAttemptsRequest = z.infer<typeof StartAttemptsRequestSchema>;
@@ -57,7 +60,9 @@ export const StartOutcomeSchema = z.union([
   z.object({
     ok: z.literal(true),
     compute_node: key,
-    job: z.object({ _key: key, name: z.string(), command: z.string(), invocation_script: z.string().optional() }).passthrough(),
+    job: z
+      .object({ _key: key, name: z.string(), command: z.string(), invocation_script: z.string().optional() })
+      .passthrough(),
     /** The files the job needs: the worker hashes them before it runs the job (decision 0007). */
     input_files: z.array(z.object({ _key: key, path: z.string() })).optional(),
   }),

@@ -5,6 +5,7 @@ import type { ComputeNodeDoc, JobDoc } from '../../core/model.js';
 import { docId } from '../../core/model.js';
 import type { StartOutcome, StartRequest } from '../graph-store.js';
 import { insertEdgeRow } from './doc-rows.js';
+import { inputFilesOf } from './fingerprint-rows.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 /** Why a start was refused, from the job's current row. */
@@ -52,7 +53,12 @@ export function startAttempts(ctx: SqliteContext, requests: StartRequest[]): Sta
         r.workflow,
         true,
       );
-      return { ok: true, job: JSON.parse(row.doc) as JobDoc, compute_node: nodeKey };
+      return {
+        ok: true,
+        job: JSON.parse(row.doc) as JobDoc,
+        compute_node: nodeKey,
+        input_files: inputFilesOf(ctx, r.job),
+      };
     });
   });
 }

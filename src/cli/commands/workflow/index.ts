@@ -7,6 +7,7 @@ import { loadConfig } from '../../../core/config.js';
 import { loadSpecFile } from '../../../spec/index.js';
 import { apiRequest } from '../../api-request.js';
 import { addWorkflowCancelCommand } from '../cancel.js';
+import { addWorkflowRestartCommand } from '../restart.js';
 import { formatTable } from '../../print-table.js';
 
 interface ClientFlags {
@@ -118,5 +119,6 @@ export function workflowCommand(): Command {
     },
   );
   addWorkflowCancelCommand(wf);
+  addWorkflowRestartCommand(wf);
   return wf;
 }

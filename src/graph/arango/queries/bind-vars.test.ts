@@ -13,6 +13,13 @@ import { dependentsQuery, jobStateQuery, writeJobStatesQuery } from './job-state
 import { listPageQuery } from './list-page.js';
 import { startAttemptQuery } from './start-attempt.js';
 import {
+  fingerprintFactsQuery,
+  inputFilesQuery,
+  rerunWorkflowQuery,
+  resetJobsQuery,
+  resetNeighbourhoodQuery,
+} from './restart-queries.js';
+import {
   allOfWorkflowQuery,
   getOwnedQuery,
   getWorkflowQuery,
@@ -78,6 +85,11 @@ const queries: Record<string, AqlQuery> = {
   listWorkflowKeys: listWorkflowKeysQuery('running'),
   statusCounts: statusCountsQuery('wf'),
   finishWorkflow: finishWorkflowQuery('wf', 't'),
+  resetNeighbourhood: resetNeighbourhoodQuery(['a']),
+  resetJobs: resetJobsQuery([{ key: 'a', status: 'ready', unfinished_blockers: 0 }]),
+  rerunWorkflow: rerunWorkflowQuery('wf'),
+  inputFiles: inputFilesQuery('a'),
+  fingerprintFacts: fingerprintFactsQuery('a'),
 };
 
 describe('AQL bind parameters', () => {

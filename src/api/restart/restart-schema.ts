@@ -1,0 +1,52 @@
+import { z } from '@hono/zod-openapi';
+import { WorkflowSchema } from '../workflows/workflow-schema.js';
+
+const key = z.string().min(1).max(254);
+
+/** `POST /api/v1/workflows/{wf}/restart` body: the jobs to run again, or `failed_only`. */
+export const RestartRequestSchema = z
+  .object({
+    jobs: z
+      .array(key)
+      .max(1_000_000)
+      .optional()
+      .openapi({
+        description:
+          'Jobs to run again (the CLI plans them: failed, changed inputs, missing outputs, and everything downstream). ' +
+          'Only these are reset: include the downstream jobs that must run again.',
+      }),
+    failed_only: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          'Without `jobs`: the server plans — every failed/canceled/terminated job and everything downstream ' +
+          '(no file checks: files live where the workers run).',
+      }),
+    reasons: z
+      .record(z.string(), z.number().int().nonnegative())
+      .optional()
+      .openapi({ description: 'Reason kind → job count, recorded in the `workflow_restarted` event' }),
+  })
+  .refine((b) => (b.jobs !== undefined) !== (b.failed_only === true), {
+    message: 'give either `jobs` or `failed_only: true`',
+    path: ['jobs'],
+  })
+  .openapi('RestartRequest');
+
+export const RestartSelectionSchema = z
+  .object({ job: z.string(), name: z.string(), reasons: z.array(z.string()) })
+  .openapi('RestartSelection');
+
+/** What a restart changed. */
+export const RestartOutcomeSchema = z
+  .object({
+    workflow: WorkflowSchema,
+    reset: z.array(z.string()).openapi({ description: 'Jobs reset to a new attempt, in request order' }),
+    ready: z.number().int().openapi({ description: 'Of those, the ones ready to run at once' }),
+    plan: z
+      .array(RestartSelectionSchema)
+      .optional()
+      .openapi({ description: 'With `failed_only`: what the server selected and why' }),
+  })
+  .openapi('RestartOutcome');

@@ -1,0 +1,87 @@
+/**
+ * `POST /api/v1/workflows/{wf}/restart` (decision 0007): reset the given jobs (or, with
+ * `failed_only`, the failed ones and their downstream) to a new attempt, record
+ * `workflow_restarted`, and wake the scheduler.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { GraphStore } from '../../graph/graph-store.js';
+import type { JobStatus } from '../../core/model.js';
+import { planRestart, summarizeReasons, type RestartSelection } from '../../graph/plan-restart.js';
+import type { ApiApp } from '../api-app.js';
+import type { ApiDeps } from '../api-deps.js';
+import { workflowParam } from '../common/document-schema.js';
+import { MAX_LIMIT } from '../common/paging.js';
+import { problems } from '../common/problem-schema.js';
+import { RestartOutcomeSchema, RestartRequestSchema } from './restart-schema.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/api/v1/workflows/{wf}/restart',
+  operationId: 'restartWorkflow',
+  tags: ['workflows'],
+  summary: 'Run jobs of a finished or running workflow again (new attempts; earlier results are kept)',
+  description:
+    'Each job goes back to `ready` (or `blocked` behind another reset or unfinished job) at attempt + 1 and the ' +
+    'workflow becomes `running`. Event `workflow_restarted`. 409 `invalid_state` when the workflow was never ' +
+    'started or a job is queued, running or disabled; 404 for an unknown job.',
+  request: {
+    params: z.object({ wf: workflowParam }),
+    body: { required: true, content: { 'application/json': { schema: RestartRequestSchema } } },
+  },
+  responses: {
+    200: { description: 'Restarted', content: { 'application/json': { schema: RestartOutcomeSchema } } },
+    ...problems(400, 404, 409, 415, 422),
+  },
+});
+
+/** Every item of a paged store list. */
+async function readAll<T>(page: (offset: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const out: T[] = [];
+  for (;;) {
+    const { items, total } = await page(out.length);
+    out.push(...items);
+    if (items.length === 0 || out.length >= total) return out;
+  }
+}
+
+/** The server-side plan: failed jobs and their downstream, from statuses and `blocks` only. */
+async function planFailedOnly(store: GraphStore, wf: string): Promise<RestartSelection[]> {
+  const jobs = await readAll((offset) => store.listDocuments(wf, 'jobs', { offset, limit: MAX_LIMIT }));
+  const blocks = await readAll((offset) => store.listEdges(wf, 'blocks', { offset, limit: MAX_LIMIT }));
+  const keyOf = (id: string) => id.slice(id.indexOf('/') + 1);
+  return planRestart({
+    jobs: jobs.map((j) => ({ _key: j._key, name: String(j.name), status: j.status as JobStatus })),
+    blocks: blocks.map((e) => [keyOf(e._from), keyOf(e._to)] as const),
+    failedOnly: true,
+  });
+}
+
+export function restartWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
+  app.openapi(route, async (c) => {
+    const { wf } = c.req.valid('param');
+    const body = c.req.valid('json');
+    // Checked first so an unknown workflow is a 404 whichever way the jobs are chosen.
+    await deps.store.getWorkflow(wf);
+    const plan = body.failed_only ? await planFailedOnly(deps.store, wf) : undefined;
+    const jobs = plan ? plan.map((s) => s.job) : (body.jobs ?? []);
+    const outcome = await deps.store.restartJobs(wf, jobs);
+    if (outcome.reset.length > 0) {
+      await deps.store.appendEvents([
+        {
+          workflow: wf,
+          source: 'system',
+          type: 'workflow_restarted',
+          jobs: outcome.reset.length,
+          ready: outcome.ready,
+          reasons: plan ? summarizeReasons(plan) : (body.reasons ?? {}),
+        },
+      ]);
+      await deps.notifier?.publish('ready', [wf]).catch((err: unknown) => {
+        deps.logger?.warn({ err }, 'could not publish the restarted workflow');
+      });
+      deps.logger?.info({ workflow: wf, jobs: outcome.reset.length }, 'workflow restarted');
+    }
+    const workflow = await deps.store.getWorkflow(wf);
+    return c.json({ workflow, ...outcome, ...(plan ? { plan } : {}) }, 200);
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * restartJobs on ArangoDB, mirroring src/graph/sqlite/restart-jobs.ts: one stream
+ * transaction reads the reset jobs' neighbourhood (one query over the edge indexes), plans with
+ * the shared plan-job-reset.ts, and writes jobs and workflow.
+ */
+import { InvalidStateError, NotFoundError } from '../../core/errors.js';
+import type { JobStatus } from '../../core/model.js';
+import type { RestartOutcome } from '../graph-store.js';
+import { planJobReset } from '../plan-job-reset.js';
+import type { ArangoContext } from './arango-context.js';
+import { writeJobStatesQuery } from './queries/job-state.js';
+import { rerunWorkflowQuery, resetJobsQuery, resetNeighbourhoodQuery } from './queries/restart-queries.js';
+import { requireWorkflow } from './workflow-ops.js';
+
+const RESTARTABLE_WORKFLOW = new Set(['completed', 'failed', 'canceled', 'running']);
+const NOT_RESETTABLE = new Set<JobStatus>(['queued', 'running', 'disabled']);
+
+export async function restartJobs(ctx: ArangoContext, workflow: string, jobKeys: string[]): Promise<RestartOutcome> {
+  return ctx.transaction(['workflows', 'jobs'], async (run) => {
+    const doc = await requireWorkflow(run, workflow);
+    if (!RESTARTABLE_WORKFLOW.has(doc.status))
+      throw new InvalidStateError(`workflow ${workflow} is ${doc.status}; only a started workflow can be restarted`, {
+        workflow,
+        status: doc.status,
+      });
+    const jobs = [...new Set(jobKeys)];
+    if (jobs.length === 0) return { reset: [], ready: 0 };
+    // Each reset job with its blockers, and its dependents with THEIR blockers (to recount them).
+    const rows = await run.all(resetNeighbourhoodQuery(jobs));
+    const status = new Map<string, JobStatus>();
+    const blockersOf = new Map<string, string[]>();
+    const dependentsOf = new Map<string, string[]>();
+    for (const row of rows) {
+      if (row.workflow !== workflow || row.status === null) throw new NotFoundError('jobs', row.job);
+      if (NOT_RESETTABLE.has(row.status))
+        throw new InvalidStateError(
+          `job ${row.job} is ${row.status}; a queued, running or disabled job cannot be restarted`,
+          { job: row.job, status: row.status },
+        );
+      status.set(row.job, row.status);
+      blockersOf.set(
+        row.job,
+        row.blockers.map((b) => b.key),
+      );
+      dependentsOf.set(
+        row.job,
+        row.dependents.map((d) => d.key),
+      );
+      for (const b of row.blockers) if (b.status !== null) status.set(b.key, b.status);
+      for (const d of row.dependents) {
+        if (d.status !== null) status.set(d.key, d.status);
+        blockersOf.set(
+          d.key,
+          d.blockers.map((b) => b.key),
+        );
+        for (const b of d.blockers) if (b.status !== null) status.set(b.key, b.status);
+      }
+    }
+    const plan = planJobReset(jobs, {
+      statusOf: (job) => status.get(job),
+      blockersOf: (job) => blockersOf.get(job) ?? [],
+      dependentsOf: (job) => dependentsOf.get(job) ?? [],
+    });
+    const asRows = (states: typeof plan.reset) =>
+      states.map((j) => ({ key: j._key, status: j.status, unfinished_blockers: j.unfinished_blockers }));
+    await run.all(resetJobsQuery(asRows(plan.reset)));
+    if (plan.waiting.length) await run.all(writeJobStatesQuery(asRows(plan.waiting)));
+    await run.all(rerunWorkflowQuery(workflow));
+    return { reset: jobs, ready: plan.reset.filter((j) => j.status === 'ready').length };
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * `POST /api/v1/workflows/{wf}/restart` over a real SQLite file and real Redis: the
+ * server-side failed-only plan, explicit job lists, the event, the `ready` hint to the
+ * scheduler, and the errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Notifier } from '../../src/queue/notifications.js';
+import { createApiFixture, TEST_WORKER, type ApiFixture } from './api-fixture.js';
+
+let api: ApiFixture;
+let listener: Notifier;
+const hinted: string[][] = [];
+beforeAll(async () => {
+  api = createApiFixture();
+  listener = new Notifier(api.redisUrl, api.prefix);
+  await listener.subscribe('ready', (wfs) => hinted.push(wfs));
+});
+afterAll(async () => {
+  await listener.close();
+  await api.close();
+});
+
+/** a → b → c, plus d: a and d complete, b fails, c runs after it and completes; the workflow finishes failed. */
+async function finishedWorkflow() {
+  const created = await api.call('POST', '/api/v1/workflows', {
+    name: 'wf',
+    jobs: [
+      { name: 'a', command: 'true' },
+      { name: 'b', command: 'false', depends_on: ['a'] },
+      { name: 'c', command: 'true', depends_on: ['b'] },
+      { name: 'd', command: 'true' },
+    ],
+  });
+  expect(created.status, created.text).toBe(201);
+  const wf = created.body._key as string;
+  expect((await api.call('POST', `/api/v1/workflows/${wf}/start`)).status).toBe(200);
+  const list = await api.call('GET', `/api/v1/workflows/${wf}/jobs`);
+  const keys = new Map((list.body.items as Array<{ _key: string; name: string }>).map((j) => [j.name, j._key]));
+  const key = (n: string) => keys.get(n)!;
+  const runJob = async (n: string, ok: boolean) => {
+    await api.store.claimReady(100, wf);
+    const started = await api.call('POST', '/api/v1/attempts/start', {
+      worker: TEST_WORKER,
+      attempts: [{ workflow: wf, job: key(n), attempt: 1 }],
+    });
+    expect(started.body.outcomes[0].ok, started.text).toBe(true);
+    const done = await api.call('POST', '/api/v1/attempts/complete', {
+      results: [
+        {
+          workflow: wf,
+          job: key(n),
+          attempt: 1,
+          status: ok ? 'completed' : 'failed',
+          return_code: ok ? 0 : 1,
+          exec_time_s: 0.1,
+          completion_time: new Date().toISOString(),
+          compute_node: started.body.outcomes[0].compute_node,
+        },
+      ],
+    });
+    expect(done.body.outcomes[0].ok, done.text).toBe(true);
+  };
+  await runJob('a', true);
+  await runJob('d', true);
+  await runJob('b', false);
+  await runJob('c', true);
+  expect((await api.store.finishWorkflowIfDone(wf))?.status).toBe('failed');
+  return { wf, key };
+}
+
+describe('POST /workflows/{wf}/restart', () => {
+  it('plans failed jobs and their downstream server-side, records the event and wakes the scheduler', async () => {
+    const { wf, key } = await finishedWorkflow();
+    const res = await api.call('POST', `/api/v1/workflows/${wf}/restart`, { failed_only: true });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({
+      workflow: { _key: wf, status: 'running' },
+      reset: [key('b'), key('c')],
+      ready: 1,
+      plan: [
+        { job: key('b'), name: 'b', reasons: ['failed'] },
+        { job: key('c'), name: 'c', reasons: ['downstream of b'] },
+      ],
+    });
+    expect(res.body.workflow).not.toHaveProperty('finished_at');
+    const b = await api.call('GET', `/api/v1/workflows/${wf}/jobs/${key('b')}`);
+    expect(b.body).toMatchObject({ status: 'ready', attempt: 2 });
+    const events = await api.call('GET', `/api/v1/workflows/${wf}/events?type=workflow_restarted`);
+    expect(events.body.items).toEqual([
+      expect.objectContaining({ source: 'system', jobs: 2, ready: 1, reasons: { failed: 1, downstream: 1 } }),
+    ]);
+    const deadline = Date.now() + 10_000;
+    while (!hinted.some((wfs) => wfs.includes(wf))) {
+      if (Date.now() > deadline) throw new Error('no ready hint');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
+  it('resets an explicit list, and answers errors with problems', async () => {
+    const { wf, key } = await finishedWorkflow();
+    const res = await api.call('POST', `/api/v1/workflows/${wf}/restart`, {
+      jobs: [key('d')],
+      reasons: { 'output missing': 1 },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ reset: [key('d')], ready: 1 });
+    expect(res.body).not.toHaveProperty('plan');
+    // d is ready now: restarting it again is fine (not in flight), but an unknown job is a 404.
+    expect((await api.call('POST', `/api/v1/workflows/${wf}/restart`, { jobs: ['nope'] })).status).toBe(404);
+    expect((await api.call('POST', `/api/v1/workflows/nope/restart`, { jobs: [] })).status).toBe(404);
+    expect((await api.call('POST', `/api/v1/workflows/${wf}/restart`, {})).status).toBe(422);
+    expect(
+      (await api.call('POST', `/api/v1/workflows/${wf}/restart`, { jobs: [key('a')], failed_only: true })).status,
+    ).toBe(422);
+    // A never-started workflow cannot be restarted.
+    const created = await api.call('POST', '/api/v1/workflows', { name: 'x', jobs: [{ name: 'a', command: 'true' }] });
+    const fresh = created.body._key as string;
+    const refused = await api.call('POST', `/api/v1/workflows/${fresh}/restart`, { failed_only: true });
+    expect(refused.status, refused.text).toBe(409);
+    // Nothing selected: nothing changes and no event.
+    const { wf: done } = await finishedWorkflow();
+    await api.call('POST', `/api/v1/workflows/${done}/restart`, { jobs: [] });
+    expect((await api.call('GET', `/api/v1/workflows/${done}`)).body.status).toBe('failed');
+    const events = await api.call('GET', `/api/v1/workflows/${done}/events?type=workflow_restarted`);
+    expect(events.body.items).toEqual([]);
+  });
+});
