@@ -9,10 +9,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'bullmq', message: 'Only src/queue/ imports bullmq.' }] },
-      ],
+      'no-restricted-imports': ['error', { paths: [{ name: 'bullmq', message: 'Only src/queue/ imports bullmq.' }] }],
     },
   },
   {

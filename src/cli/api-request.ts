@@ -4,7 +4,12 @@
  */
 import { AppError, ERROR_CODES, UnavailableError, type ErrorCode } from '../core/errors.js';
 
-export async function apiRequest<T = unknown>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T = unknown>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const url = `${baseUrl.replace(/\/$/, '')}/api/v1${path}`;
   let res: Response;
   try {
@@ -14,14 +19,21 @@ export async function apiRequest<T = unknown>(baseUrl: string, method: string, p
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
-    throw new UnavailableError(`cannot reach the jobgraph API at ${baseUrl}: ${(err as Error).cause ?? (err as Error).message}`);
+    throw new UnavailableError(
+      `cannot reach the jobgraph API at ${baseUrl}: ${(err as Error).cause ?? (err as Error).message}`,
+    );
   }
   const text = await res.text();
   const parsed: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     const problem = (parsed ?? {}) as { code?: string; detail?: string; title?: string; issues?: unknown };
-    const code = (Object.values(ERROR_CODES) as string[]).includes(problem.code ?? '') ? (problem.code as ErrorCode) : ERROR_CODES.INTERNAL;
-    throw new AppError(code, problem.detail ?? problem.title ?? `HTTP ${res.status}`, { status: res.status, issues: problem.issues });
+    const code = (Object.values(ERROR_CODES) as string[]).includes(problem.code ?? '')
+      ? (problem.code as ErrorCode)
+      : ERROR_CODES.INTERNAL;
+    throw new AppError(code, problem.detail ?? problem.title ?? `HTTP ${res.status}`, {
+      status: res.status,
+      issues: problem.issues,
+    });
   }
   return parsed as T;
 }

@@ -6,17 +6,20 @@ import { SingleBar } from 'cli-progress';
 import { FINAL_JOB_STATUSES, type JobStatus } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
 
-export function startProgressDisplay(store: GraphStore, workflow: string, stream: NodeJS.WriteStream, intervalMs = 200) {
-  const bar = new SingleBar(
-    {
-      format: ' {bar} {value}/{total} jobs done | {running} running | {failed} failed',
-      stream,
-      hideCursor: true,
-      clearOnComplete: false,
-      barCompleteChar: '█',
-      barIncompleteChar: '░',
-    },
-  );
+export function startProgressDisplay(
+  store: GraphStore,
+  workflow: string,
+  stream: NodeJS.WriteStream,
+  intervalMs = 200,
+) {
+  const bar = new SingleBar({
+    format: ' {bar} {value}/{total} jobs done | {running} running | {failed} failed',
+    stream,
+    hideCursor: true,
+    clearOnComplete: false,
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+  });
   let started = false;
   const tick = async () => {
     const counts = await store.statusCounts(workflow);

@@ -7,7 +7,13 @@ export interface RunReport {
   workflow: string;
   name: string;
   status: string;
-  jobs: Array<{ name: string; status: string; attempt: number; return_code: number | null; exec_time_s: number | null }>;
+  jobs: Array<{
+    name: string;
+    status: string;
+    attempt: number;
+    return_code: number | null;
+    exec_time_s: number | null;
+  }>;
 }
 
 async function everyDocument<T>(store: GraphStore, workflow: string, collection: 'jobs' | 'results'): Promise<T[]> {

@@ -3,15 +3,37 @@ import { findCycle } from './find-cycle.js';
 
 describe('findCycle', () => {
   it('returns undefined for a DAG', () => {
-    expect(findCycle(['a', 'b', 'c', 'd'], [['a', 'b'], ['a', 'c'], ['b', 'd'], ['c', 'd']])).toBeUndefined();
+    expect(
+      findCycle(
+        ['a', 'b', 'c', 'd'],
+        [
+          ['a', 'b'],
+          ['a', 'c'],
+          ['b', 'd'],
+          ['c', 'd'],
+        ],
+      ),
+    ).toBeUndefined();
   });
 
   it('names the nodes of a cycle in edge order', () => {
-    const cycle = findCycle(['x', 'a', 'b', 'c'], [['x', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'a']])!;
+    const cycle = findCycle(
+      ['x', 'a', 'b', 'c'],
+      [
+        ['x', 'a'],
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'a'],
+      ],
+    )!;
     expect(cycle[0]).toBe(cycle[cycle.length - 1]);
     expect(cycle.slice(0, -1).sort()).toEqual(['a', 'b', 'c']);
     for (let i = 0; i + 1 < cycle.length; i++) {
-      expect([['a', 'b'], ['b', 'c'], ['c', 'a']]).toContainEqual([cycle[i], cycle[i + 1]]);
+      expect([
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'a'],
+      ]).toContainEqual([cycle[i], cycle[i + 1]]);
     }
   });
 

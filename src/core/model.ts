@@ -78,7 +78,13 @@ export const JOB_STATUSES = [
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** States a job never leaves on its own; a workflow is done when all its jobs are in one. */
-export const FINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'canceled', 'terminated', 'disabled']);
+export const FINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set([
+  'completed',
+  'failed',
+  'canceled',
+  'terminated',
+  'disabled',
+]);
 /** Final states that count as a failure for dependents (`cancel_on_blocking_job_failure`). */
 export const FAILED_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(['failed', 'canceled', 'terminated']);
 

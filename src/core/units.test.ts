@@ -11,7 +11,9 @@ describe('parseMemory', () => {
     [4096, 4096],
   ])('%s → %d bytes', (input, bytes) => expect(parseMemory(input)).toBe(bytes));
 
-  it.each(['', 'g', '2x', '-1g', '1.2.3g', 'lots'])('rejects %j', (input) => expect(parseMemory(input)).toBeUndefined());
+  it.each(['', 'g', '2x', '-1g', '1.2.3g', 'lots'])('rejects %j', (input) =>
+    expect(parseMemory(input)).toBeUndefined(),
+  );
 
   it('formats round values back', () => {
     expect(formatMemory(2 * 1024 ** 3)).toBe('2g');
@@ -31,5 +33,7 @@ describe('parseDuration', () => {
     ['90', 90],
   ])('%s → %d s', (input, seconds) => expect(parseDuration(input)).toBe(seconds));
 
-  it.each(['', 'P', 'PT', 'soon', 'PT1H30', '1y'])('rejects %j', (input) => expect(parseDuration(input)).toBeUndefined());
+  it.each(['', 'P', 'PT', 'soon', 'PT1H30', '1y'])('rejects %j', (input) =>
+    expect(parseDuration(input)).toBeUndefined(),
+  );
 });

@@ -128,13 +128,23 @@ export function completionContract(fx: ContractFixture): void {
     it('lets dependents of a failed job run when they do not set cancel_on_blocking_job_failure (the default)', async () => {
       const { store, wf } = fx;
       await store.createWorkflow({
-        workflow: { _key: wf, _id: `workflows/${wf}`, name: 'defaults', status: 'created', created_at: new Date().toISOString() },
+        workflow: {
+          _key: wf,
+          _id: `workflows/${wf}`,
+          name: 'defaults',
+          status: 'created',
+          created_at: new Date().toISOString(),
+        },
         documents: {},
         edges: {},
       });
       const a = await store.insertDocument(wf, 'jobs', { _key: fx.k('a'), name: 'a', command: 'false' });
       const b = await store.insertDocument(wf, 'jobs', { _key: fx.k('b'), name: 'b', command: 'true' });
-      expect(b).toMatchObject({ cancel_on_blocking_job_failure: false, supports_termination: false, status: 'uninitialized' });
+      expect(b).toMatchObject({
+        cancel_on_blocking_job_failure: false,
+        supports_termination: false,
+        status: 'uninitialized',
+      });
       await store.insertEdge(wf, 'blocks', { _from: a._id, _to: b._id });
       await store.initializeWorkflow(wf);
       expect((await run('a', 'failed')).newly_ready).toBe(1);

@@ -16,7 +16,8 @@ function composeClient(): string[] | undefined {
 }
 
 const client = composeClient();
-if (!client) console.warn('deploy/compose.yaml validation skipped: neither `docker compose` nor `docker-compose` is installed');
+if (!client)
+  console.warn('deploy/compose.yaml validation skipped: neither `docker compose` nor `docker-compose` is installed');
 
 describe.skipIf(!client)('deploy/compose.yaml', () => {
   const config = (env: Record<string, string | undefined>) =>

@@ -15,7 +15,12 @@ import { silentLogger } from '../../src/core/logger.js';
 function config(extra: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'jobgraph-services-'));
   return loadConfig(
-    { JOBGRAPH_DB: join(dir, 'graph.sqlite'), JOBGRAPH_PORT: 0, JOBGRAPH_QUEUE_PREFIX: `svc-${randomKey(6)}`, ...extra },
+    {
+      JOBGRAPH_DB: join(dir, 'graph.sqlite'),
+      JOBGRAPH_PORT: 0,
+      JOBGRAPH_QUEUE_PREFIX: `svc-${randomKey(6)}`,
+      ...extra,
+    },
     {},
   );
 }
@@ -64,9 +69,12 @@ describe('startServices', () => {
   });
 
   it('stops with a clear error when Redis cannot be reached', async () => {
-    const err = await startServices(config(), 'redis://127.0.0.1:1', { api: true, scheduler: true }, silentLogger).catch(
-      (e: unknown) => e,
-    );
+    const err = await startServices(
+      config(),
+      'redis://127.0.0.1:1',
+      { api: true, scheduler: true },
+      silentLogger,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnavailableError);
     expect((err as Error).message).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
   });

@@ -16,11 +16,9 @@ const route = createRoute({
       required: true,
       content: {
         'application/json': {
-          schema: z
-            .record(z.string(), z.unknown())
-            .openapi('WorkflowSpec', {
-              description: 'A workflow spec: name, jobs, files, user_data, resource_requirements, …',
-            }),
+          schema: z.record(z.string(), z.unknown()).openapi('WorkflowSpec', {
+            description: 'A workflow spec: name, jobs, files, user_data, resource_requirements, …',
+          }),
         },
       },
     },
