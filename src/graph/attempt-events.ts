@@ -3,7 +3,7 @@
  * so an event exists exactly when its state change does. Shared by every adapter.
  */
 import type { EventDoc } from '../core/model.js';
-import type { CompleteRequest } from './graph-store.js';
+import type { CompleteOutcome, CompleteRequest, StartRequest } from './graph-store.js';
 
 export type NewSystemEvent = Omit<EventDoc, '_key' | '_id'>;
 
@@ -33,5 +33,52 @@ export function jobTerminatedEvent(r: CompleteRequest, now: string): NewSystemEv
     return_code: r.return_code,
     reason: r.message ?? 'terminated by the worker',
     compute_node: r.compute_node,
+  };
+}
+
+/** `job_started`: the attempt runs on `compute_node` (written with the start, so neither exists without the other). */
+export function jobStartedEvent(r: StartRequest, compute_node: string, now: string): NewSystemEvent {
+  return {
+    workflow: r.workflow,
+    timestamp: now,
+    source: 'system',
+    type: 'job_started',
+    job: r.job,
+    attempt: r.attempt,
+    compute_node,
+    worker_id: r.worker.worker_id,
+  };
+}
+
+/**
+ * The event of a recorded report: `job_completed`, `job_failed` (its end, terminated
+ * included), `attempt_failed` (a failure handler retries it), or `canceled_attempt_reported`
+ * (its job was canceled while it ran). Duplicates and refusals changed nothing: no event.
+ */
+export function attemptReportedEvent(
+  r: CompleteRequest,
+  outcome: CompleteOutcome,
+  now: string,
+): NewSystemEvent | undefined {
+  if (!outcome.ok || outcome.duplicate) return undefined;
+  const type = outcome.canceled
+    ? 'canceled_attempt_reported'
+    : r.status === 'completed'
+      ? 'job_completed'
+      : outcome.next_attempt !== undefined
+        ? 'attempt_failed'
+        : 'job_failed';
+  return {
+    workflow: r.workflow,
+    timestamp: now,
+    source: 'system',
+    type,
+    ...(outcome.canceled && { reported_status: r.status }),
+    job: r.job,
+    attempt: r.attempt,
+    status: outcome.canceled ? 'canceled' : r.status,
+    return_code: r.return_code,
+    compute_node: r.compute_node,
+    result: outcome.result,
   };
 }

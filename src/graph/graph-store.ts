@@ -92,7 +92,8 @@ export interface GraphStore {
    * Move jobs queued → running for a worker. Per item: refused (`ok: false`) unless the job
    * is `queued` at that attempt. On success: the worker's compute node in that workflow is
    * created on first use (key `${workflow}-${worker.worker_id}`), an `executed` edge
-   * compute_node→job is written, `started_at` set.
+   * compute_node→job is written, `started_at` set, and a `job_started` event appended in the
+   * same transaction.
    */
   startAttempts(requests: StartRequest[]): Promise<StartOutcome[]>;
   /**
@@ -110,7 +111,9 @@ export interface GraphStore {
    * spent (counted in the job's `failure_retries`), keeps its result but sends the job back
    * to `ready` at attempt + 1 — dependents untouched — and answers `next_attempt`, with an
    * `attempt_retried` event. A `terminated` attempt gets a `job_terminated` event (reason =
-   * its `message`). Both events are written in the same transaction.
+   * its `message`). Every recorded attempt also gets its report event (`job_completed`,
+   * `job_failed`, `attempt_failed` when retried, `canceled_attempt_reported`); duplicates get
+   * none. All these events are written in the same transaction.
    */
   completeAttempts(requests: CompleteRequest[]): Promise<CompleteOutcome[]>;
   /** Counts of jobs per status (every status present, zeros included). @throws NotFoundError */

@@ -152,6 +152,26 @@ export function completionContract(fx: ContractFixture): void {
     });
   });
 
+  describe('lifecycle events', () => {
+    it('start and completion write their events in the same transaction, once per attempt', async () => {
+      const { store, wf } = fx;
+      await create({ jobs: ['a', 'b'], edges: { blocks: [['a', 'b']] } });
+      await store.initializeWorkflow(wf);
+      await claimAll();
+      await start('a');
+      await store.completeAttempts([completion('a', 'failed')]);
+      await store.completeAttempts([completion('a', 'failed')]); // duplicate: no second event
+      const events = (await store.listDocuments(wf, 'events', { limit: 100 })).items;
+      const lifecycle = events
+        .filter((e) => e.source === 'system' && e.job === k('a'))
+        .map((e) => [e.type, e.attempt, e.status ?? null]);
+      expect(lifecycle).toEqual([
+        ['job_started', 1, null],
+        ['job_failed', 1, 'failed'],
+      ]);
+    });
+  });
+
   describe('workflow completion', () => {
     it('counts every status, zeros included', async () => {
       const { store, wf } = fx;

@@ -27,36 +27,7 @@ export function completeAttemptsRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { results } = c.req.valid('json');
     const outcomes = await deps.store.completeAttempts(results);
-    // Duplicates changed nothing, so they get no second event.
-    const events = outcomes.flatMap((outcome, i) => {
-      const r = results[i]!;
-      if (!outcome.ok || outcome.duplicate) return [];
-      return [
-        {
-          workflow: r.workflow,
-          source: 'system' as const,
-          // A report of an attempt whose job was canceled while it ran is recorded as canceled.
-          ...(outcome.canceled
-            ? { type: 'canceled_attempt_reported', reported_status: r.status }
-            : {
-                // A failure a handler retries is not the job's end (the store adds `attempt_retried`).
-                type:
-                  r.status === 'completed'
-                    ? 'job_completed'
-                    : outcome.next_attempt !== undefined
-                      ? 'attempt_failed'
-                      : 'job_failed',
-              }),
-          job: r.job,
-          attempt: r.attempt,
-          status: outcome.canceled ? 'canceled' : r.status,
-          return_code: r.return_code,
-          compute_node: r.compute_node,
-          result: outcome.result,
-        },
-      ];
-    });
-    if (events.length) await deps.store.appendEvents(events);
+    // The store wrote each recorded attempt's event in the same transaction.
     // 'ready' means "this workflow changed" to the scheduler: it promotes and checks completion.
     // A lost hint is covered by its reconcile, so a Redis hiccup must not fail the request.
     await deps.notifier

@@ -25,24 +25,8 @@ const route = createRoute({
 export function startAttemptsRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { worker, attempts } = c.req.valid('json');
+    // The store writes each started attempt's `job_started` event in the same transaction.
     const outcomes = await deps.store.startAttempts(attempts.map((a) => ({ ...a, worker })));
-    const events = outcomes.flatMap((outcome, i) => {
-      const a = attempts[i]!;
-      return outcome.ok
-        ? [
-            {
-              workflow: a.workflow,
-              source: 'system' as const,
-              type: 'job_started',
-              job: a.job,
-              attempt: a.attempt,
-              compute_node: outcome.compute_node,
-              worker_id: worker.worker_id,
-            },
-          ]
-        : [];
-    });
-    if (events.length) await deps.store.appendEvents(events);
     return c.json({ outcomes }, 200);
   });
 }

@@ -16,12 +16,12 @@ import { startAttemptQuery } from './queries/start-attempt.js';
 import type { QueryRunner } from './query-runner.js';
 import { planRetry } from './retry-attempt.js';
 import { insertMany } from './arango-context.js';
-import { attemptRetriedEvent, jobTerminatedEvent } from '../attempt-events.js';
+import { attemptReportedEvent, attemptRetriedEvent, jobStartedEvent, jobTerminatedEvent } from '../attempt-events.js';
 import { requireWorkflow } from './workflow-ops.js';
 
 export async function startAttempts(ctx: ArangoContext, requests: StartRequest[]): Promise<StartOutcome[]> {
   if (requests.length === 0) return [];
-  return ctx.transaction(['jobs', 'compute_nodes', 'executed'], async (run) => {
+  return ctx.transaction(['jobs', 'compute_nodes', 'executed', 'events'], async (run) => {
     const now = new Date().toISOString();
     const out: StartOutcome[] = [];
     // One query per item, in order: a later item sees what an earlier one wrote.
@@ -41,6 +41,8 @@ export async function startAttempts(ctx: ArangoContext, requests: StartRequest[]
         out.push({ ok: false, reason: row?.refused ?? `job ${r.job} could not be started` });
       else out.push({ ok: true, job: row.job, compute_node: nodeKey, input_files: await inputFilesOf(run, r.job) });
     }
+    const events = out.flatMap((o, i) => (o.ok ? [jobStartedEvent(requests[i]!, o.compute_node, now)] : []));
+    if (events.length) await insertMany(run, 'events', events);
     return out;
   });
 }
@@ -108,6 +110,12 @@ export async function completeAttempts(ctx: ArangoContext, requests: CompleteReq
   return ctx.transaction(['jobs', 'results', 'returned', 'events'], async (run) => {
     const out: CompleteOutcome[] = [];
     for (const r of requests) out.push(await completeOne(run, r));
+    const now = new Date().toISOString();
+    const events = out.flatMap((o, i) => {
+      const event = attemptReportedEvent(requests[i]!, o, now);
+      return event ? [event] : [];
+    });
+    if (events.length) await insertMany(run, 'events', events);
     return out;
   });
 }

@@ -11,7 +11,7 @@ import { completeCanceledAttempt } from './cancel-jobs.js';
 import { finishJobs } from './finish-jobs.js';
 import { retryFailedAttempt } from './retry-attempt.js';
 import { appendEvents } from './append-events.js';
-import { jobTerminatedEvent } from '../attempt-events.js';
+import { attemptReportedEvent, jobTerminatedEvent } from '../attempt-events.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
@@ -50,5 +50,14 @@ function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
 }
 
 export function completeAttempts(ctx: SqliteContext, requests: CompleteRequest[]): CompleteOutcome[] {
-  return ctx.write(() => requests.map((r) => completeOne(ctx, r)));
+  return ctx.write(() => {
+    const outcomes = requests.map((r) => completeOne(ctx, r));
+    const now = new Date().toISOString();
+    const events = outcomes.flatMap((o, i) => {
+      const event = attemptReportedEvent(requests[i]!, o, now);
+      return event ? [event] : [];
+    });
+    if (events.length) appendEvents(ctx, events);
+    return outcomes;
+  });
 }

@@ -4,6 +4,8 @@
 import type { ComputeNodeDoc, JobDoc } from '../../core/model.js';
 import { docId } from '../../core/model.js';
 import type { StartOutcome, StartRequest } from '../graph-store.js';
+import { jobStartedEvent } from '../attempt-events.js';
+import { appendEvents } from './append-events.js';
 import { insertEdgeRow } from './doc-rows.js';
 import { inputFilesOf } from './fingerprint-rows.js';
 import type { SqliteContext } from './sqlite-context.js';
@@ -28,7 +30,7 @@ export function startAttempts(ctx: SqliteContext, requests: StartRequest[]): Sta
       "INSERT OR IGNORE INTO docs (collection, _key, workflow, doc) VALUES ('compute_nodes', ?, ?, ?)",
     );
     const nodesAdded = new Set<string>();
-    return requests.map((r): StartOutcome => {
+    const outcomes = requests.map((r): StartOutcome => {
       const row = start.get({ now, job: r.job, workflow: r.workflow, attempt: r.attempt }) as
         { doc: string } | undefined;
       if (!row) return { ok: false, reason: refusal(ctx, r) };
@@ -60,5 +62,8 @@ export function startAttempts(ctx: SqliteContext, requests: StartRequest[]): Sta
         input_files: inputFilesOf(ctx, r.job),
       };
     });
+    const events = outcomes.flatMap((o, i) => (o.ok ? [jobStartedEvent(requests[i]!, o.compute_node, now)] : []));
+    if (events.length) appendEvents(ctx, events);
+    return outcomes;
   });
 }
