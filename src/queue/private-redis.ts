@@ -24,9 +24,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Start redis-server; resolves once it accepts connections. @throws UnavailableError when none is installed. */
-export async function startPrivateRedis(binary = 'redis-server'): Promise<PrivateRedis> {
-  const port = await freePort();
+/**
+ * Start redis-server; resolves once it accepts connections.
+ * @param options.port a fixed port (e.g. to restart a server where it was); default: a free one
+ * @throws UnavailableError when none is installed.
+ */
+export async function startPrivateRedis(
+  binary = 'redis-server',
+  options: { port?: number } = {},
+): Promise<PrivateRedis> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     binary,
     [

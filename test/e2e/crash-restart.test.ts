@@ -122,4 +122,23 @@ describe('crash safety', () => {
     // Live workers were not taken for dead ones when their heartbeats vanished.
     expect((await stack.store().listDocuments(wf, 'events', { filter: { type: 'worker_lost' } })).total).toBe(0);
   }, 180_000);
+
+  it('finishes when the redis-server process is restarted without persistence mid-run', async () => {
+    redis = await startPrivateRedis();
+    stack = await openProcessStack(redis.url);
+    await stack.startServer();
+    const wf = await stack.createAndStart(stagedWorkflow('redis-restart'));
+    const worker = stack.startWorker(['--workflow', wf]);
+    await waitFor(
+      async () => ((await completedCount(stack!, wf)) >= WIDTH + 1 ? true : undefined),
+      60_000,
+      'the first stage',
+    );
+    const { port } = redis;
+    await redis.stop(); // --save '' --appendonly no: everything in it is gone
+    await new Promise((r) => setTimeout(r, 1000));
+    redis = await startPrivateRedis('redis-server', { port });
+    expect(await exited(worker)).toBe(0);
+    await expectFinishedOnce(stack, wf);
+  }, 180_000);
 });
