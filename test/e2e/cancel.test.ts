@@ -4,21 +4,11 @@
  * cancel call until every running job was reported.
  */
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { randomKey } from '../../src/core/keys.js';
-import { makeRunDir, runCli, spawnCli, waitFor } from './support/cli.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { describe, expect, it } from 'vitest';
+import { makeRunDir, spawnCli, waitFor } from './support/cli.js';
+import { childrenKilledAfterEach, startTestServer } from './support/test-server.js';
 
 /** PIDs of live `sleep` processes (or shells running one) whose working directory is `dir`. */
 function sleepsIn(dir: string): number[] {
@@ -36,27 +26,10 @@ function sleepsIn(dir: string): number[] {
   return found;
 }
 
-const children: Array<ReturnType<typeof spawnCli>> = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
+const children = childrenKilledAfterEach();
 
 async function startServer(dir: string) {
-  const port = await freePort();
-  const env = { REDIS_URL: inject('redisUrl'), JOBGRAPH_QUEUE_PREFIX: `e2e-${randomKey(6)}` };
-  const server = spawnCli(['server', '--port', String(port), '--db', 'graph.sqlite'], { cwd: dir, env });
-  children.push(server);
-  const api = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => ((await fetch(`${api}/health`).catch(() => undefined))?.ok ? true : undefined),
-    60_000,
-    'server',
-  );
-  const cli = async (...args: string[]) => {
-    const r = await runCli([...args, '--api', api], { cwd: dir, env });
-    if (r.code !== 0) throw new Error(`jobgraph ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const { api, env, cli } = await startTestServer(dir, children);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shapes are what the assertions check
   const get = async (path: string): Promise<any> => (await fetch(`${api}/api/v1${path}`)).json();
   return { api, env, cli, get };

@@ -5,11 +5,11 @@
  * what was reset. Real processes, the suite's redis-server, real shell jobs.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { randomKey } from '../../src/core/keys.js';
-import { makeRunDir, runCli, spawnCli, waitFor } from './support/cli.js';
+import { makeRunDir, runCli, spawnCli } from './support/cli.js';
+import { childrenKilledAfterEach, startTestServer } from './support/test-server.js';
 
 const SPEC = `name: restart-e2e
 files:
@@ -34,19 +34,7 @@ interface Selection {
   reasons: string[];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const children: Array<ReturnType<typeof spawnCli>> = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
+const children = childrenKilledAfterEach();
 
 describe('workflow restart', { timeout: 180_000 }, () => {
   it('re-runs failed jobs, changed inputs and missing outputs with their downstream, and nothing else', async () => {
@@ -61,15 +49,7 @@ describe('workflow restart', { timeout: 180_000 }, () => {
     expect(first.code).toBe(1);
     const wf = (JSON.parse(first.stdout) as { workflow: string }).workflow;
 
-    const port = await freePort();
-    const api = `http://127.0.0.1:${port}`;
-    const server = spawnCli(['server', '--port', String(port), '--db', '.jobgraph/graph.sqlite'], { cwd: dir, env });
-    children.push(server);
-    await waitFor(
-      async () => ((await fetch(`${api}/health`).catch(() => undefined))?.ok ? true : undefined),
-      60_000,
-      'server',
-    );
+    const { api } = await startTestServer(dir, children, '.jobgraph/graph.sqlite');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shapes are what the assertions check
     const get = async (path: string): Promise<any> => (await fetch(`${api}/api/v1/workflows/${wf}${path}`)).json();
     const cli = async (...args: string[]) => {

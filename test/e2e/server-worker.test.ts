@@ -3,44 +3,13 @@
  * `jobgraph workflow` client commands, over HTTP and a real redis-server.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { randomKey } from '../../src/core/keys.js';
-import { makeRunDir, processesIn, runCli, spawnCli, waitFor } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { makeRunDir, processesIn, spawnCli, waitFor } from './support/cli.js';
+import { childrenKilledAfterEach, startTestServer } from './support/test-server.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const children: Array<ReturnType<typeof spawnCli>> = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-async function startServer(dir: string) {
-  const port = await freePort();
-  const env = { REDIS_URL: inject('redisUrl'), JOBGRAPH_QUEUE_PREFIX: `e2e-${randomKey(6)}` };
-  const server = spawnCli(['server', '--port', String(port), '--db', 'graph.sqlite'], { cwd: dir, env });
-  children.push(server);
-  const api = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => ((await fetch(`${api}/health`).catch(() => undefined))?.ok ? true : undefined),
-    60_000,
-    'server',
-  );
-  const cli = async (...args: string[]) => {
-    const r = await runCli([...args, '--api', api], { cwd: dir, env });
-    if (r.code !== 0) throw new Error(`jobgraph ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-  return { api, env, cli, server };
-}
+const children = childrenKilledAfterEach();
+const startServer = (dir: string) => startTestServer(dir, children);
 
 describe('server + worker processes', () => {
   it('runs a workflow created and inspected through the CLI client', async () => {

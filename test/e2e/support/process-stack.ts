@@ -5,24 +5,17 @@
  * keep the tests quick; the graph is read directly from the SQLite file (WAL allows it).
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomKey } from '../../../src/core/keys.js';
 import type { JobDoc, ResultDoc } from '../../../src/core/model.js';
 import type { GraphStore } from '../../../src/graph/graph-store.js';
 import { openSqliteGraphStore } from '../../../src/graph/sqlite/sqlite-graph-store.js';
 import { makeRunDir, runCli, spawnCli, waitFor } from './cli.js';
+import { freePort } from './test-server.js';
+
+export { freePort };
 
 export type Child = ReturnType<typeof spawnCli>;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Settings that make lost-worker detection and re-queueing take seconds, not a minute. */
 export const FAST_RECOVERY = {
