@@ -11,48 +11,55 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
 const redisUrl = z.string().regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL');
 
-export const ConfigSchema = z.object({
-  /** Graph store adapter. @default 'sqlite' */
-  JOBGRAPH_GRAPH: z.enum(['sqlite', 'arango']).default('sqlite'),
-  /** SQLite file. @default './.jobgraph/graph.sqlite' */
-  JOBGRAPH_DB: z.string().min(1).default('./.jobgraph/graph.sqlite'),
-  ARANGO_URL: z.url().optional(),
-  ARANGO_DB: z.string().min(1).default('jobgraph'),
-  ARANGO_USER: z.string().default('root'),
-  ARANGO_PASSWORD: z.string().default(''),
-  /** Redis for the queues, e.g. `redis://127.0.0.1:6379`. Unset: `jobgraph run` starts a private one. */
-  REDIS_URL: redisUrl.optional(),
-  /**
-   * The Redis URL the API hands to workers, when they reach Redis under another name than
-   * the API does (e.g. `redis://redis:6379` inside a compose network, a public address
-   * outside it). @default REDIS_URL
-   */
-  JOBGRAPH_WORKER_REDIS_URL: redisUrl.optional(),
-  /** BullMQ key prefix. @default 'jobgraph' */
-  JOBGRAPH_QUEUE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
-    .default('jobgraph'),
-  /** API listen host and port. @default 127.0.0.1:8080 */
-  JOBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
-  JOBGRAPH_PORT: port.default(8080),
-  /** API base URL for workers and CLI clients. @default 'http://127.0.0.1:8080' */
-  JOBGRAPH_API: z.url().default('http://127.0.0.1:8080'),
-  /** Scheduler's periodic reconcile. @default 2000 */
-  JOBGRAPH_RECONCILE_MS: positiveMs.default(2000),
-  /** Workers refresh their heartbeat this often (they learn it from the API at registration). @default 10000 */
-  JOBGRAPH_HEARTBEAT_MS: positiveMs.default(10_000),
-  /**
-   * A heartbeat lives this long; a worker whose heartbeat has expired and stays missing for
-   * one more heartbeat interval is declared lost by the scheduler. @default 30000
-   */
-  JOBGRAPH_WORKER_TIMEOUT_MS: positiveMs.default(30_000),
-  /** Re-runs of a job after lost workers before it fails (a job's `max_lost_reruns` overrides). @default 3 */
-  JOBGRAPH_MAX_LOST_RERUNS: z.coerce.number().int().nonnegative().default(3),
-  /** Workers: time between SIGTERM and SIGKILL when terminating a job (runtime limit, stop). @default 10000 */
-  JOBGRAPH_TERMINATE_GRACE_MS: positiveMs.default(10_000),
-  JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+export const ConfigSchema = z
+  .object({
+    /** Graph store adapter. @default 'sqlite' */
+    JOBGRAPH_GRAPH: z.enum(['sqlite', 'arango']).default('sqlite'),
+    /** SQLite file. @default './.jobgraph/graph.sqlite' */
+    JOBGRAPH_DB: z.string().min(1).default('./.jobgraph/graph.sqlite'),
+    ARANGO_URL: z.url().optional(),
+    ARANGO_DB: z.string().min(1).default('jobgraph'),
+    ARANGO_USER: z.string().default('root'),
+    ARANGO_PASSWORD: z.string().default(''),
+    /** Redis for the queues, e.g. `redis://127.0.0.1:6379`. Unset: `jobgraph run` starts a private one. */
+    REDIS_URL: redisUrl.optional(),
+    /**
+     * The Redis URL the API hands to workers, when they reach Redis under another name than
+     * the API does (e.g. `redis://redis:6379` inside a compose network, a public address
+     * outside it). @default REDIS_URL
+     */
+    JOBGRAPH_WORKER_REDIS_URL: redisUrl.optional(),
+    /** BullMQ key prefix. @default 'jobgraph' */
+    JOBGRAPH_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('jobgraph'),
+    /** API listen host and port. @default 127.0.0.1:8080 */
+    JOBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
+    JOBGRAPH_PORT: port.default(8080),
+    /** API base URL for workers and CLI clients. @default 'http://127.0.0.1:8080' */
+    JOBGRAPH_API: z.url().default('http://127.0.0.1:8080'),
+    /** Scheduler's periodic reconcile. @default 2000 */
+    JOBGRAPH_RECONCILE_MS: positiveMs.default(2000),
+    /** Workers refresh their heartbeat this often (they learn it from the API at registration). @default 10000 */
+    JOBGRAPH_HEARTBEAT_MS: positiveMs.default(10_000),
+    /**
+     * A heartbeat lives this long; a worker whose heartbeat has expired and stays missing for
+     * one more heartbeat interval is declared lost by the scheduler. @default 30000
+     */
+    JOBGRAPH_WORKER_TIMEOUT_MS: positiveMs.default(30_000),
+    /** Re-runs of a job after lost workers before it fails (a job's `max_lost_reruns` overrides). @default 3 */
+    JOBGRAPH_MAX_LOST_RERUNS: z.coerce.number().int().nonnegative().default(3),
+    /** Workers: time between SIGTERM and SIGKILL when terminating a job (runtime limit, stop). @default 10000 */
+    JOBGRAPH_TERMINATE_GRACE_MS: positiveMs.default(10_000),
+    JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((c) => c.JOBGRAPH_WORKER_TIMEOUT_MS > c.JOBGRAPH_HEARTBEAT_MS, {
+    // A heartbeat that lives no longer than the interval between two of them would expire
+    // between refreshes: every live worker would look lost.
+    path: ['JOBGRAPH_WORKER_TIMEOUT_MS'],
+    message: 'must be longer than JOBGRAPH_HEARTBEAT_MS',
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
