@@ -13,13 +13,11 @@ import type { Logger } from '../core/logger.js';
 import type { ConsumerQueue, JobConsumer, TakenJob } from '../queue/job-consumer.js';
 import { parseQueueName } from '../queue/queue-names.js';
 import type { ResourceClass } from '../queue/resource-class.js';
-import type { AttemptReporter, StartAnswer } from './attempt-reporter.js';
-import { startAttempt, type AttemptOutcome, type AttemptSpec, type RunningAttempt } from './job-runner.js';
-import { recoverIfRetried, type FailureHandlerLookup, type RecoveryReport } from './failure-recovery.js';
-import { enforceRuntimeLimit } from './runtime-limit.js';
-import { hashInputFiles } from './input-fingerprint.js';
+import type { AttemptReporter } from './attempt-reporter.js';
+import type { FailureHandlerLookup } from './failure-recovery.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import type { Reservation, ResourceLedger } from './resource-ledger.js';
+import { runAcceptedAttempt, type Accepted, type RunningEntry } from './run-attempt.js';
 import { WakeSignal } from './wake-signal.js';
 
 /** What the loop works with; built by `startWorker`. */
@@ -43,16 +41,8 @@ export interface PullLoopDeps {
   failureHandlers?: FailureHandlerLookup;
 }
 
-type Accepted = Extract<StartAnswer, { ok: true }>;
-
 /** Canceled attempt ids remembered for attempts not yet launched (see PullLoop.cancel). */
 const MAX_REMEMBERED_CANCELS = 1000;
-
-interface Running {
-  taken: TakenJob;
-  run?: RunningAttempt;
-  terminate: boolean;
-}
 
 /** Larger classes first, so big jobs are not starved by a stream of small ones. */
 function largestFirst(a: ResourceClass, b: ResourceClass): number {
@@ -61,7 +51,7 @@ function largestFirst(a: ResourceClass, b: ResourceClass): number {
 
 export class PullLoop {
   readonly signal = new WakeSignal();
-  private readonly running = new Map<string, Running>();
+  private readonly running = new Map<string, RunningEntry>();
   private readonly executions = new Set<Promise<void>>();
   private readonly hinted = new Map<string, ConsumerQueue>();
   private hintedRound = false;
@@ -252,98 +242,14 @@ export class PullLoop {
   }
 
   private launch(taken: TakenJob, accepted: Accepted, held: Reservation, log: Logger): void {
-    const entry: Running = { taken, terminate: this.stopping || this.canceledIds.delete(taken.id) };
+    const entry: RunningEntry = { taken, terminate: this.stopping || this.canceledIds.delete(taken.id) };
     this.running.set(taken.id, entry);
-    const execution = this.execute(entry, accepted, log).finally(() => {
+    const execution = runAcceptedAttempt(this.deps, entry, accepted, log).finally(() => {
       this.running.delete(taken.id);
       this.deps.ledger.release(held);
       this.executions.delete(execution);
       this.signal.wake();
     });
     this.executions.add(execution);
-  }
-
-  /** Run one accepted attempt to its end and hand its result to the reporter. Never rejects. */
-  private async execute(entry: Running, accepted: Accepted, log: Logger): Promise<void> {
-    const { payload } = entry.taken;
-    const { job } = accepted;
-    let outcome: AttemptOutcome;
-    const spec: AttemptSpec = {
-      workflow: payload.workflow,
-      job: payload.job,
-      jobName: job.name,
-      attempt: payload.attempt,
-      command: job.command,
-      invocation_script: job.invocation_script,
-      cwd: this.deps.cwd,
-      logDir: this.deps.logDir,
-      apiUrl: this.deps.apiUrl,
-      terminateGraceMs: this.deps.terminateGraceMs,
-    };
-    let inputs: { files: Record<string, string> } | undefined;
-    try {
-      // Taken before the job runs: it may rewrite its own inputs (decision 0007).
-      if (accepted.input_files?.length) inputs = { files: await hashInputFiles(accepted.input_files, this.deps.cwd) };
-      const run = await startAttempt(spec, this.deps.launcher);
-      entry.run = run;
-      log.info({ pid: run.pid }, 'job started');
-      const runtime_s = payload.resources.runtime_s;
-      const limit = enforceRuntimeLimit(run, runtime_s, () =>
-        log.warn({ runtime_s }, 'job exceeded its runtime limit; terminating it'),
-      );
-      // stop() may have come while the process was being spawned.
-      outcome = limit.annotate(await (entry.terminate ? run.terminate() : run.done));
-      limit.clear();
-    } catch (err) {
-      log.error({ err }, 'could not run the job');
-      outcome = {
-        status: 'failed',
-        return_code: 127,
-        exec_time_s: 0,
-        completion_time: new Date().toISOString(),
-        stdout_path: '',
-        stderr_path: '',
-        message: `worker could not run the job: ${(err as Error).message}`,
-      };
-    }
-    log.info(
-      { status: outcome.status, return_code: outcome.return_code, exec_time_s: outcome.exec_time_s },
-      'job ended',
-    );
-    const recovery: RecoveryReport = this.deps.failureHandlers
-      ? await recoverIfRetried({
-          spec,
-          job,
-          outcome,
-          lookup: this.deps.failureHandlers,
-          logger: log,
-          launcher: this.deps.launcher,
-          // The repair gets the job's own time budget.
-          ...(payload.resources.runtime_s > 0 ? { timeoutMs: payload.resources.runtime_s * 1000 } : {}),
-        }).catch((err: unknown): RecoveryReport => {
-          log.error({ err }, 'recovery failed; the attempt will not be retried');
-          return { no_retry: true, message: `recovery failed: ${(err as Error).message}` };
-        })
-      : {};
-    if (recovery.message)
-      outcome.message = outcome.message ? `${outcome.message}; ${recovery.message}` : recovery.message;
-    const { stdout_path, stderr_path, ...rest } = outcome;
-    // The report is not awaited here: resources are free as soon as the process ended;
-    // the reporter keeps (and retries) the completion until the API has it.
-    this.deps.reporter
-      .complete({
-        ...rest,
-        ...(recovery.no_retry ? { no_retry: true } : {}),
-        ...(inputs ? { inputs } : {}),
-        ...(stdout_path ? { stdout_path, stderr_path } : {}),
-        workflow: payload.workflow,
-        job: payload.job,
-        attempt: payload.attempt,
-        compute_node: accepted.compute_node,
-      })
-      .then((answer) => {
-        if (!answer.ok) log.warn({ reason: answer.reason }, 'completion refused by the API');
-      })
-      .catch((err: unknown) => log.error({ err }, 'completion could not be reported'));
   }
 }

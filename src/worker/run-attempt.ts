@@ -1,0 +1,108 @@
+/**
+ * One accepted attempt, from its process's start to its report: input fingerprint, the
+ * runtime limit, the recovery script of a retried failure, and the completion handed to
+ * the reporter (not awaited: the resources are free as soon as the process has ended).
+ */
+import type { Logger } from '../core/logger.js';
+import type { TakenJob } from '../queue/job-consumer.js';
+import type { StartAnswer } from './attempt-reporter.js';
+import { recoverIfRetried, type RecoveryReport } from './failure-recovery.js';
+import { hashInputFiles } from './input-fingerprint.js';
+import { startAttempt, type AttemptOutcome, type AttemptSpec, type RunningAttempt } from './job-runner.js';
+import type { PullLoopDeps } from './pull-loop.js';
+import { enforceRuntimeLimit } from './runtime-limit.js';
+
+export type Accepted = Extract<StartAnswer, { ok: true }>;
+
+/** An attempt the loop holds: its queue entry, its process once launched, and whether to stop it. */
+export interface RunningEntry {
+  taken: TakenJob;
+  run?: RunningAttempt;
+  terminate: boolean;
+}
+
+/** Run one accepted attempt to its end and hand its result to the reporter. Never rejects. */
+export async function runAcceptedAttempt(
+  deps: PullLoopDeps,
+  entry: RunningEntry,
+  accepted: Accepted,
+  log: Logger,
+): Promise<void> {
+  const { payload } = entry.taken;
+  const { job } = accepted;
+  let outcome: AttemptOutcome;
+  const spec: AttemptSpec = {
+    workflow: payload.workflow,
+    job: payload.job,
+    jobName: job.name,
+    attempt: payload.attempt,
+    command: job.command,
+    invocation_script: job.invocation_script,
+    cwd: deps.cwd,
+    logDir: deps.logDir,
+    apiUrl: deps.apiUrl,
+    terminateGraceMs: deps.terminateGraceMs,
+  };
+  let inputs: { files: Record<string, string> } | undefined;
+  try {
+    // Taken before the job runs: it may rewrite its own inputs (decision 0007).
+    if (accepted.input_files?.length) inputs = { files: await hashInputFiles(accepted.input_files, deps.cwd) };
+    const run = await startAttempt(spec, deps.launcher);
+    entry.run = run;
+    log.info({ pid: run.pid }, 'job started');
+    const runtime_s = payload.resources.runtime_s;
+    const limit = enforceRuntimeLimit(run, runtime_s, () =>
+      log.warn({ runtime_s }, 'job exceeded its runtime limit; terminating it'),
+    );
+    // stop() may have come while the process was being spawned.
+    outcome = limit.annotate(await (entry.terminate ? run.terminate() : run.done));
+    limit.clear();
+  } catch (err) {
+    log.error({ err }, 'could not run the job');
+    outcome = {
+      status: 'failed',
+      return_code: 127,
+      exec_time_s: 0,
+      completion_time: new Date().toISOString(),
+      stdout_path: '',
+      stderr_path: '',
+      message: `worker could not run the job: ${(err as Error).message}`,
+    };
+  }
+  log.info({ status: outcome.status, return_code: outcome.return_code, exec_time_s: outcome.exec_time_s }, 'job ended');
+  const recovery: RecoveryReport = deps.failureHandlers
+    ? await recoverIfRetried({
+        spec,
+        job,
+        outcome,
+        lookup: deps.failureHandlers,
+        logger: log,
+        launcher: deps.launcher,
+        // The repair gets the job's own time budget.
+        ...(payload.resources.runtime_s > 0 ? { timeoutMs: payload.resources.runtime_s * 1000 } : {}),
+      }).catch((err: unknown): RecoveryReport => {
+        log.error({ err }, 'recovery failed; the attempt will not be retried');
+        return { no_retry: true, message: `recovery failed: ${(err as Error).message}` };
+      })
+    : {};
+  if (recovery.message)
+    outcome.message = outcome.message ? `${outcome.message}; ${recovery.message}` : recovery.message;
+  const { stdout_path, stderr_path, ...rest } = outcome;
+  // The report is not awaited here: resources are free as soon as the process ended;
+  // the reporter keeps (and retries) the completion until the API has it.
+  deps.reporter
+    .complete({
+      ...rest,
+      ...(recovery.no_retry ? { no_retry: true } : {}),
+      ...(inputs ? { inputs } : {}),
+      ...(stdout_path ? { stdout_path, stderr_path } : {}),
+      workflow: payload.workflow,
+      job: payload.job,
+      attempt: payload.attempt,
+      compute_node: accepted.compute_node,
+    })
+    .then((answer) => {
+      if (!answer.ok) log.warn({ reason: answer.reason }, 'completion refused by the API');
+    })
+    .catch((err: unknown) => log.error({ err }, 'completion could not be reported'));
+}
