@@ -11,6 +11,7 @@ import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
 import { cancelRoutes } from './cancel/index.js';
 import { docsPageRoute } from './docs/docs-page.js';
+import { swaggerUiRoutes } from './docs/swagger-ui-page.js';
 import { documentRoutes } from './documents/index.js';
 import { edgeRoutes } from './edges/index.js';
 import { healthRoute } from './health.js';
@@ -44,6 +45,7 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   documentRoutes(app, deps);
 
   app.doc31('/openapi.json', OPENAPI_CONFIG);
+  swaggerUiRoutes(app);
   docsPageRoute(app, () => buildOpenApiDocument(app));
 
   if (deps.dashboard !== false) {

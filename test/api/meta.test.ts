@@ -35,13 +35,30 @@ describe('meta endpoints', () => {
     expect(res.body.components.schemas.Problem).toBeDefined();
   });
 
-  it('GET /docs is a self-contained HTML page listing the operations', async () => {
-    const res = await api.call('GET', '/docs');
+  it('GET /docs/reference is a script-free HTML page listing the operations', async () => {
+    const res = await api.call('GET', '/docs/reference');
     expect(res.status).toBe(200);
     expect(res.contentType).toContain('text/html');
     expect(res.text).toContain('/api/v1/workflows/{wf}/status');
     expect(res.text).toContain('id="schema-Problem"');
     expect(res.text).not.toMatch(/<script[^>]+src=/);
+  });
+
+  it('GET /docs is Swagger UI on /openapi.json, with its files served locally', async () => {
+    const res = await api.call('GET', '/docs');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("url: '/openapi.json'");
+    const scripts = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toContain('/docs/assets/swagger-ui-bundle.js');
+    for (const asset of scripts) {
+      expect(asset.startsWith('/docs/assets/')).toBe(true); // nothing from a CDN
+      const file = await api.call('GET', asset);
+      expect(file.status, asset).toBe(200);
+    }
+    const bundle = await api.call('GET', '/docs/assets/swagger-ui-bundle.js');
+    expect(bundle.contentType).toContain('javascript');
+    expect(bundle.text).toContain('SwaggerUIBundle');
+    expect((await api.call('GET', '/docs/assets/package.json')).status).toBe(404);
   });
 
   it('an unknown route is a problem 404', async () => {
