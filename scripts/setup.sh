@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install what a fresh Debian 12 + Node 20 machine lacks for jobgraph: redis-server (from
-# apt) and the npm dependencies (better-sqlite3 is compiled from source: about a minute).
+# Install what a fresh Debian 12 + Node 20 machine lacks for jobgraph and its test suite:
+# redis-server (runs the queues), Chromium (the API docs browser test) and docker-compose
+# (validates deploy/compose.yaml; no container engine is needed) from apt, and the npm
+# dependencies (better-sqlite3 is compiled from source: about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,10 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
+  missing+=(docker-compose)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get" >&2
   $SUDO apt-get update -qq
