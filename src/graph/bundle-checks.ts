@@ -7,6 +7,7 @@ import {
   EDGE_COLLECTIONS,
   EDGE_ENDPOINTS,
   WORKFLOW_STATUSES,
+  docId,
   type WorkflowBundle,
   type WorkflowDoc,
 } from '../core/model.js';
@@ -47,4 +48,24 @@ export function checkBundleEdges(bundle: WorkflowBundle, ids: ReadonlySet<string
     });
   }
   if (issues.length) throw new ValidationError(issues);
+}
+
+/**
+ * The workflow document a bundle creates: its key required, `_id` derived, `status`
+ * (default `created`) checked, `created_at` defaulted to now.
+ * @throws ValidationError naming `workflow._key` or `workflow.status`
+ */
+export function bundleWorkflowDoc(bundle: WorkflowBundle): WorkflowDoc {
+  const key = bundle.workflow._key;
+  if (typeof key !== 'string' || key === '')
+    throw new ValidationError([{ path: 'workflow._key', message: 'required' }]);
+  const workflow: WorkflowDoc = {
+    ...bundle.workflow,
+    _key: key,
+    _id: docId('workflows', key),
+    status: bundle.workflow.status ?? 'created',
+    created_at: bundle.workflow.created_at ?? new Date().toISOString(),
+  };
+  checkWorkflowStatus(workflow, 'workflow');
+  return workflow;
 }

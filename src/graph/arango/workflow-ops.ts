@@ -14,7 +14,7 @@ import {
 } from '../../core/model.js';
 import type { ListOptions, Page } from '../graph-store.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
-import { checkBundleEdges, checkWorkflowStatus } from '../bundle-checks.js';
+import { bundleWorkflowDoc, checkBundleEdges, checkWorkflowStatus } from '../bundle-checks.js';
 import { fillJobDefaults } from '../job-defaults.js';
 import { cleanPatch } from './documents.js';
 import { listPageQuery } from './queries/list-page.js';
@@ -37,17 +37,8 @@ export async function requireWorkflow(run: QueryRunner, key: string): Promise<Wo
 }
 
 export async function createWorkflow(ctx: ArangoContext, bundle: WorkflowBundle): Promise<WorkflowDoc> {
-  const key = bundle.workflow._key;
-  if (typeof key !== 'string' || key === '')
-    throw new ValidationError([{ path: 'workflow._key', message: 'required' }]);
-  const workflow: WorkflowDoc = {
-    ...bundle.workflow,
-    _key: key,
-    _id: docId('workflows', key),
-    status: bundle.workflow.status ?? 'created',
-    created_at: bundle.workflow.created_at ?? new Date().toISOString(),
-  };
-  checkWorkflowStatus(workflow, 'workflow');
+  const workflow = bundleWorkflowDoc(bundle);
+  const key = workflow._key;
 
   const ids = new Set<string>();
   const documents = new Map<string, BaseDoc[]>();

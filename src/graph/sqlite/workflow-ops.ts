@@ -15,21 +15,12 @@ import { EDGE_COLUMNS, edgeFromRow, insertDocRow, insertEdgeRow, type EdgeRow } 
 import { filterWhere, paging } from './list-query.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { isUniqueViolation } from './sqlite-errors.js';
-import { checkBundleEdges, checkWorkflowStatus } from '../bundle-checks.js';
+import { bundleWorkflowDoc, checkBundleEdges } from '../bundle-checks.js';
 import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
 export function createWorkflow(ctx: SqliteContext, bundle: WorkflowBundle): WorkflowDoc {
-  const key = bundle.workflow._key;
-  if (typeof key !== 'string' || key === '')
-    throw new ValidationError([{ path: 'workflow._key', message: 'required' }]);
-  const workflow: WorkflowDoc = {
-    ...bundle.workflow,
-    _key: key,
-    _id: docId('workflows', key),
-    status: bundle.workflow.status ?? 'created',
-    created_at: bundle.workflow.created_at ?? new Date().toISOString(),
-  };
-  checkWorkflowStatus(workflow, 'workflow');
+  const workflow = bundleWorkflowDoc(bundle);
+  const key = workflow._key;
 
   const ids = new Set<string>();
   const documents: Array<[string, BaseDoc, string]> = [];
