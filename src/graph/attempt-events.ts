@@ -21,21 +21,6 @@ export function attemptRetriedEvent(r: CompleteRequest, next_attempt: number, no
   };
 }
 
-/** `job_terminated`: the worker ended the attempt itself (runtime limit, cancellation, stop). */
-export function jobTerminatedEvent(r: CompleteRequest, now: string): NewSystemEvent {
-  return {
-    workflow: r.workflow,
-    timestamp: now,
-    source: 'system',
-    type: 'job_terminated',
-    job: r.job,
-    attempt: r.attempt,
-    return_code: r.return_code,
-    reason: r.message ?? 'terminated by the worker',
-    compute_node: r.compute_node,
-  };
-}
-
 /** `job_started`: the attempt runs on `compute_node` (written with the start, so neither exists without the other). */
 export function jobStartedEvent(r: StartRequest, compute_node: string, now: string): NewSystemEvent {
   return {
@@ -51,8 +36,9 @@ export function jobStartedEvent(r: StartRequest, compute_node: string, now: stri
 }
 
 /**
- * The event of a recorded report: `job_completed`, `job_failed` (its end, terminated
- * included), `attempt_failed` (a failure handler retries it), or `canceled_attempt_reported`
+ * The event of a recorded report: `job_completed`, `job_failed` (its end),
+ * `job_terminated` (the worker ended it; `reason` says why), `attempt_failed` (a failure
+ * handler retries it), or `canceled_attempt_reported`
  * (its job was canceled while it ran). Duplicates and refusals changed nothing: no event.
  */
 export function attemptReportedEvent(
@@ -65,15 +51,19 @@ export function attemptReportedEvent(
     ? 'canceled_attempt_reported'
     : r.status === 'completed'
       ? 'job_completed'
-      : outcome.next_attempt !== undefined
-        ? 'attempt_failed'
-        : 'job_failed';
+      : r.status === 'terminated'
+        ? 'job_terminated'
+        : outcome.next_attempt !== undefined
+          ? 'attempt_failed'
+          : 'job_failed';
   return {
     workflow: r.workflow,
     timestamp: now,
     source: 'system',
     type,
     ...(outcome.canceled && { reported_status: r.status }),
+    // Why the worker ended it: runtime limit, cancellation, its own stop.
+    ...(type === 'job_terminated' && { reason: r.message ?? 'terminated by the worker' }),
     job: r.job,
     attempt: r.attempt,
     status: outcome.canceled ? 'canceled' : r.status,

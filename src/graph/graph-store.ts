@@ -110,9 +110,9 @@ export interface GraphStore {
    * matches a rule of the job's `failure_handler`, with that rule's `max_retries` not yet
    * spent (counted in the job's `failure_retries`), keeps its result but sends the job back
    * to `ready` at attempt + 1 — dependents untouched — and answers `next_attempt`, with an
-   * `attempt_retried` event. A `terminated` attempt gets a `job_terminated` event (reason =
-   * its `message`). Every recorded attempt also gets its report event (`job_completed`,
-   * `job_failed`, `attempt_failed` when retried, `canceled_attempt_reported`); duplicates get
+   * `attempt_retried` event. Every recorded attempt also gets its report event (`job_completed`,
+   * `job_failed`, `job_terminated` with its `reason`, `attempt_failed` when retried,
+   * `canceled_attempt_reported`); duplicates get
    * none. All these events are written in the same transaction.
    */
   completeAttempts(requests: CompleteRequest[]): Promise<CompleteOutcome[]>;

@@ -156,6 +156,8 @@ export function retriesContract(fx: ContractFixture): void {
       expect((await events('job_terminated')).map((e) => [e.job, e.attempt, e.reason])).toEqual([
         [k('a'), 1, 'exceeded its runtime of 2 s'],
       ]);
+      // One event per recorded attempt: the termination is not also reported as a failure.
+      expect(await events('job_failed')).toEqual([]);
     });
   });
 }

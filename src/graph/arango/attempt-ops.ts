@@ -16,7 +16,7 @@ import { startAttemptQuery } from './queries/start-attempt.js';
 import type { QueryRunner } from './query-runner.js';
 import { planRetry } from './retry-attempt.js';
 import { insertMany } from './arango-context.js';
-import { attemptReportedEvent, attemptRetriedEvent, jobStartedEvent, jobTerminatedEvent } from '../attempt-events.js';
+import { attemptReportedEvent, attemptRetriedEvent, jobStartedEvent } from '../attempt-events.js';
 import { requireWorkflow } from './workflow-ops.js';
 
 export async function startAttempts(ctx: ArangoContext, requests: StartRequest[]): Promise<StartOutcome[]> {
@@ -100,7 +100,6 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
     await insertMany(run, 'events', [attemptRetriedEvent(r, retry.next_attempt, now)]);
     return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt: retry.next_attempt };
   }
-  if (r.status === 'terminated') await insertMany(run, 'events', [jobTerminatedEvent(r, now)]);
   const outcome = await finishJobs(run, [{ job: r.job, status: r.status }]);
   return { ok: true, duplicate: false, result: key, newly_ready: outcome.newlyReady.length };
 }

@@ -11,7 +11,7 @@ import { completeCanceledAttempt } from './cancel-jobs.js';
 import { finishJobs } from './finish-jobs.js';
 import { retryFailedAttempt } from './retry-attempt.js';
 import { appendEvents } from './append-events.js';
-import { attemptReportedEvent, jobTerminatedEvent } from '../attempt-events.js';
+import { attemptReportedEvent } from '../attempt-events.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
@@ -39,7 +39,6 @@ function completeOne(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
   // A failure handler may send the job back to `ready` instead: nothing finishes then.
   const next_attempt = retryFailedAttempt(ctx, r);
   if (next_attempt !== undefined) return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt };
-  if (r.status === 'terminated') appendEvents(ctx, [jobTerminatedEvent(r, new Date().toISOString())]);
   ctx
     .stmt(
       `UPDATE jobs SET status = @status, doc = json_set(doc, '$.status', @status, '$.finished_at', @now) WHERE _key = @job`,
