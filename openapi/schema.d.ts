@@ -907,18 +907,18 @@ export interface components {
             [key: string]: unknown;
         };
         RestartOutcome: {
-            /** @description With `failed_only`: what the server selected and why */
-            plan?: components["schemas"]["RestartSelection"][];
+            /** @description What was selected and why: the requested or failed jobs, and their downstream */
+            plan: components["schemas"]["RestartSelection"][];
             /** @description Of those, the ones ready to run at once */
             ready: number;
-            /** @description Jobs reset to a new attempt, in request order */
+            /** @description Jobs reset to a new attempt, in plan order */
             reset: string[];
             workflow: components["schemas"]["Workflow"];
         };
         RestartRequest: {
             /** @description Without `jobs`: the server plans — every failed/canceled/terminated job and everything downstream (no file checks: files live where the workers run). */
             failed_only?: boolean;
-            /** @description Jobs to run again (the CLI plans them: failed, changed inputs, missing outputs, and everything downstream). Only these are reset: include the downstream jobs that must run again. */
+            /** @description Jobs to run again (the CLI plans them: failed, changed inputs, missing outputs). The server adds everything downstream of them. */
             jobs?: string[];
             /** @description Reason kind → job count, recorded in the `workflow_restarted` event */
             reasons?: {

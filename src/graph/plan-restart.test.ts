@@ -30,6 +30,19 @@ describe('planRestart', () => {
     expect(planRestart({ jobs: jobs(), blocks, labels })).toEqual([]);
   });
 
+  it('with a requested list: exactly those and their downstream, ignoring other reasons', () => {
+    const plan = planRestart({
+      jobs: jobs({ e: { status: 'failed' }, c: { current: fp('changed') } }),
+      blocks,
+      labels,
+      requested: ['b'],
+    });
+    expect(plan).toEqual([
+      { job: 'b', name: 'job-b', reasons: ['requested'] },
+      { job: 'c', name: 'job-c', reasons: ['downstream of job-b'] },
+    ]);
+  });
+
   it('selects a failed job and everything downstream, with reasons', () => {
     const plan = planRestart({ jobs: jobs({ b: { status: 'failed' }, c: { status: 'canceled' } }), blocks, labels });
     expect(plan).toEqual([

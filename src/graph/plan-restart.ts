@@ -33,6 +33,8 @@ export interface RestartPlanInput {
   blocks: readonly KeyPair[];
   /** Only failed/canceled/terminated jobs and their downstream. */
   failedOnly?: boolean;
+  /** Exactly these jobs (reason `requested`) and their downstream; other reasons are not looked for. */
+  requested?: readonly string[];
   /** Display names of files and user_data by key (reasons name them); the key otherwise. */
   labels?: Readonly<Record<string, string>>;
 }
@@ -95,8 +97,13 @@ export function planRestart(input: RestartPlanInput): RestartSelection[] {
   }
   const selected = new Map<string, RestartSelection>();
   const queue: string[] = [];
+  const requested = input.requested && new Set(input.requested);
   for (const job of input.jobs) {
-    const reasons = ownReasons(job, input.failedOnly ?? false, label);
+    const reasons = requested
+      ? requested.has(job._key)
+        ? ['requested']
+        : []
+      : ownReasons(job, input.failedOnly ?? false, label);
     if (reasons.length === 0) continue;
     selected.set(job._key, { job: job._key, name: job.name, reasons });
     queue.push(job._key);

@@ -96,6 +96,24 @@ describe('POST /workflows/{wf}/restart', () => {
     }
   });
 
+  it('adds everything downstream of the requested jobs, so no stale result is left standing', async () => {
+    const { wf, key } = await finishedWorkflow();
+    const res = await api.call('POST', `/api/v1/workflows/${wf}/restart`, { jobs: [key('a')] });
+    expect(res.status, res.text).toBe(200);
+    expect([...res.body.reset].sort()).toEqual([key('a'), key('b'), key('c')].sort());
+    expect(res.body.ready).toBe(1);
+    expect(res.body.plan).toEqual([
+      { job: key('a'), name: 'a', reasons: ['requested'] },
+      { job: key('b'), name: 'b', reasons: ['downstream of a'] },
+      { job: key('c'), name: 'c', reasons: ['downstream of b'] },
+    ]);
+    const jobs = await api.call('GET', `/api/v1/workflows/${wf}/jobs`);
+    const status = Object.fromEntries(
+      (jobs.body.items as Array<{ name: string; status: string }>).map((j) => [j.name, j.status]),
+    );
+    expect(status).toEqual({ a: 'ready', b: 'blocked', c: 'blocked', d: 'completed' });
+  });
+
   it('resets an explicit list, and answers errors with problems', async () => {
     const { wf, key } = await finishedWorkflow();
     const res = await api.call('POST', `/api/v1/workflows/${wf}/restart`, {
@@ -104,7 +122,7 @@ describe('POST /workflows/{wf}/restart', () => {
     });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ reset: [key('d')], ready: 1 });
-    expect(res.body).not.toHaveProperty('plan');
+    expect(res.body.plan).toEqual([{ job: key('d'), name: 'd', reasons: ['requested'] }]);
     // d is ready now: restarting it again is fine (not in flight), but an unknown job is a 404.
     expect((await api.call('POST', `/api/v1/workflows/${wf}/restart`, { jobs: ['nope'] })).status).toBe(404);
     expect((await api.call('POST', `/api/v1/workflows/nope/restart`, { jobs: [] })).status).toBe(404);

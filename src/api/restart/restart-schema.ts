@@ -12,8 +12,8 @@ export const RestartRequestSchema = z
       .optional()
       .openapi({
         description:
-          'Jobs to run again (the CLI plans them: failed, changed inputs, missing outputs, and everything downstream). ' +
-          'Only these are reset: include the downstream jobs that must run again.',
+          'Jobs to run again (the CLI plans them: failed, changed inputs, missing outputs). ' +
+          'The server adds everything downstream of them.',
       }),
     failed_only: z
       .boolean()
@@ -42,11 +42,10 @@ export const RestartSelectionSchema = z
 export const RestartOutcomeSchema = z
   .object({
     workflow: WorkflowSchema,
-    reset: z.array(z.string()).openapi({ description: 'Jobs reset to a new attempt, in request order' }),
+    reset: z.array(z.string()).openapi({ description: 'Jobs reset to a new attempt, in plan order' }),
     ready: z.number().int().openapi({ description: 'Of those, the ones ready to run at once' }),
     plan: z
       .array(RestartSelectionSchema)
-      .optional()
-      .openapi({ description: 'With `failed_only`: what the server selected and why' }),
+      .openapi({ description: 'What was selected and why: the requested or failed jobs, and their downstream' }),
   })
   .openapi('RestartOutcome');

@@ -4,6 +4,7 @@
  * `workflow_restarted`, and wake the scheduler.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { NotFoundError } from '../../core/errors.js';
 import type { GraphStore } from '../../graph/graph-store.js';
 import type { JobStatus } from '../../core/model.js';
 import { planRestart, summarizeReasons, type RestartSelection } from '../../graph/plan-restart.js';
@@ -44,15 +45,29 @@ async function readAll<T>(page: (offset: number) => Promise<{ items: T[]; total:
   }
 }
 
-/** The server-side plan: failed jobs and their downstream, from statuses and `blocks` only. */
-async function planFailedOnly(store: GraphStore, wf: string): Promise<RestartSelection[]> {
+/**
+ * The server-side plan, from statuses and `blocks` only: the failed jobs (`failed_only`) or
+ * the requested ones, and everything downstream of them — so a restart never leaves a
+ * completed job standing on a blocker that runs again.
+ * @throws NotFoundError for a requested job that is not in the workflow
+ */
+async function planOnServer(
+  store: GraphStore,
+  wf: string,
+  choice: { failedOnly: true } | { requested: readonly string[] },
+): Promise<RestartSelection[]> {
   const jobs = await readAll((offset) => store.listDocuments(wf, 'jobs', { offset, limit: MAX_LIMIT }));
+  if ('requested' in choice) {
+    const known = new Set(jobs.map((j) => j._key));
+    const unknown = choice.requested.find((key) => !known.has(key));
+    if (unknown !== undefined) throw new NotFoundError('jobs', unknown);
+  }
   const blocks = await readAll((offset) => store.listEdges(wf, 'blocks', { offset, limit: MAX_LIMIT }));
   const keyOf = (id: string) => id.slice(id.indexOf('/') + 1);
   return planRestart({
     jobs: jobs.map((j) => ({ _key: j._key, name: String(j.name), status: j.status as JobStatus })),
     blocks: blocks.map((e) => [keyOf(e._from), keyOf(e._to)] as const),
-    failedOnly: true,
+    ...choice,
   });
 }
 
@@ -62,8 +77,12 @@ export function restartWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
     const body = c.req.valid('json');
     // Checked first so an unknown workflow is a 404 whichever way the jobs are chosen.
     await deps.store.getWorkflow(wf);
-    const plan = body.failed_only ? await planFailedOnly(deps.store, wf) : undefined;
-    const jobs = plan ? plan.map((s) => s.job) : (body.jobs ?? []);
+    const plan = await planOnServer(
+      deps.store,
+      wf,
+      body.failed_only ? { failedOnly: true } : { requested: body.jobs ?? [] },
+    );
+    const jobs = plan.map((s) => s.job);
     const outcome = await deps.store.restartJobs(wf, jobs);
     if (outcome.reset.length > 0) {
       await deps.store.appendEvents([
@@ -73,7 +92,8 @@ export function restartWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
           type: 'workflow_restarted',
           jobs: outcome.reset.length,
           ready: outcome.ready,
-          reasons: plan ? summarizeReasons(plan) : (body.reasons ?? {}),
+          // The CLI sends the reasons it found (changed inputs, missing outputs); else the plan's own.
+          reasons: body.reasons ?? summarizeReasons(plan),
         },
       ]);
       await deps.notifier?.publish('ready', [wf]).catch((err: unknown) => {
@@ -82,6 +102,6 @@ export function restartWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
       deps.logger?.info({ workflow: wf, jobs: outcome.reset.length }, 'workflow restarted');
     }
     const workflow = await deps.store.getWorkflow(wf);
-    return c.json({ workflow, ...outcome, ...(plan ? { plan } : {}) }, 200);
+    return c.json({ workflow, ...outcome, plan }, 200);
   });
 }
