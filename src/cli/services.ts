@@ -93,6 +93,7 @@ export async function startServices(
         notifier,
         logger: logger.child({ role: 'scheduler' }),
         reconcileMs: config.JOBGRAPH_RECONCILE_MS,
+        reconcileAgeMs: config.JOBGRAPH_RECONCILE_AGE_MS,
         onWorkflowFinished: hooks.onWorkflowFinished,
       });
       await scheduler.start();

@@ -41,6 +41,11 @@ export const ConfigSchema = z
     JOBGRAPH_API: z.url().default('http://127.0.0.1:8080'),
     /** Scheduler's periodic reconcile. @default 2000 */
     JOBGRAPH_RECONCILE_MS: positiveMs.default(2000),
+    /**
+     * The reconcile re-adds the queue entry of a job `queued` in the graph for longer than this
+     * whose entry is missing or abandoned (Redis lost data, a taker died). @default 10000
+     */
+    JOBGRAPH_RECONCILE_AGE_MS: positiveMs.default(10_000),
     /** Workers refresh their heartbeat this often (they learn it from the API at registration). @default 10000 */
     JOBGRAPH_HEARTBEAT_MS: positiveMs.default(10_000),
     /**
