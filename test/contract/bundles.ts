@@ -3,7 +3,14 @@
  * Every key is `${workflow}-${name}`, so names are short and keys unique across workflows.
  */
 import { randomKey } from '../../src/core/keys.js';
-import type { BaseDoc, EdgeCollection, EdgeDoc, JobStatus, WorkflowBundle } from '../../src/core/model.js';
+import {
+  EDGE_ENDPOINTS,
+  type BaseDoc,
+  type EdgeCollection,
+  type EdgeDoc,
+  type JobStatus,
+  type WorkflowBundle,
+} from '../../src/core/model.js';
 
 export interface JobSpec {
   name: string;
@@ -20,18 +27,6 @@ export interface BundleSpec {
   /** Edges by collection as [from name, to name]; the endpoint collections follow EDGE_ENDPOINTS. */
   edges?: Partial<Record<EdgeCollection, Array<[string, string]>>>;
 }
-
-const TO_COLLECTION: Record<EdgeCollection, [string, string]> = {
-  blocks: ['jobs', 'jobs'],
-  needs: ['jobs', 'files'],
-  produces: ['jobs', 'files'],
-  consumes: ['jobs', 'user_data'],
-  stores: ['jobs', 'user_data'],
-  requires: ['jobs', 'resource_requirements'],
-  scheduled_by: ['jobs', 'schedulers'],
-  returned: ['jobs', 'results'],
-  executed: ['compute_nodes', 'jobs'],
-};
 
 /** A fresh workflow key. */
 export function newWorkflowKey(): string {
@@ -66,7 +61,7 @@ export function buildBundle(wf: string, spec: BundleSpec): WorkflowBundle {
   for (const [collection, pairs] of Object.entries(spec.edges ?? {}) as Array<
     [EdgeCollection, Array<[string, string]>]
   >) {
-    const [fromC, toC] = TO_COLLECTION[collection];
+    const [fromC, toC] = EDGE_ENDPOINTS[collection];
     edges[collection] = pairs.map(([from, to], i): EdgeDoc => {
       const key = keyOf(wf, `${collection}${i}`);
       return {
