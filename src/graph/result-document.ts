@@ -43,12 +43,6 @@ export function canceledWhileRunning(r: CompleteRequest): Partial<ResultDoc> {
   };
 }
 
-/** The result as ArangoDB takes it: `_id` is the server's to set. */
-export function withoutId(result: ResultDoc): Omit<ResultDoc, '_id'> {
-  const { _id: _ignored, ...rest } = result;
-  return rest;
-}
-
 /** The result of an attempt whose worker was lost: failed, return code -1, flagged `lost`. */
 export function lostAttemptResult(
   r: LostAttemptRequest,

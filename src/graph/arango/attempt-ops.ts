@@ -6,7 +6,8 @@ import { NotFoundError } from '../../core/errors.js';
 import { resultKey } from '../../core/keys.js';
 import { FINAL_JOB_STATUSES, docId, type JobStatus } from '../../core/model.js';
 import type { CompleteOutcome, CompleteRequest, StartOutcome, StartRequest } from '../graph-store.js';
-import { resultFromReport, returnedEdgeKey, withoutId } from '../result-document.js';
+import { resultFromReport } from '../result-document.js';
+import { recordResultQuery } from './queries/record-result.js';
 import type { ArangoContext } from './arango-context.js';
 import { completeCanceledAttempt } from './cancel-jobs.js';
 import { finishJobs } from './finish-jobs.js';
@@ -69,33 +70,19 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
       reason: `job ${r.job} is ${job.status} at attempt ${job.attempt}, not running at attempt ${r.attempt}`,
     };
   }
-  const result = withoutId(resultFromReport(r, await resultFingerprint(run, r)));
+  const result = resultFromReport(r, await resultFingerprint(run, r));
   // A failure handler may send the job back to `ready` instead: nothing finishes then.
   const retry = await planRetry(run, r);
   const now = new Date().toISOString();
   const jobPatch = retry
     ? { status: 'ready', attempt: retry.next_attempt, failure_retries: retry.failure_retries }
     : { status: r.status, finished_at: now };
-  await run.all({
-    query: `
-      // Three collections, each written once (AQL allows one write per collection per query).
-      LET resultRows = (INSERT @result INTO results RETURN 1)
-      LET edgeRows = (
-        INSERT { _key: @edgeKey, _from: @jobId, _to: @resultId, workflow: @wf } INTO returned
-          OPTIONS { overwriteMode: 'ignore' }
-        RETURN 1
-      )
-      UPDATE { _key: @job } WITH @jobPatch IN jobs`,
-    bindVars: {
-      jobPatch,
-      result,
-      resultId: docId('results', key),
-      edgeKey: returnedEdgeKey(r.job, r.attempt),
-      jobId: docId('jobs', r.job),
-      job: r.job,
-      wf: r.workflow,
-    },
-  });
+  await run.all(
+    recordResultQuery(result, {
+      aql: 'UPDATE { _key: @job } WITH @jobPatch IN jobs',
+      bindVars: { job: r.job, jobPatch },
+    }),
+  );
   if (retry) {
     await insertMany(run, 'events', [attemptRetriedEvent(r, retry.next_attempt, now)]);
     return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt: retry.next_attempt };

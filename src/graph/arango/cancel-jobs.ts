@@ -8,7 +8,8 @@ import { InvalidStateError, NotFoundError } from '../../core/errors.js';
 import { resultKey } from '../../core/keys.js';
 import { docId, FINAL_JOB_STATUSES, type JobStatus, type WorkflowDoc } from '../../core/model.js';
 import type { CancelOutcome, CompleteOutcome, CompleteRequest } from '../graph-store.js';
-import { canceledWhileRunning, resultFromReport, returnedEdgeKey, withoutId } from '../result-document.js';
+import { canceledWhileRunning, resultFromReport } from '../result-document.js';
+import { recordResultQuery } from './queries/record-result.js';
 import type { ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
 import { jobStateQuery } from './queries/job-state.js';
@@ -115,19 +116,7 @@ export async function completeCanceledAttempt(
   if (!row || row.workflow !== r.workflow || row.status !== 'canceled' || row.attempt !== r.attempt) return undefined;
   if (row.canceled_from !== 'running') return undefined;
   const key = resultKey(r.job, r.attempt);
-  const result = withoutId(resultFromReport(r, canceledWhileRunning(r)));
-  await run.all({
-    query: `
-      LET resultRows = (INSERT @result INTO results RETURN 1)
-      INSERT { _key: @edgeKey, _from: @jobId, _to: @resultId, workflow: @wf } INTO returned
-        OPTIONS { overwriteMode: 'ignore' }`,
-    bindVars: {
-      result,
-      resultId: docId('results', key),
-      edgeKey: returnedEdgeKey(r.job, r.attempt),
-      jobId: docId('jobs', r.job),
-      wf: r.workflow,
-    },
-  });
+  const result = resultFromReport(r, canceledWhileRunning(r));
+  await run.all(recordResultQuery(result));
   return { ok: true, duplicate: false, result: key, newly_ready: 0, canceled: true };
 }

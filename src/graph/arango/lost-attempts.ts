@@ -7,7 +7,8 @@ import { resultKey } from '../../core/keys.js';
 import { docId } from '../../core/model.js';
 import type { LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
-import { lostAttemptResult, returnedEdgeKey, withoutId } from '../result-document.js';
+import { lostAttemptResult } from '../result-document.js';
+import { recordResultQuery } from './queries/record-result.js';
 import type { ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
 import type { QueryRunner } from './query-runner.js';
@@ -69,37 +70,22 @@ async function recordOne(
     return { recorded: false, reason: `attempt ${r.attempt} of job ${r.job} does not run on ${r.compute_node}` };
 
   const plan = lostAttemptPlan(job, options);
-  const result = withoutId(lostAttemptResult(r, plan, now));
+  const result = lostAttemptResult(r, plan, now);
   const jobPatch = plan.rerun
     ? { status: 'ready', attempt: r.attempt + 1, lost_reruns: plan.lostReruns, queued_at: null }
     : { status: 'failed', message: plan.jobMessage, finished_at: now, lost_reruns: plan.lostReruns };
-  await run.all({
-    query: `
-      // Four collections, each written once (AQL allows one write per collection per query).
-      LET resultRows = (INSERT @result INTO results RETURN 1)
-      LET edgeRows = (
-        INSERT { _key: @edgeKey, _from: @jobId, _to: @resultId, workflow: @wf } INTO returned
-          OPTIONS { overwriteMode: 'ignore' }
-        RETURN 1
-      )
+  await run.all(
+    recordResultQuery(result, {
+      aql: `
       LET nodeRows = (
         FOR n IN compute_nodes FILTER n._key == @node
           UPDATE n WITH { is_active: false, lost_at: @now } IN compute_nodes
           RETURN 1
       )
       UPDATE { _key: @job } WITH @jobPatch IN jobs OPTIONS { keepNull: false }`,
-    bindVars: {
-      result,
-      resultId: docId('results', key),
-      edgeKey: returnedEdgeKey(r.job, r.attempt),
-      jobId: docId('jobs', r.job),
-      job: r.job,
-      wf: r.workflow,
-      node: r.compute_node,
-      now,
-      jobPatch,
-    },
-  });
+      bindVars: { node: r.compute_node, now, job: r.job, jobPatch },
+    }),
+  );
   if (plan.rerun)
     return {
       recorded: true,

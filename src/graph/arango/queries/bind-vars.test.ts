@@ -12,6 +12,8 @@ import { insertEdgeQuery } from './insert-edge.js';
 import { dependentsQuery, jobStateQuery, writeJobStatesQuery } from './job-state.js';
 import { listPageQuery } from './list-page.js';
 import { startAttemptQuery } from './start-attempt.js';
+import { recordResultQuery } from './record-result.js';
+import { resultFromReport } from '../../result-document.js';
 import {
   fingerprintFactsQuery,
   inputFilesQuery,
@@ -62,7 +64,23 @@ const node = {
   is_active: true,
 };
 
+const RESULT = resultFromReport({
+  workflow: 'wf',
+  job: 'wf-j1',
+  attempt: 1,
+  status: 'completed',
+  return_code: 0,
+  exec_time_s: 1,
+  completion_time: 'now',
+  compute_node: 'wf-n1',
+});
+
 const queries: Record<string, AqlQuery> = {
+  recordResult: recordResultQuery(RESULT),
+  recordResultThen: recordResultQuery(RESULT, {
+    aql: 'UPDATE { _key: @job } WITH @jobPatch IN jobs',
+    bindVars: { job: 'wf-j1', jobPatch: { status: 'completed' } },
+  }),
   claimReadyAll: claimReadyQuery(5, 'now'),
   claimReadyOne: claimReadyQuery(5, 'now', 'wf'),
   listQueued: listQueuedQuery('t', 5),
