@@ -6,16 +6,13 @@ import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js'
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
 import { loadSpecFile, specToBundle } from '../spec/index.js';
-import { detectMachineResources } from '../worker/machine-resources.js';
 import { startWorker } from '../worker/worker.js';
 import { startProgressDisplay } from './progress-display.js';
+import { capacityFrom, type ResourceFlags } from './resource-flags.js';
 import { buildRunReport, formatRunReport } from './run-report.js';
 import { startServices, type Services } from './services.js';
 
-export interface RunFlags {
-  cpus?: number;
-  mem?: number;
-  gpus?: number;
+export interface RunFlags extends ResourceFlags {
   json?: boolean;
   db?: string;
 }
@@ -25,12 +22,7 @@ export async function runSpec(specPath: string, flags: RunFlags): Promise<number
   const config = loadConfig({ JOBGRAPH_DB: flags.db, JOBGRAPH_HOST: '127.0.0.1', JOBGRAPH_PORT: 0 });
   const logger = createLogger(config.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : config.JOBGRAPH_LOG_LEVEL);
   const bundle = specToBundle(await loadSpecFile(specPath));
-  const machine = await detectMachineResources();
-  const capacity = {
-    num_cpus: flags.cpus ?? machine.num_cpus,
-    memory_bytes: flags.mem ?? machine.memory_bytes,
-    num_gpus: flags.gpus ?? machine.num_gpus,
-  };
+  const capacity = await capacityFrom(flags);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;

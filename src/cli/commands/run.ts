@@ -5,16 +5,14 @@
  * ends: 0 only if every job completed. Jobs run in the directory `run` was started in.
  */
 import { Command } from 'commander';
-import { memoryFlag, nonNegativeIntFlag, positiveIntFlag } from '../flags.js';
+import { addResourceFlags } from '../resource-flags.js';
 import type { RunFlags } from '../run-spec.js';
 
 export function runCommand(): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('run a workflow spec to the end on this machine (embedded store, private Redis, local worker)')
-    .argument('<spec>', 'workflow spec: YAML, JSON or JSON5')
-    .option('--cpus <n>', 'CPUs for the local worker (default: all logical cores)', positiveIntFlag)
-    .option('--mem <size>', 'memory for the local worker, e.g. 8g (default: all memory)', memoryFlag)
-    .option('--gpus <n>', 'GPUs for the local worker (default: detected)', nonNegativeIntFlag)
+    .argument('<spec>', 'workflow spec: YAML, JSON or JSON5');
+  return addResourceFlags(command, 'for the local worker')
     .option('--db <path>', 'SQLite file (default ./.jobgraph/graph.sqlite)')
     .option('--json', 'print a JSON report instead of a table')
     .action(async (specPath: string, flags: RunFlags) => {

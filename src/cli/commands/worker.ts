@@ -3,13 +3,10 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { memoryFlag, nonNegativeIntFlag, positiveIntFlag } from '../flags.js';
+import { addResourceFlags, capacityFrom, type ResourceFlags } from '../resource-flags.js';
 
-interface WorkerFlags {
+interface WorkerFlags extends ResourceFlags {
   api?: string;
-  cpus?: number;
-  mem?: number;
-  gpus?: number;
   workflow?: string;
   cwd?: string;
   logDir?: string;
@@ -17,30 +14,22 @@ interface WorkerFlags {
 
 export function workerCommand(): Command {
   const worker = new Command('worker').description('run jobs on this compute node');
-  worker
+  const start = worker
     .command('start')
     .description('start a worker that pulls jobs fitting its free CPUs, memory and GPUs')
-    .option('--api <url>', 'API base URL (env JOBGRAPH_API, default http://127.0.0.1:8080)')
-    .option('--cpus <n>', 'CPUs to offer (default: all logical cores)', positiveIntFlag)
-    .option('--mem <size>', 'memory to offer, e.g. 180g (default: all memory)', memoryFlag)
-    .option('--gpus <n>', 'GPUs to offer (default: detected)', nonNegativeIntFlag)
+    .option('--api <url>', 'API base URL (env JOBGRAPH_API, default http://127.0.0.1:8080)');
+  addResourceFlags(start, 'to offer')
     .option('--workflow <key>', 'serve only this workflow and exit 0 once it is finished')
     .option('--cwd <dir>', 'working directory for jobs (default: current directory)')
     .option('--log-dir <dir>', 'where stdout/stderr of each attempt go (default: <cwd>/.jobgraph/logs)')
     .action(async (flags: WorkerFlags) => {
       const config = loadConfig({ JOBGRAPH_API: flags.api });
       // Loaded on use: the client commands need none of the worker code.
-      const [{ detectMachineResources }, { runWorker }] = await Promise.all([
-        import('../../worker/machine-resources.js'),
-        import('../../worker/worker.js'),
-      ]);
-      const machine = await detectMachineResources();
+      const [{ runWorker }, capacity] = await Promise.all([import('../../worker/worker.js'), capacityFrom(flags)]);
       const code = await runWorker({
         apiUrl: config.JOBGRAPH_API,
         terminateGraceMs: config.JOBGRAPH_TERMINATE_GRACE_MS,
-        num_cpus: flags.cpus ?? machine.num_cpus,
-        memory_bytes: flags.mem ?? machine.memory_bytes,
-        num_gpus: flags.gpus ?? machine.num_gpus,
+        ...capacity,
         workflow: flags.workflow,
         cwd: flags.cwd ? resolve(flags.cwd) : undefined,
         logDir: flags.logDir ? resolve(flags.logDir) : undefined,

@@ -1,0 +1,31 @@
+/**
+ * `--cpus`, `--mem`, `--gpus`: what a worker offers (`worker start`, and the local worker
+ * of `jobgraph run`). Unset ones default to what the machine has.
+ */
+import type { Command } from 'commander';
+import { memoryFlag, nonNegativeIntFlag, positiveIntFlag } from './flags.js';
+
+export interface ResourceFlags {
+  cpus?: number;
+  mem?: number;
+  gpus?: number;
+}
+
+export function addResourceFlags(command: Command, whose: string): Command {
+  return command
+    .option('--cpus <n>', `CPUs ${whose} (default: all logical cores)`, positiveIntFlag)
+    .option('--mem <size>', `memory ${whose}, e.g. 180g (default: all memory)`, memoryFlag)
+    .option('--gpus <n>', `GPUs ${whose} (default: detected)`, nonNegativeIntFlag);
+}
+
+/** The capacity the flags ask for, the machine's where they are silent. */
+export async function capacityFrom(flags: ResourceFlags) {
+  // Loaded on use: systeminformation is heavy and the client commands never need it.
+  const { detectMachineResources } = await import('../worker/machine-resources.js');
+  const machine = await detectMachineResources();
+  return {
+    num_cpus: flags.cpus ?? machine.num_cpus,
+    memory_bytes: flags.mem ?? machine.memory_bytes,
+    num_gpus: flags.gpus ?? machine.num_gpus,
+  };
+}
