@@ -21,6 +21,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   unsatisfiable_requirements: 422,
   invalid_config: 500,
   service_unavailable: 503,
+  provider_refused: 502,
   internal: 500,
 };
 
@@ -33,6 +34,7 @@ const TITLES: Record<ErrorCode, string> = {
   unsatisfiable_requirements: 'Unsatisfiable requirements',
   invalid_config: 'Invalid configuration',
   service_unavailable: 'Service unavailable',
+  provider_refused: 'Compute provider refused the request',
   internal: 'Internal server error',
 };
 

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   UNSATISFIABLE: 'unsatisfiable_requirements',
   CONFIG: 'invalid_config',
   UNAVAILABLE: 'service_unavailable',
+  PROVIDER: 'provider_refused',
   INTERNAL: 'internal',
 } as const;
 
@@ -96,6 +97,16 @@ export class ConfigError extends AppError {
 export class UnavailableError extends AppError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super(ERROR_CODES.UNAVAILABLE, message, details);
+  }
+}
+
+/**
+ * A compute provider refused a request (sbatch rejected the account, EC2 has no capacity):
+ * `provider` and `scheduler` say where; the message keeps the provider's own words.
+ */
+export class ProviderError extends AppError {
+  constructor(message: string, details: { provider: string; scheduler?: string } & Record<string, unknown>) {
+    super(ERROR_CODES.PROVIDER, message, details);
   }
 }
 

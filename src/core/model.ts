@@ -7,7 +7,14 @@
  *   `_id` = `collection/_key`; edges also carry `_from` and `_to` (`_id`s).
  * - attempt: one run of a job. A job starts at attempt 1; a retry makes attempt + 1.
  *   One result per (job, attempt): the result's `_key` is `${job}-a${attempt}`.
- * - resource class: the (cpus, memory, gpus, nodes) a job needs, which picks its queue.
+ * - resource class: the (cpus, memory, gpus, nodes, runtime) a job needs, which picks its queue.
+ * - scheduler: a way to get compute (a Slurm account/partition, an EC2 fleet, local
+ *   processes); a job's `scheduled_by` edge names the one it should run on.
+ * - allocation: one request to a scheduler's provider for compute (a Slurm job, a set of EC2
+ *   instances, local worker processes), recorded from submission to its end. The workers it
+ *   starts are compute nodes whose `allocation` field names it.
+ * - action: a torc-style trigger (`on_workflow_start`, `on_jobs_ready`, …) with what to do
+ *   (`schedule_nodes`, `run_commands`); it fires once, claimed in the graph.
  */
 
 export const VERTEX_COLLECTIONS = [
@@ -19,6 +26,8 @@ export const VERTEX_COLLECTIONS = [
   'results',
   'schedulers',
   'compute_nodes',
+  'allocations',
+  'actions',
 ] as const;
 export type VertexCollection = (typeof VERTEX_COLLECTIONS)[number];
 
@@ -59,6 +68,8 @@ export const WORKFLOW_COLLECTIONS = [
   'results',
   'schedulers',
   'compute_nodes',
+  'allocations',
+  'actions',
   'events',
 ] as const;
 export type WorkflowCollection = (typeof WORKFLOW_COLLECTIONS)[number];
@@ -181,6 +192,104 @@ export interface ComputeNodeDoc extends BaseDoc {
   num_gpus: number;
   started_at: string;
   is_active: boolean;
+  /** The allocation that started this worker (`allocations` key), when one did. */
+  allocation?: string;
+}
+
+export const SCHEDULER_TYPES = ['local', 'slurm', 'aws'] as const;
+export type SchedulerType = (typeof SCHEDULER_TYPES)[number];
+
+/**
+ * A way to get compute. Provider-specific settings are kept as the user wrote them (torc's
+ * `slurm_schedulers` fields: account, partition, qos, mem, gres, ntasks_per_node, tmp, extra;
+ * `aws_schedulers` fields) beside the normalized fields below, which every provider reads.
+ */
+export interface SchedulerDoc extends BaseDoc {
+  workflow: string;
+  name: string;
+  type: SchedulerType;
+  /** Nodes per allocation. @default 1 */
+  nodes: number;
+  /** Wall time of one allocation in seconds (from `walltime`, e.g. `"04:00:00"`); absent: no limit (local). */
+  walltime_s?: number;
+  /** Most allocations of this scheduler alive at once (auto-scaling). */
+  max_allocations?: number;
+}
+
+export const ALLOCATION_STATES = ['submitting', 'pending', 'running', 'ended'] as const;
+export type AllocationState = (typeof ALLOCATION_STATES)[number];
+/** Why an allocation ended. `failed`: it never ran (submission refused) or its script failed. */
+export const ALLOCATION_END_REASONS = [
+  'finished',
+  'walltime',
+  'canceled',
+  'node_failure',
+  'preempted',
+  'failed',
+  'unknown',
+] as const;
+export type AllocationEndReason = (typeof ALLOCATION_END_REASONS)[number];
+
+/** One request for compute, from submission to its end (decision 0008). */
+export interface AllocationDoc extends BaseDoc {
+  workflow: string;
+  /** `schedulers` key. */
+  scheduler: string;
+  scheduler_name: string;
+  provider: SchedulerType;
+  /** The provider's id (Slurm job id, EC2 instance/fleet id, local pid); absent until submitted. */
+  provider_id?: string;
+  state: AllocationState;
+  reason?: AllocationEndReason;
+  message?: string;
+  nodes: number;
+  /** Host names of the allocated nodes, once known. */
+  node_names?: string[];
+  walltime_s?: number;
+  /** What asked for it. */
+  trigger: 'action' | 'auto_scale' | 'manual';
+  /** `actions` key when an action asked for it. */
+  action?: string;
+  submitted_at: string;
+  started_at?: string;
+  /** When the provider will take it back (start + walltime), once running. */
+  ends_at?: string;
+  ended_at?: string;
+  /** Provider details worth keeping (script and output paths, instance type, market, price per hour). */
+  details?: Record<string, unknown>;
+}
+
+export const ACTION_TRIGGERS = [
+  'on_workflow_start',
+  'on_jobs_ready',
+  'on_jobs_complete',
+  'on_workflow_complete',
+] as const;
+export type ActionTrigger = (typeof ACTION_TRIGGERS)[number];
+export const ACTION_TYPES = ['schedule_nodes', 'run_commands'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** A torc workflow action. `job_keys` are the jobs its `jobs` / `job_name_regexes` selected when the spec was built. */
+export interface ActionDoc extends BaseDoc {
+  workflow: string;
+  trigger_type: ActionTrigger;
+  action_type: ActionType;
+  /** Job triggers: the selected jobs (keys). */
+  job_keys?: string[];
+  /** schedule_nodes: the scheduler's `schedulers` key and type. */
+  scheduler?: string;
+  scheduler_type?: SchedulerType;
+  num_allocations?: number;
+  start_one_worker_per_node?: boolean;
+  max_parallel_jobs?: number;
+  /** run_commands: run in order in a shell; the first failure stops the rest. */
+  commands?: string[];
+  /** Set once, when the action is claimed (compare-and-set in the graph): it fires once. */
+  claimed_at?: string;
+  claimed_by?: string;
+  /** `done` or `failed` once it has run; `message` says why it failed. */
+  outcome?: 'done' | 'failed';
+  finished_at?: string;
 }
 
 export interface EventDoc extends BaseDoc {

@@ -40,13 +40,17 @@ describe('JobConsumer', () => {
     const { producer, consumer } = setup();
     await producer.enqueue([payload('wfa', 'j1', 1), payload('wfa', 'j2', 4), payload('wfb', 'j3', 2)]);
     const all = await consumer.listQueues();
-    expect(all.map((q) => q.name).sort()).toEqual(['wfa.c1-m1024-g0-n1', 'wfa.c4-m1024-g0-n1', 'wfb.c2-m1024-g0-n1']);
+    expect(all.map((q) => q.name).sort()).toEqual([
+      'wfa.c1-m1024-g0-n1-t60',
+      'wfa.c4-m1024-g0-n1-t60',
+      'wfb.c2-m1024-g0-n1-t60',
+    ]);
     const onlyB = await consumer.listQueues('wfb');
     expect(onlyB).toEqual([
       {
-        name: 'wfb.c2-m1024-g0-n1',
+        name: 'wfb.c2-m1024-g0-n1-t60',
         workflow: 'wfb',
-        resourceClass: { num_cpus: 2, memory_bytes: 1024 ** 3, num_gpus: 0, num_nodes: 1 },
+        resourceClass: { num_cpus: 2, memory_bytes: 1024 ** 3, num_gpus: 0, num_nodes: 1, runtime_s: 60 },
       },
     ]);
   });
@@ -77,7 +81,7 @@ describe('JobConsumer', () => {
     const { producer, consumer } = setup();
     const [q1] = await producer.enqueue([payload('wf', 'a', 1), payload('wf', 'b', 1)]);
     const [q2] = await producer.enqueue([payload('wf', 'c', 2)]);
-    expect(await consumer.waitingCounts([q1!, q2!, 'wf.c9-m1-g0-n1'])).toEqual([2, 1, 0]);
+    expect(await consumer.waitingCounts([q1!, q2!, 'wf.c9-m1-g0-n1-t60'])).toEqual([2, 1, 0]);
     await consumer.take(q1!);
     expect(await consumer.waitingCounts([q1!, q2!])).toEqual([1, 1]);
     expect(await consumer.waitingCounts([])).toEqual([]);
@@ -115,10 +119,10 @@ describe('JobConsumer', () => {
     let names: string[] | undefined;
     void received.then((n) => (names = n));
     for (let i = 0; i < 50 && !names; i++) {
-      await notifier.publish('queued', ['wf.c1-m1024-g0-n1']);
+      await notifier.publish('queued', ['wf.c1-m1024-g0-n1-t60']);
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(names).toEqual(['wf.c1-m1024-g0-n1']);
+    expect(names).toEqual(['wf.c1-m1024-g0-n1-t60']);
   });
 
   it('forgets the per-queue state of drained queues once it holds many, and still serves them', async () => {

@@ -5,6 +5,9 @@
 import { ValidationError } from '../core/errors.js';
 import { fits as classFits, type ResourceClass } from '../queue/resource-class.js';
 
+/** The part of a class the ledger counts (runtime is the lease's business, see pull-loop.ts). */
+type Shape = Omit<ResourceClass, 'runtime_s'>;
+
 /** What a worker offers, or holds free at a moment. */
 export interface Capacity {
   num_cpus: number;
@@ -48,12 +51,12 @@ export class ResourceLedger {
   }
 
   /** Whether a job of `need` fits in what is free now (memory compared in whole MiB, as queue classes are). */
-  fits(need: ResourceClass): boolean {
+  fits(need: Shape): boolean {
     return classFits(need, this.free);
   }
 
   /** Whether a job of `need` could ever run here, i.e. fits an idle ledger. */
-  couldEverFit(need: ResourceClass): boolean {
+  couldEverFit(need: Shape): boolean {
     return classFits(need, this.total);
   }
 
@@ -63,7 +66,7 @@ export class ResourceLedger {
    * @returns the reservation actually held (pass it to {@link release}), or undefined
    *   when `need` does not fit.
    */
-  reserve(need: ResourceClass): Reservation | undefined {
+  reserve(need: Shape): Reservation | undefined {
     if (!this.fits(need)) return undefined;
     const free = this.free;
     const held: Reservation = {

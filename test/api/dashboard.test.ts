@@ -30,7 +30,7 @@ describe('queue dashboard', () => {
   });
 
   it('shows queues registered after the app started, with their jobs', async () => {
-    const name = queueName('wfdash', 'c1-m1g-g0-n1');
+    const name = queueName('wfdash', 'c1-m1024-g0-n1-t60');
     const queue = new Queue(name, { connection: { url: api.redisUrl }, prefix: api.prefix });
     try {
       await queue.add('job', { hello: 1 }, { jobId: 'wfdash.j1.1' });

@@ -147,7 +147,7 @@ describe('workflow completion', () => {
     await startWorkflow({ store: env.store, scheduler }, wf.key);
     const api = new Notifier(redisUrl, env.prefix);
     closers.push(() => api.close());
-    const queue = new Queue(`${wf.key}.c1-m1024-g0-n1`, { connection: { url: redisUrl }, prefix: env.prefix });
+    const queue = new Queue(`${wf.key}.c1-m1024-g0-n1-t3600`, { connection: { url: redisUrl }, prefix: env.prefix });
     closers.push(() => queue.close());
 
     // The test plays worker and API: take the one waiting entry, run it, announce `ready`.

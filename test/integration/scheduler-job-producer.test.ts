@@ -54,13 +54,13 @@ describe('JobProducer', () => {
     const big = payload(wf, 'c', 8, 2);
     const names = await producer.enqueue([...small, big]);
 
-    expect(names.sort()).toEqual([`${wf}.c1-m1024-g0-n1`, `${wf}.c8-m1024-g0-n1`].sort());
-    expect(queueNameOf(big)).toBe(`${wf}.c8-m1024-g0-n1`);
+    expect(names.sort()).toEqual([`${wf}.c1-m1024-g0-n1-t60`, `${wf}.c8-m1024-g0-n1-t60`].sort());
+    expect(queueNameOf(big)).toBe(`${wf}.c8-m1024-g0-n1-t60`);
 
-    const smallJobs = await openQueue(`${wf}.c1-m1024-g0-n1`).getJobs(['waiting']);
+    const smallJobs = await openQueue(`${wf}.c1-m1024-g0-n1-t60`).getJobs(['waiting']);
     expect(smallJobs.map((j) => j.id).sort()).toEqual([`${wf}.a.1`, `${wf}.b.1`]);
     expect(smallJobs.find((j) => j.id === `${wf}.a.1`)!.data).toEqual(small[0]);
-    const bigJobs = await openQueue(`${wf}.c8-m1024-g0-n1`).getJobs(['waiting']);
+    const bigJobs = await openQueue(`${wf}.c8-m1024-g0-n1-t60`).getJobs(['waiting']);
     expect(bigJobs.map((j) => j.id)).toEqual([`${wf}.c.2`]);
     expect(bigJobs[0]!.opts.removeOnComplete).toBe(true);
     expect(bigJobs[0]!.opts.removeOnFail).toBe(true);
@@ -72,7 +72,7 @@ describe('JobProducer', () => {
     const wf = `wf${randomKey(4)}`;
     await producer.enqueue([payload(wf, 'a')]);
     await producer.enqueue([payload(wf, 'a'), payload(wf, 'a')]);
-    const q = openQueue(`${wf}.c1-m1024-g0-n1`);
+    const q = openQueue(`${wf}.c1-m1024-g0-n1-t60`);
     expect(await q.getWaitingCount()).toBe(1);
     // A new attempt of the same job is a new entry.
     await producer.enqueue([payload(wf, 'a', 1, 2)]);
@@ -82,7 +82,7 @@ describe('JobProducer', () => {
   it('reports which attempts have a queue entry', async () => {
     const wf = `wf${randomKey(4)}`;
     await producer.enqueue([payload(wf, 'a'), payload(wf, 'b', 4)]);
-    const q = openQueue(`${wf}.c1-m1024-g0-n1`);
+    const q = openQueue(`${wf}.c1-m1024-g0-n1-t60`);
     expect(
       await producer.presentIds([payload(wf, 'a'), payload(wf, 'b', 4), payload(wf, 'c'), payload(wf, 'a', 1, 2)]),
     ).toEqual([true, true, false, false]);
@@ -97,7 +97,7 @@ describe('JobProducer', () => {
     await producer.forgetWorkflow(wf);
     expect(await producer.presentIds([payload(wf, 'a'), payload(other, 'a')])).toEqual([true, true]);
     await producer.enqueue([payload(wf, 'b')]);
-    expect(await openQueue(`${wf}.c1-m1024-g0-n1`).getWaitingCount()).toBe(2);
+    expect(await openQueue(`${wf}.c1-m1024-g0-n1-t60`).getWaitingCount()).toBe(2);
   });
 
   it('does nothing for an empty list and closes idempotently', async () => {

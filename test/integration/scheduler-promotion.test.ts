@@ -13,8 +13,8 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { buildWorkflow, deletePrefixKeys, openSchedulerEnv, type SchedulerEnv } from './scheduler-fixtures.js';
 
 const GIB = 1024 ** 3;
-const ONE_CPU = 'c1-m1024-g0-n1';
-const FOUR_CPU = 'c4-m2048-g0-n1';
+const ONE_CPU = 'c1-m1024-g0-n1-t3600';
+const FOUR_CPU = 'c4-m2048-g0-n1-t3600';
 
 describe('promotion', () => {
   const redisUrl = inject('redisUrl');

@@ -9,5 +9,7 @@ export const COLLECTION_NAMES: Record<WorkflowCollection, { one: string; many: s
   results: { one: 'Result', many: 'Results' },
   schedulers: { one: 'Scheduler', many: 'Schedulers' },
   compute_nodes: { one: 'ComputeNode', many: 'ComputeNodes' },
+  allocations: { one: 'Allocation', many: 'Allocations' },
+  actions: { one: 'Action', many: 'Actions' },
   events: { one: 'Event', many: 'Events' },
 };

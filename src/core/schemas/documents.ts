@@ -5,7 +5,7 @@
  * patch never resets a field it does not mention.
  */
 import { z } from '@hono/zod-openapi';
-import { JOB_STATUSES, type WorkflowCollection } from '../model.js';
+import { ACTION_TRIGGERS, ACTION_TYPES, ALLOCATION_STATES, JOB_STATUSES, type WorkflowCollection } from '../model.js';
 import { parseDuration, parseMemory } from '../units.js';
 
 /** A document key (`_key`): ArangoDB's allowed characters, at most 254 of them. */
@@ -110,6 +110,8 @@ export const DOCUMENT_CREATE_SCHEMAS = {
   results: AnyCreateSchema,
   schedulers: AnyCreateSchema,
   compute_nodes: AnyCreateSchema,
+  allocations: AnyCreateSchema,
+  actions: AnyCreateSchema,
   events: EventCreateSchema,
 } satisfies Record<WorkflowCollection, z.ZodType>;
 
@@ -122,6 +124,8 @@ export const DOCUMENT_PATCH_SCHEMAS = {
   results: AnyPatchSchema,
   schedulers: AnyPatchSchema,
   compute_nodes: AnyPatchSchema,
+  allocations: AnyPatchSchema,
+  actions: AnyPatchSchema,
   events: AnyPatchSchema,
 } satisfies Record<WorkflowCollection, z.ZodType>;
 
@@ -137,6 +141,16 @@ export const DOCUMENT_LIST_FILTERS = {
     status: z.enum(JOB_STATUSES).optional(),
   },
   schedulers: { name: z.string().optional() },
-  compute_nodes: { worker_id: z.string().optional(), hostname: z.string().optional() },
+  compute_nodes: {
+    worker_id: z.string().optional(),
+    hostname: z.string().optional(),
+    allocation: z.string().optional(),
+  },
+  allocations: {
+    scheduler: z.string().optional(),
+    state: z.enum(ALLOCATION_STATES).optional(),
+    provider_id: z.string().optional(),
+  },
+  actions: { trigger_type: z.enum(ACTION_TRIGGERS).optional(), action_type: z.enum(ACTION_TYPES).optional() },
   events: { type: z.string().optional(), source: z.enum(['system', 'user']).optional(), job: z.string().optional() },
 } satisfies Record<WorkflowCollection, Record<string, z.ZodType>>;
