@@ -71,6 +71,11 @@ export interface AllocationRequest {
   /** Wall time in seconds. @default scheduler.walltime_s */
   walltime_s?: number;
   worker: WorkerLaunch;
+  /**
+   * Capacity pools to stay away from for now (e.g. after a Spot interruption there): an
+   * instance type, a zone, or both. Providers without pools ignore it.
+   */
+  avoid?: Array<{ instance_type?: string; zone?: string }>;
 }
 
 /** What a submission gave. */
