@@ -14,7 +14,7 @@ export interface paths {
         put?: never;
         /**
          * Record finished attempts (batch; one outcome per attempt, in order)
-         * @description Writes each result, sets the job status and unblocks dependents. A repeat of a recorded (job, attempt) answers `duplicate: true` and changes nothing.
+         * @description Writes each result, sets the job status and unblocks dependents. A repeat of a recorded (job, attempt) answers `duplicate: true` and changes nothing. An attempt reported `terminated` with `interrupted: true` (its worker was taken away) runs again as the next attempt without spending failure-handler retries.
          */
         post: operations["completeAttempts"];
         delete?: never;
@@ -774,6 +774,7 @@ export interface components {
                         [key: string]: string;
                     };
                 };
+                interrupted?: boolean;
                 job: string;
                 message?: string;
                 no_retry?: boolean;
@@ -939,6 +940,7 @@ export interface components {
             [key: string]: unknown;
         };
         RegisterWorkerRequest: {
+            allocation?: string;
             hostname: string;
             memory_bytes: number;
             num_cpus: number;
@@ -1056,6 +1058,7 @@ export interface components {
             [key: string]: unknown;
         };
         WorkerIdentity: {
+            allocation?: string;
             hostname: string;
             memory_bytes: number;
             num_cpus: number;

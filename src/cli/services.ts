@@ -107,6 +107,7 @@ export async function startServices(
         queuePrefix: config.JOBGRAPH_QUEUE_PREFIX,
         notifier,
         heartbeat: { intervalMs: config.JOBGRAPH_HEARTBEAT_MS, ttlMs: config.JOBGRAPH_WORKER_TIMEOUT_MS },
+        maxLostReruns: config.JOBGRAPH_MAX_LOST_RERUNS,
         logger: logger.child({ role: 'api' }),
       });
       const server = await serveApi(app, { host: config.JOBGRAPH_HOST, port: config.JOBGRAPH_PORT });

@@ -38,7 +38,8 @@ export function jobStartedEvent(r: StartRequest, compute_node: string, now: stri
 /**
  * The event of a recorded report: `job_completed`, `job_failed` (its end),
  * `job_terminated` (the worker ended it; `reason` says why), `attempt_failed` (a failure
- * handler retries it), or `canceled_attempt_reported`
+ * handler retries it), `attempt_interrupted` (its worker was taken away; it runs again as
+ * `next_attempt`), or `canceled_attempt_reported`
  * (its job was canceled while it ran). Duplicates and refusals changed nothing: no event.
  */
 export function attemptReportedEvent(
@@ -49,13 +50,15 @@ export function attemptReportedEvent(
   if (!outcome.ok || outcome.duplicate) return undefined;
   const type = outcome.canceled
     ? 'canceled_attempt_reported'
-    : r.status === 'completed'
-      ? 'job_completed'
-      : r.status === 'terminated'
-        ? 'job_terminated'
-        : outcome.next_attempt !== undefined
-          ? 'attempt_failed'
-          : 'job_failed';
+    : r.interrupted === true && outcome.next_attempt !== undefined
+      ? 'attempt_interrupted'
+      : r.status === 'completed'
+        ? 'job_completed'
+        : r.status === 'terminated'
+          ? 'job_terminated'
+          : outcome.next_attempt !== undefined
+            ? 'attempt_failed'
+            : 'job_failed';
   return {
     workflow: r.workflow,
     timestamp: now,
@@ -63,7 +66,10 @@ export function attemptReportedEvent(
     type,
     ...(outcome.canceled && { reported_status: r.status }),
     // Why the worker ended it: runtime limit, cancellation, its own stop.
-    ...(type === 'job_terminated' && { reason: r.message ?? 'terminated by the worker' }),
+    ...((type === 'job_terminated' || type === 'attempt_interrupted') && {
+      reason: r.message ?? 'terminated by the worker',
+    }),
+    ...(outcome.next_attempt !== undefined && { next_attempt: outcome.next_attempt }),
     job: r.job,
     attempt: r.attempt,
     status: outcome.canceled ? 'canceled' : r.status,

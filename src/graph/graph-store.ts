@@ -112,12 +112,38 @@ export interface GraphStore {
    * to `ready` at attempt + 1 — dependents untouched — and answers `next_attempt`, with an
    * `attempt_retried` event. Every recorded attempt also gets its report event (`job_completed`,
    * `job_failed`, `job_terminated` with its `reason`, `attempt_failed` when retried,
-   * `canceled_attempt_reported`); duplicates get
+   * `canceled_attempt_reported`, `attempt_interrupted`); duplicates get
    * none. All these events are written in the same transaction.
+   *
+   * Interrupted attempts (`interrupted: true`, status `terminated`: the worker was taken
+   * away — walltime, scancel, preemption, a Spot notice) are not the job's fault: the result
+   * is recorded and the job goes back to `ready` as attempt + 1 with `lost_reruns` + 1, as
+   * recordLostAttempts does (same cap: the job's `max_lost_reruns`, else
+   * `options.maxLostReruns`, default 3), answering `next_attempt`; failure handlers are not
+   * consulted. Cap hit: the job ends `terminated` and its dependents are treated as after a failure.
    */
-  completeAttempts(requests: CompleteRequest[]): Promise<CompleteOutcome[]>;
-  /** Counts of jobs per status (every status present, zeros included). @throws NotFoundError */
-  statusCounts(workflow: string): Promise<Record<JobStatus, number>>;
+  completeAttempts(requests: CompleteRequest[], options?: CompleteOptions): Promise<CompleteOutcome[]>;
+  /**
+   * Counts of jobs per status (every status present, zeros included); with `jobs`, only of
+   * those jobs (keys not in the workflow are not counted). @throws NotFoundError
+   */
+  statusCounts(workflow: string, jobs?: readonly string[]): Promise<Record<JobStatus, number>>;
+  /**
+   * The work waiting for compute, for the scaling policy: jobs `blocked`, `ready`, `queued`
+   * and `running`, counted per (scheduler named by their `scheduled_by` edge, resources),
+   * with the resources resolved as for claimReady. O(unfinished jobs). @throws NotFoundError
+   */
+  schedulingDemand(workflow: string): Promise<DemandGroup[]>;
+  /**
+   * A small all-or-nothing change to the provisioning documents (schedulers, compute nodes,
+   * allocations, actions): inserts, compare-and-set updates and their events, in one
+   * transaction. When an update's `expect` does not hold (or its document is missing),
+   * nothing is written and `{ ok: false }` names it — how an action is claimed once and an
+   * allocation's state moves once, whatever runs twice.
+   * @throws NotFoundError (workflow), ConflictError (an insert's `_key` exists),
+   *   ValidationError (a collection that is not one of PROVISIONING_COLLECTIONS)
+   */
+  writeDocuments(workflow: string, write: DocumentWrite): Promise<DocumentWriteOutcome>;
   /**
    * When the workflow is `running` and no job is in a non-final state, set its final status
    * (`completed` if every job completed or is disabled, else `failed`) and `finished_at`,
@@ -195,6 +221,48 @@ export interface GraphStore {
   appendEvents(events: Array<Omit<EventDoc, '_key' | '_id' | 'timestamp'> & { timestamp?: string }>): Promise<void>;
 }
 
+/** Collections `writeDocuments` may change: never jobs, results or workflows (their lifecycle has its own operations). */
+export const PROVISIONING_COLLECTIONS = ['schedulers', 'compute_nodes', 'allocations', 'actions'] as const;
+export type ProvisioningCollection = (typeof PROVISIONING_COLLECTIONS)[number];
+
+/** See GraphStore.writeDocuments. */
+export interface DocumentWrite {
+  /** New documents; `_key` is required so that a repeated write conflicts instead of duplicating. */
+  insert?: Array<{ collection: ProvisioningCollection; doc: Record<string, unknown> & { _key: string } }>;
+  /**
+   * Shallow-merge `patch` into a document when each field of `expect` equals the stored value
+   * (`null` expects the field absent or null).
+   */
+  update?: Array<{
+    collection: ProvisioningCollection;
+    key: string;
+    expect?: Record<string, string | number | boolean | null>;
+    patch: Record<string, unknown>;
+  }>;
+  /** Events of this workflow, written with the change (`workflow`, `source: 'system'` and `timestamp` filled in). */
+  events?: Array<{ type: string; timestamp?: string; [field: string]: unknown }>;
+}
+
+export type DocumentWriteOutcome =
+  /** The inserted documents, then the updated ones, in the order given. */
+  { ok: true; docs: BaseDoc[] } | { ok: false; reason: string };
+
+/** One (scheduler, resources) group of unfinished jobs. */
+export interface DemandGroup {
+  /** `schedulers` key of the jobs' `scheduled_by` edge; absent for jobs without one. */
+  scheduler?: string;
+  resources: Resources;
+  blocked: number;
+  ready: number;
+  queued: number;
+  running: number;
+}
+
+export interface CompleteOptions {
+  /** Cap on re-runs after interruptions when the job has no `max_lost_reruns`. @default 3 */
+  maxLostReruns?: number;
+}
+
 export interface ListOptions {
   /** @default 0 */
   offset?: number;
@@ -233,6 +301,8 @@ export interface WorkerIdentity {
   num_cpus: number;
   memory_bytes: number;
   num_gpus: number;
+  /** The allocation that started the worker (`allocations` key), when one did. */
+  allocation?: string;
 }
 
 export interface StartRequest {
@@ -275,6 +345,11 @@ export interface CompleteRequest {
    * by file key. Stored on the result as `input_hashes` (decision 0007).
    */
   inputs?: { files: Record<string, string> };
+  /**
+   * With status `terminated`: the worker was taken away (walltime, scancel, preemption, Spot
+   * notice), not the job's fault — the job runs again (see completeAttempts).
+   */
+  interrupted?: boolean;
 }
 
 /** What a cancellation changed: enough for the caller to clear queues and stop processes. */

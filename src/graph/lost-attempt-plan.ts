@@ -26,6 +26,9 @@ export interface LostAttemptPlan {
 
 export const DEFAULT_LOST_MESSAGE = 'worker lost';
 
+/** The cap when neither the job nor the caller sets one (JOBGRAPH_MAX_LOST_RERUNS's default). */
+export const DEFAULT_MAX_LOST_RERUNS = 3;
+
 function nonNegativeInt(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
@@ -44,4 +47,24 @@ export function lostAttemptPlan(job: Record<string, unknown>, options: LostAttem
     jobMessage: `${message}: the job lost its worker ${done + 1} times, more than the cap of ${cap} re-runs; not run again`,
     execTimeS: (now) => (Number.isNaN(startedAt) ? 0 : Math.max(0, (Date.parse(now) - startedAt) / 1000)),
   };
+}
+
+/** The message of an interrupted attempt's result when its report gives none. */
+export const DEFAULT_INTERRUPTED_MESSAGE = 'interrupted: the worker was taken away';
+
+/**
+ * For an interrupted attempt (`interrupted` with status `terminated`), the same plan as for a
+ * lost one: re-run while below the cap. Undefined for any other report. `job` is read only
+ * when needed.
+ */
+export function interruptedAttemptPlan(
+  r: { status: string; interrupted?: boolean; message?: string },
+  job: () => Record<string, unknown>,
+  options: { maxLostReruns?: number },
+): LostAttemptPlan | undefined {
+  if (r.interrupted !== true || r.status !== 'terminated') return undefined;
+  return lostAttemptPlan(job(), {
+    maxLostReruns: options.maxLostReruns ?? DEFAULT_MAX_LOST_RERUNS,
+    message: r.message ?? DEFAULT_INTERRUPTED_MESSAGE,
+  });
 }

@@ -31,6 +31,7 @@ export function resultFromReport(r: CompleteRequest, overrides: Partial<ResultDo
     ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
     ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
     ...(r.message !== undefined && { message: r.message }),
+    ...(r.interrupted === true && { interrupted: true }),
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import { directModeContract } from './contract-direct-mode.js';
 import { useContractFixture } from './contract-fixture.js';
 import { initializeAndClaimContract } from './contract-initialize-and-claim.js';
 import { lostWorkersContract } from './contract-lost-workers.js';
+import { provisioningContract } from './contract-provisioning.js';
 import { workflowsContract } from './contract-workflows.js';
 import { retriesContract } from './contract-retries.js';
 import { restartContract } from './contract-restart.js';
@@ -33,5 +34,6 @@ export function describeGraphStoreContract(
     lostWorkersContract(fx);
     retriesContract(fx);
     restartContract(fx);
+    provisioningContract(fx);
   });
 }

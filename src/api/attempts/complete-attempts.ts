@@ -12,7 +12,8 @@ const route = createRoute({
   summary: 'Record finished attempts (batch; one outcome per attempt, in order)',
   description:
     'Writes each result, sets the job status and unblocks dependents. A repeat of a recorded (job, attempt) ' +
-    'answers `duplicate: true` and changes nothing.',
+    'answers `duplicate: true` and changes nothing. An attempt reported `terminated` with `interrupted: true` ' +
+    '(its worker was taken away) runs again as the next attempt without spending failure-handler retries.',
   request: { body: { required: true, content: { 'application/json': { schema: CompleteAttemptsRequestSchema } } } },
   responses: {
     200: {
@@ -26,7 +27,7 @@ const route = createRoute({
 export function completeAttemptsRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { results } = c.req.valid('json');
-    const outcomes = await deps.store.completeAttempts(results);
+    const outcomes = await deps.store.completeAttempts(results, { maxLostReruns: deps.maxLostReruns });
     // The store wrote each recorded attempt's event in the same transaction.
     // 'ready' means "this workflow changed" to the scheduler: it promotes and checks completion.
     // A lost hint is covered by its reconcile, so a Redis hiccup must not fail the request.

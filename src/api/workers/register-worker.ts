@@ -38,6 +38,7 @@ export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
         num_cpus: body.num_cpus,
         memory_bytes: body.memory_bytes,
         num_gpus: body.num_gpus,
+        ...(body.allocation !== undefined && { allocation: body.allocation }),
         started_at,
         is_active: true,
       });
@@ -48,6 +49,7 @@ export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
           type: 'worker_registered',
           worker_id,
           hostname: body.hostname,
+          ...(body.allocation !== undefined && { allocation: body.allocation }),
           timestamp: started_at,
         },
       ]);

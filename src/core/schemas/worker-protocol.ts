@@ -14,6 +14,8 @@ export const WorkerIdentitySchema = z
     num_cpus: z.number().int().positive(),
     memory_bytes: z.number().int().positive(),
     num_gpus: z.number().int().nonnegative(),
+    /** The allocation that started the worker (`allocations` key). */
+    allocation: key.optional(),
   })
   .openapi('WorkerIdentity');
 export type WorkerIdentityBody = z.infer<typeof WorkerIdentitySchema>;
@@ -27,6 +29,8 @@ export const RegisterWorkerRequestSchema = z
     num_gpus: z.number().int().nonnegative().default(0),
     /** Serve only this workflow; its compute node document is created at once. */
     workflow: key.optional(),
+    /** The allocation that started the worker (`allocations` key); recorded on its compute node. */
+    allocation: key.optional(),
   })
   .openapi('RegisterWorkerRequest');
 
@@ -89,6 +93,8 @@ export const CompleteAttemptSchema = z.object({
   no_retry: z.boolean().optional(),
   /** Input file key → sha256 of its content (or `missing`) when the attempt started (decision 0007). */
   inputs: z.object({ files: z.record(z.string(), z.string()) }).optional(),
+  /** With status `terminated`: the worker was taken away (walltime, preemption, Spot notice); the job runs again. */
+  interrupted: z.boolean().optional(),
 });
 export const CompleteAttemptsRequestSchema = z
   .object({ results: z.array(CompleteAttemptSchema).min(1).max(10_000) })

@@ -21,7 +21,11 @@ import type {
 import type {
   CancelOutcome,
   ClaimedJob,
+  CompleteOptions,
   CompleteOutcome,
+  DemandGroup,
+  DocumentWrite,
+  DocumentWriteOutcome,
   CompleteRequest,
   GraphStore,
   InitializeOutcome,
@@ -43,6 +47,8 @@ import { ensureSchema } from './ensure-schema.js';
 import { initializeWorkflow } from './initialize-workflow.js';
 import { listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
 import { restartJobs } from './restart-jobs.js';
+import { schedulingDemand } from './scheduling-demand.js';
+import { writeDocuments } from './write-documents.js';
 import * as scheduling from './scheduler-ops.js';
 import * as workflows from './workflow-ops.js';
 
@@ -130,11 +136,17 @@ class ArangoGraphStore implements GraphStore {
   startAttempts(requests: StartRequest[]): Promise<StartOutcome[]> {
     return startAttempts(this.ctx, requests);
   }
-  completeAttempts(requests: CompleteRequest[]): Promise<CompleteOutcome[]> {
-    return completeAttempts(this.ctx, requests);
+  completeAttempts(requests: CompleteRequest[], options?: CompleteOptions): Promise<CompleteOutcome[]> {
+    return completeAttempts(this.ctx, requests, options);
   }
-  statusCounts(workflow: string): Promise<Record<JobStatus, number>> {
-    return scheduling.statusCounts(this.ctx, workflow);
+  statusCounts(workflow: string, jobs?: readonly string[]): Promise<Record<JobStatus, number>> {
+    return scheduling.statusCounts(this.ctx, workflow, jobs);
+  }
+  schedulingDemand(workflow: string): Promise<DemandGroup[]> {
+    return schedulingDemand(this.ctx, workflow);
+  }
+  writeDocuments(workflow: string, write: DocumentWrite): Promise<DocumentWriteOutcome> {
+    return writeDocuments(this.ctx, workflow, write);
   }
   finishWorkflowIfDone(workflow: string): Promise<WorkflowDoc | undefined> {
     return scheduling.finishWorkflowIfDone(this.ctx, workflow);

@@ -5,7 +5,8 @@
 import { NotFoundError } from '../../core/errors.js';
 import { resultKey } from '../../core/keys.js';
 import { FINAL_JOB_STATUSES, docId, type JobStatus } from '../../core/model.js';
-import type { CompleteOutcome, CompleteRequest, StartOutcome, StartRequest } from '../graph-store.js';
+import type { CompleteOptions, CompleteOutcome, CompleteRequest, StartOutcome, StartRequest } from '../graph-store.js';
+import { interruptedAttemptPlan } from '../lost-attempt-plan.js';
 import { resultFromReport } from '../result-document.js';
 import { recordResultQuery } from './queries/record-result.js';
 import type { ArangoContext } from './arango-context.js';
@@ -48,7 +49,7 @@ export async function startAttempts(ctx: ArangoContext, requests: StartRequest[]
   });
 }
 
-async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<CompleteOutcome> {
+async function completeOne(run: QueryRunner, r: CompleteRequest, options: CompleteOptions): Promise<CompleteOutcome> {
   const key = resultKey(r.job, r.attempt);
   // The result's key is the idempotency record: a repeat finds it and changes nothing.
   const seen = await run.one<boolean>({
@@ -71,12 +72,29 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
     };
   }
   const result = resultFromReport(r, await resultFingerprint(run, r));
+  const now = new Date().toISOString();
+  // An interrupted attempt runs again (capped), unless the cap is hit: then it ends as reported.
+  const jobDoc = r.interrupted
+    ? await run.one<Record<string, unknown>>({ query: 'RETURN DOCUMENT(@id)', bindVars: { id: docId('jobs', r.job) } })
+    : null;
+  const interrupted = interruptedAttemptPlan(r, () => jobDoc ?? {}, options);
+  if (interrupted?.rerun) {
+    await run.all(
+      recordResultQuery(result, {
+        aql: 'UPDATE { _key: @job } WITH @jobPatch IN jobs OPTIONS { keepNull: false }',
+        bindVars: {
+          job: r.job,
+          jobPatch: { status: 'ready', attempt: r.attempt + 1, lost_reruns: interrupted.lostReruns, queued_at: null },
+        },
+      }),
+    );
+    return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt: r.attempt + 1 };
+  }
   // A failure handler may send the job back to `ready` instead: nothing finishes then.
   const retry = await planRetry(run, r);
-  const now = new Date().toISOString();
   const jobPatch = retry
     ? { status: 'ready', attempt: retry.next_attempt, failure_retries: retry.failure_retries }
-    : { status: r.status, finished_at: now };
+    : { status: r.status, finished_at: now, ...(interrupted && { message: interrupted.jobMessage }) };
   await run.all(
     recordResultQuery(result, {
       aql: 'UPDATE { _key: @job } WITH @jobPatch IN jobs',
@@ -91,11 +109,15 @@ async function completeOne(run: QueryRunner, r: CompleteRequest): Promise<Comple
   return { ok: true, duplicate: false, result: key, newly_ready: outcome.newlyReady.length };
 }
 
-export async function completeAttempts(ctx: ArangoContext, requests: CompleteRequest[]): Promise<CompleteOutcome[]> {
+export async function completeAttempts(
+  ctx: ArangoContext,
+  requests: CompleteRequest[],
+  options: CompleteOptions = {},
+): Promise<CompleteOutcome[]> {
   if (requests.length === 0) return [];
   return ctx.transaction(['jobs', 'results', 'returned', 'events'], async (run) => {
     const out: CompleteOutcome[] = [];
-    for (const r of requests) out.push(await completeOne(run, r));
+    for (const r of requests) out.push(await completeOne(run, r, options));
     const now = new Date().toISOString();
     const events = out.flatMap((o, i) => {
       const event = attemptReportedEvent(requests[i]!, o, now);

@@ -26,8 +26,12 @@ export async function listQueued(ctx: ArangoContext, olderThan: string, limit: n
   return ctx.run.all(listQueuedQuery(olderThan, Math.floor(limit)));
 }
 
-export async function statusCounts(ctx: ArangoContext, workflow: string): Promise<Record<JobStatus, number>> {
-  const row = await ctx.run.one(statusCountsQuery(workflow));
+export async function statusCounts(
+  ctx: ArangoContext,
+  workflow: string,
+  jobs?: readonly string[],
+): Promise<Record<JobStatus, number>> {
+  const row = await ctx.run.one(statusCountsQuery(workflow, jobs));
   if (!row?.exists) throw new NotFoundError('workflows', workflow);
   const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
   for (const [status, n] of row.counts) if (status in counts) counts[status as JobStatus] = n;

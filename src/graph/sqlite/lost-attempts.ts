@@ -10,6 +10,7 @@ import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.j
 import { lostAttemptResult } from '../result-document.js';
 import { insertResult } from './result-rows.js';
 import { finishJobs } from './finish-jobs.js';
+import { requeueNextAttempt } from './requeue-attempt.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 interface RunningRow {
@@ -90,13 +91,7 @@ function recordOne(
     .run({ now, node: r.compute_node });
 
   if (plan.rerun) {
-    ctx
-      .stmt(
-        `UPDATE jobs SET status = 'ready', attempt = attempt + 1, queued_at = NULL,
-         doc = json_remove(json_set(doc, '$.status', 'ready', '$.attempt', attempt + 1, '$.lost_reruns', @n), '$.queued_at')
-         WHERE _key = @job`,
-      )
-      .run({ n: plan.lostReruns, job: r.job });
+    requeueNextAttempt(ctx, r.job, plan.lostReruns);
     return {
       recorded: true,
       result: key,

@@ -20,6 +20,8 @@ import { initializeWorkflow } from './initialize-workflow.js';
 import { listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
 import { migrate } from './schema.js';
 import { restartJobs } from './restart-jobs.js';
+import { schedulingDemand } from './scheduling-demand.js';
+import { writeDocuments } from './write-documents.js';
 import { createContext } from './sqlite-context.js';
 import { startAttempts } from './start-attempts.js';
 import {
@@ -81,8 +83,10 @@ export function openSqliteGraphStore(path: string): GraphStore {
     claimReady: async (limit, workflow) => claimReady(ctx, limit, workflow),
     listQueued: async (olderThan, limit) => listQueued(ctx, olderThan, limit),
     startAttempts: async (requests) => startAttempts(ctx, requests),
-    completeAttempts: async (requests) => completeAttempts(ctx, requests),
-    statusCounts: async (workflow) => statusCounts(ctx, workflow),
+    completeAttempts: async (requests, options) => completeAttempts(ctx, requests, options),
+    statusCounts: async (workflow, jobs) => statusCounts(ctx, workflow, jobs),
+    schedulingDemand: async (workflow) => schedulingDemand(ctx, workflow),
+    writeDocuments: async (workflow, write) => writeDocuments(ctx, workflow, write),
     finishWorkflowIfDone: async (workflow) => finishWorkflowIfDone(ctx, workflow),
     listWorkflowKeys: async (status) => listWorkflowKeys(ctx, status),
     listJobResources: async (workflow) => listJobResources(ctx, workflow),

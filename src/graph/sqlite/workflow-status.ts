@@ -15,16 +15,24 @@ import { findWorkflow, replaceWorkflow, requireWorkflow } from './workflow-rows.
 const NON_FINAL = "('uninitialized', 'blocked', 'ready', 'queued', 'running')";
 const FAILED = "('failed', 'canceled', 'terminated')";
 
-export function statusCounts(ctx: SqliteContext, workflow: string): Record<JobStatus, number> {
+export function statusCounts(
+  ctx: SqliteContext,
+  workflow: string,
+  jobs?: readonly string[],
+): Record<JobStatus, number> {
   return ctx.read(() => {
     requireWorkflow(ctx, workflow);
     const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
-    const rows = ctx
-      .stmt('SELECT status, count(*) AS n FROM jobs WHERE workflow = ? GROUP BY status')
-      .all(workflow) as Array<{
-      status: JobStatus;
-      n: number;
-    }>;
+    const rows = (
+      jobs === undefined
+        ? ctx.stmt('SELECT status, count(*) AS n FROM jobs WHERE workflow = ? GROUP BY status').all(workflow)
+        : ctx
+            .stmt(
+              `SELECT status, count(*) AS n FROM jobs
+               WHERE _key IN (SELECT value FROM json_each(?)) AND workflow = ? GROUP BY status`,
+            )
+            .all(JSON.stringify(jobs), workflow)
+    ) as Array<{ status: JobStatus; n: number }>;
     for (const r of rows) counts[r.status] = r.n;
     return counts;
   });

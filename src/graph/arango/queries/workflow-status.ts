@@ -4,20 +4,27 @@
 import type { AqlQuery } from 'arangojs/aql';
 import type { WorkflowDoc } from '../../../core/model.js';
 
-/** Jobs per status of one workflow; `exists` false when the workflow does not. */
-export function statusCountsQuery(workflow: string): AqlQuery<{ exists: boolean; counts: Array<[string, number]> }> {
+/** Jobs per status of one workflow (or of the given jobs of it); `exists` false when the workflow does not exist. */
+export function statusCountsQuery(
+  workflow: string,
+  jobs?: readonly string[],
+): AqlQuery<{ exists: boolean; counts: Array<[string, number]> }> {
+  const scan =
+    jobs === undefined
+      ? // [workflow, status] index: a covering scan, no document reads.
+        'FOR j IN jobs FILTER j.workflow == @wf'
+      : // Primary-index lookups of the given keys only.
+        "FOR k IN @jobs LET j = DOCUMENT(CONCAT('jobs/', k)) FILTER j != null AND j.workflow == @wf";
   return {
     query: `
       LET wf = DOCUMENT(@wfId)
       LET counts = (
-        // [workflow, status] index: a covering scan, no document reads.
-        FOR j IN jobs
-          FILTER j.workflow == @wf
+        ${scan}
           COLLECT jobStatus = j.status WITH COUNT INTO n
           RETURN [jobStatus, n]
       )
       RETURN { exists: wf != null, counts }`,
-    bindVars: { wfId: `workflows/${workflow}`, wf: workflow },
+    bindVars: { wfId: `workflows/${workflow}`, wf: workflow, ...(jobs !== undefined && { jobs: [...new Set(jobs)] }) },
   };
 }
 
