@@ -3,7 +3,7 @@
  * flag named in the error (commander prints it and exits 1).
  */
 import { InvalidArgumentError } from 'commander';
-import { parseMemory } from '../core/units.js';
+import { parseDuration, parseMemory } from '../core/units.js';
 
 export function memoryFlag(value: string): number {
   const bytes = parseMemory(value);
@@ -24,3 +24,12 @@ function integerFlag(min: number): (value: string) => number {
 
 export const positiveIntFlag = integerFlag(1);
 export const nonNegativeIntFlag = integerFlag(0);
+
+/** A duration in seconds: `90`, `90s`, `5m`, `PT2M`. */
+export function secondsFlag(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) {
+    throw new InvalidArgumentError(`"${value}" is not a duration; use seconds (90) or e.g. 90s, 5m, PT2M`);
+  }
+  return seconds;
+}

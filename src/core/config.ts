@@ -39,6 +39,8 @@ export const ConfigSchema = z
     JOBGRAPH_PORT: port.default(8080),
     /** API base URL for workers and CLI clients. @default 'http://127.0.0.1:8080' */
     JOBGRAPH_API: z.url().default('http://127.0.0.1:8080'),
+    /** Bearer token workers and clients send to the API. */
+    JOBGRAPH_TOKEN: z.string().min(1).optional(),
     /** Scheduler's periodic reconcile. @default 2000 */
     JOBGRAPH_RECONCILE_MS: positiveMs.default(2000),
     /**

@@ -34,6 +34,7 @@ export interface RegisterWorkerBody {
   memory_bytes: number;
   num_gpus?: number;
   workflow?: string;
+  allocation?: string;
 }
 
 export const WorkflowStatusResponseSchema = z.object({
@@ -71,6 +72,8 @@ export interface ApiClientOptions {
    * @default globalThis.fetch
    */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Sent as `Authorization: Bearer …` (servers with authentication). */
+  token?: string;
 }
 
 /** Errors where the request surely never reached the API. */
@@ -129,10 +132,12 @@ export class ApiClient {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly timeoutMs: number;
+  private readonly token: string | undefined;
 
   constructor(opts: ApiClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.fetch = opts.fetch ?? ((url, init) => fetch(url, init));
+    this.token = opts.token;
     this.logger = opts.logger ?? silentLogger;
     this.connectRetries = opts.connectRetries ?? 8;
     this.retryBaseMs = opts.retryBaseMs ?? 200;
@@ -191,10 +196,11 @@ export class ApiClient {
       try {
         res = await this.fetch(`${this.baseUrl}${path}`, {
           method,
-          headers:
-            body === undefined
-              ? { accept: 'application/json' }
-              : { 'content-type': 'application/json', accept: 'application/json' },
+          headers: {
+            accept: 'application/json',
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+            ...(this.token !== undefined && { authorization: `Bearer ${this.token}` }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(this.timeoutMs),
         });

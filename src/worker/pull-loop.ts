@@ -12,9 +12,10 @@
 import type { Logger } from '../core/logger.js';
 import type { ConsumerQueue, JobConsumer, TakenJob } from '../queue/job-consumer.js';
 import { parseQueueName } from '../queue/queue-names.js';
-import type { ResourceClass } from '../queue/resource-class.js';
+import { fitsInTime, type ResourceClass } from '../queue/resource-class.js';
 import type { AttemptReporter } from './attempt-reporter.js';
 import type { FailureHandlerLookup } from './failure-recovery.js';
+import type { Lease, LeaseNotice } from './lease.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import type { Reservation, ResourceLedger } from './resource-ledger.js';
 import { runAcceptedAttempt, type Accepted, type RunningEntry } from './run-attempt.js';
@@ -39,7 +40,16 @@ export interface PullLoopDeps {
   workflowFinished?: () => Promise<boolean>;
   /** Finds failure handlers, to run recovery scripts before retried failures are reported. */
   failureHandlers?: FailureHandlerLookup;
+  /** When the node goes away: only jobs that can finish before are taken (absent: no end). */
+  lease?: Lease;
+  /** Most attempts running at once (torc's `max_parallel_jobs`). @default no limit */
+  maxParallelJobs?: number;
+  /** With nothing running and nothing taken for this long, the loop ends (`idle`). @default never */
+  idleExitMs?: number;
 }
+
+/** Why the loop ended. */
+export type LoopEnd = 'finished' | 'stopped' | 'idle' | 'expired';
 
 /** Canceled attempt ids remembered for attempts not yet launched (see PullLoop.cancel). */
 const MAX_REMEMBERED_CANCELS = 1000;
@@ -59,7 +69,9 @@ export class PullLoop {
   /** Canceled attempt ids not running here (yet), oldest first; see {@link PullLoop.cancel}. */
   private readonly canceledIds = new Set<string>();
 
-  constructor(private readonly deps: PullLoopDeps) {}
+  constructor(private readonly deps: PullLoopDeps) {
+    deps.lease?.onNotice((notice) => this.onLeaseNotice(notice));
+  }
 
   /** Attempts running now. */
   get runningCount(): number {
@@ -93,8 +105,7 @@ export class PullLoop {
       const entry = this.running.get(id);
       if (entry) {
         this.deps.logger.info({ id }, 'terminating a canceled job');
-        entry.terminate = true;
-        void entry.run?.terminate();
+        this.terminate(entry, undefined);
         continue;
       }
       this.canceledIds.add(id);
@@ -110,11 +121,13 @@ export class PullLoop {
   }
 
   /**
-   * Run until `stop()` or, with a workflow, until it is finished.
+   * Run until `stop()`; with a workflow, until it is finished; with `idleExitMs`, until idle
+   * that long; with a lease, until no job can start any more and nothing runs.
    * @returns why it ended.
    */
-  async run(): Promise<'finished' | 'stopped'> {
-    const { logger, idlePollMs } = this.deps;
+  async run(): Promise<LoopEnd> {
+    const { logger, idlePollMs, lease, idleExitMs } = this.deps;
+    let idleSince = Date.now();
     while (!this.stopping) {
       let took = 0;
       try {
@@ -124,14 +137,19 @@ export class PullLoop {
         logger.warn({ err }, 'pulling jobs failed; retrying after the idle poll');
       }
       if (this.stopping) break;
+      if (took > 0 || this.running.size > 0) idleSince = Date.now();
       // After a round on hinted queues only, a full round follows at once.
       if (took > 0 || this.hintedRound) continue;
-      if (this.running.size === 0 && this.deps.workflowFinished) {
-        const finished = await this.deps.workflowFinished().catch((err: unknown) => {
-          logger.warn({ err }, 'could not read the workflow status');
-          return false;
-        });
-        if (finished && this.running.size === 0) return 'finished';
+      if (this.running.size === 0) {
+        if (this.deps.workflowFinished) {
+          const finished = await this.deps.workflowFinished().catch((err: unknown) => {
+            logger.warn({ err }, 'could not read the workflow status');
+            return false;
+          });
+          if (finished && this.running.size === 0) return 'finished';
+        }
+        if (lease?.secondsForNewJobs() === 0) return 'expired';
+        if (idleExitMs !== undefined && Date.now() - idleSince >= idleExitMs) return 'idle';
       }
       await this.signal.wait(idlePollMs);
     }
@@ -139,17 +157,35 @@ export class PullLoop {
   }
 
   /**
-   * Take no new jobs; terminate the running ones (each is still reported, `terminated`);
-   * resolves once every attempt has ended and its report was handed to the reporter.
+   * Take no new jobs; terminate the running ones (each is still reported, `terminated`, and
+   * with `interrupt` as an interrupted attempt that runs again elsewhere); resolves once every
+   * attempt has ended and its report was handed to the reporter.
    */
-  async stop(): Promise<void> {
+  async stop(interrupt?: string): Promise<void> {
     this.stopping = true;
     this.signal.wake();
-    for (const r of this.running.values()) {
-      r.terminate = true;
-      void r.run?.terminate();
-    }
+    for (const r of this.running.values()) this.terminate(r, interrupt);
     while (this.executions.size > 0) await Promise.allSettled([...this.executions]);
+  }
+
+  /**
+   * The node goes away at `notice.at`: attempts that cannot end before it (started + runtime
+   * limit past it) are terminated now as interrupted, so they run again elsewhere at once
+   * rather than die with the node; the others may finish.
+   */
+  private onLeaseNotice(notice: LeaseNotice): void {
+    const at = notice.at.getTime();
+    for (const r of this.running.values()) {
+      const runtimeMs = r.taken.payload.resources.runtime_s * 1000;
+      if (runtimeMs === 0 || r.startedAt + runtimeMs > at) this.terminate(r, notice.reason);
+    }
+    this.signal.wake();
+  }
+
+  private terminate(r: RunningEntry, interrupt: string | undefined): void {
+    r.terminate = true;
+    if (interrupt !== undefined) r.interrupted ??= interrupt;
+    void r.run?.terminate();
   }
 
   /** One round: take what fits, start it, launch the accepted attempts. @returns entries taken. */
@@ -206,15 +242,17 @@ export class PullLoop {
   private async candidateQueues(): Promise<ConsumerQueue[]> {
     const { consumer, ledger } = this.deps;
     this.hintedRound = false;
+    const usable = (q: ConsumerQueue) =>
+      ledger.fits(q.resourceClass) && fitsInTime(q.resourceClass.runtime_s, this.deps.lease?.secondsForNewJobs());
     if (this.hinted.size > 0) {
-      const hinted = [...this.hinted.values()].filter((q) => ledger.fits(q.resourceClass));
+      const hinted = [...this.hinted.values()].filter(usable);
       this.hinted.clear();
       if (hinted.length > 0) {
         this.hintedRound = true;
         return hinted;
       }
     }
-    const fitting = (await consumer.listQueues(this.deps.workflow)).filter((q) => ledger.fits(q.resourceClass));
+    const fitting = (await consumer.listQueues(this.deps.workflow)).filter(usable);
     if (fitting.length === 0) return [];
     const counts = await consumer.waitingCounts(fitting.map((q) => q.name));
     return fitting.filter((_, i) => counts[i]! > 0);
@@ -222,8 +260,9 @@ export class PullLoop {
 
   /** Take from `queue` while its class fits what is free. */
   private async takeFrom(queue: ConsumerQueue, out: Array<{ taken: TakenJob; held: Reservation }>): Promise<void> {
-    const { consumer, ledger } = this.deps;
-    while (!this.stopping && ledger.fits(queue.resourceClass)) {
+    const { consumer, ledger, maxParallelJobs } = this.deps;
+    const room = () => maxParallelJobs === undefined || this.running.size + out.length < maxParallelJobs;
+    while (!this.stopping && ledger.fits(queue.resourceClass) && room()) {
       const t = await consumer.take(queue.name);
       if (!t) return;
       // fits() was checked and nothing else reserves concurrently: reserve cannot fail here.
@@ -242,7 +281,11 @@ export class PullLoop {
   }
 
   private launch(taken: TakenJob, accepted: Accepted, held: Reservation, log: Logger): void {
-    const entry: RunningEntry = { taken, terminate: this.stopping || this.canceledIds.delete(taken.id) };
+    const entry: RunningEntry = {
+      taken,
+      terminate: this.stopping || this.canceledIds.delete(taken.id),
+      startedAt: Date.now(),
+    };
     this.running.set(taken.id, entry);
     const execution = runAcceptedAttempt(this.deps, entry, accepted, log).finally(() => {
       this.running.delete(taken.id);

@@ -17,7 +17,7 @@ describe('ResourceLedger', () => {
     const held = [];
     for (let i = 0; i < 9; i++) held.push(ledger.reserve(cls(4, 8 * GIB)));
     expect(held.every((h) => h !== undefined)).toBe(true);
-    expect(ledger.free).toEqual({ num_cpus: 0, memory_bytes: 108 * GIB, num_gpus: 0 });
+    expect(ledger.free).toEqual({ num_cpus: 0, memory_bytes: 108 * GIB, num_gpus: 0, num_nodes: 1 });
     expect(ledger.fits(cls(1))).toBe(false);
     expect(ledger.reserve(cls(1))).toBeUndefined();
     ledger.release(held[0]!);
@@ -54,7 +54,20 @@ describe('ResourceLedger', () => {
     const held = ledger.reserve(cls(2, GIB / 2))!;
     ledger.release(held);
     ledger.release(held);
-    expect(ledger.free).toEqual({ num_cpus: 4, memory_bytes: GIB, num_gpus: 0 });
+    expect(ledger.free).toEqual({ num_cpus: 4, memory_bytes: GIB, num_gpus: 0, num_nodes: 1 });
+  });
+
+  it('hands out nodes when it serves a whole multi-node allocation', () => {
+    const ledger = new ResourceLedger({ num_cpus: 32, memory_bytes: 64 * GIB, num_gpus: 0, num_nodes: 4 });
+    const three = ledger.reserve(cls(8, GIB, 0, 3))!;
+    expect(three.num_nodes).toBe(3);
+    expect(ledger.fits(cls(1, GIB, 0, 2))).toBe(false);
+    const one = ledger.reserve(cls(1))!;
+    expect(one.num_nodes).toBe(1);
+    expect(ledger.fits(cls(1))).toBe(false);
+    ledger.release(three);
+    expect(ledger.fits(cls(1, GIB, 0, 3))).toBe(true);
+    expect(ledger.couldEverFit(cls(1, GIB, 0, 5))).toBe(false);
   });
 
   it('rejects a negative capacity naming the field', () => {

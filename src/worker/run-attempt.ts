@@ -19,6 +19,10 @@ export interface RunningEntry {
   taken: TakenJob;
   run?: RunningAttempt;
   terminate: boolean;
+  /** Set when the worker is taken away (stop, lease notice): why. A terminated attempt is then reported interrupted. */
+  interrupted?: string;
+  /** When the loop launched it (ms since the epoch). */
+  startedAt: number;
 }
 
 /** Run one accepted attempt to its end and hand its result to the reporter. Never rejects. */
@@ -87,6 +91,9 @@ export async function runAcceptedAttempt(
     : {};
   if (recovery.message)
     outcome.message = outcome.message ? `${outcome.message}; ${recovery.message}` : recovery.message;
+  // Taken away, not the job's fault: the store runs it again as the next attempt.
+  const interrupted = entry.interrupted !== undefined && outcome.status === 'terminated';
+  if (interrupted) outcome.message = `interrupted: ${entry.interrupted}`;
   const { stdout_path, stderr_path, ...rest } = outcome;
   // The report is not awaited here: resources are free as soon as the process ended;
   // the reporter keeps (and retries) the completion until the API has it.
@@ -94,6 +101,7 @@ export async function runAcceptedAttempt(
     .complete({
       ...rest,
       ...(recovery.no_retry ? { no_retry: true } : {}),
+      ...(interrupted ? { interrupted: true } : {}),
       ...(inputs ? { inputs } : {}),
       ...(stdout_path ? { stdout_path, stderr_path } : {}),
       workflow: payload.workflow,

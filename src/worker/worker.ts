@@ -13,7 +13,8 @@ import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
 import { AttemptReporter } from './attempt-reporter.js';
 import { directLauncher, startSpawnHelper, type ProcessLauncher } from './process-launcher.js';
-import { PullLoop } from './pull-loop.js';
+import type { Lease } from './lease.js';
+import { PullLoop, type LoopEnd } from './pull-loop.js';
 import { cachedHandlerLookup } from './failure-recovery.js';
 import { ResourceLedger } from './resource-ledger.js';
 
@@ -55,6 +56,20 @@ export interface WorkerOptions {
    * @default 60000
    */
   reportDeadlineMs?: number;
+  /** The allocation that started this worker (`allocations` key); recorded on its compute nodes. */
+  allocation?: string;
+  /** When the node goes away (Slurm walltime, Spot notices): only jobs that can finish before are taken. */
+  lease?: Lease;
+  /** Most jobs running at once (torc's `max_parallel_jobs`). @default no limit */
+  maxParallelJobs?: number;
+  /** End (exit code 0) after this long with nothing to do (torc's `compute_node_wait_for_new_jobs_seconds`). */
+  idleExitMs?: number;
+  /** With `workflow`: keep serving after it is finished (torc's `compute_node_ignore_workflow_completion`). */
+  ignoreWorkflowCompletion?: boolean;
+  /** Nodes this worker offers: more than 1 when it serves a whole multi-node allocation. @default 1 */
+  num_nodes?: number;
+  /** Bearer token for the API. */
+  token?: string;
 }
 
 /** A started worker. */
@@ -63,8 +78,11 @@ export interface WorkerHandle {
   readonly workerId: string;
   /** Resolves with the exit code: 0 after a workflow finished or a clean stop; 1 on failure or lost reports. */
   readonly done: Promise<number>;
-  /** Take no new jobs, terminate running ones (reported `terminated`), flush reports, close. Resolves when done. */
-  stop(reason?: string): Promise<void>;
+  /**
+   * Take no new jobs, terminate running ones (reported `terminated`, or with `interrupt` as
+   * interrupted attempts that run again elsewhere), flush reports, close. Resolves when done.
+   */
+  stop(reason?: string, options?: { interrupt?: boolean }): Promise<void>;
 }
 
 /** Heartbeat timing when the API does not say (an older API). */
@@ -72,6 +90,14 @@ const DEFAULT_HEARTBEAT_MS = 10_000;
 const DEFAULT_HEARTBEAT_TTL_MS = 30_000;
 
 const DONE_WORKFLOW_STATUSES = new Set(['completed', 'failed', 'canceled']);
+
+const LOOP_END_REASONS: Record<LoopEnd | 'failed', string> = {
+  finished: 'workflow finished',
+  failed: 'loop failed',
+  stopped: 'stop requested',
+  idle: 'idle: no job to run',
+  expired: 'lease ending: no job can finish in the time left',
+};
 
 /** Whether a workflow is over: final status, or running with every job in a final state. */
 export function isWorkflowOver(status: WorkflowStatusResponse): boolean {
@@ -87,18 +113,37 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     num_cpus: options.num_cpus,
     memory_bytes: options.memory_bytes,
     num_gpus: options.num_gpus,
+    ...(options.num_nodes !== undefined && { num_nodes: options.num_nodes }),
   });
-  const client = new ApiClient({ baseUrl: options.apiUrl, logger: baseLogger, fetch: options.apiFetch });
+  const client = new ApiClient({
+    baseUrl: options.apiUrl,
+    logger: baseLogger,
+    fetch: options.apiFetch,
+    token: options.token,
+  });
   const host = hostname();
+  const { num_cpus, memory_bytes, num_gpus } = ledger.capacity;
+  const allocation = options.allocation !== undefined ? { allocation: options.allocation } : {};
   const registration = await client.registerWorker({
     hostname: host,
     pid: process.pid,
-    ...ledger.capacity,
+    num_cpus,
+    memory_bytes,
+    num_gpus,
+    ...allocation,
     ...(options.workflow !== undefined ? { workflow: options.workflow } : {}),
   });
   const workerId = registration.worker_id;
   const logger = baseLogger.child({ worker: workerId, ...(options.workflow ? { workflow: options.workflow } : {}) });
-  const identity = { worker_id: workerId, hostname: host, pid: process.pid, ...ledger.capacity };
+  const identity = {
+    worker_id: workerId,
+    hostname: host,
+    pid: process.pid,
+    num_cpus,
+    memory_bytes,
+    num_gpus,
+    ...allocation,
+  };
 
   const launcher: ProcessLauncher = await startSpawnHelper().catch((err: unknown) => {
     logger.warn({ err }, 'spawn helper unavailable; spawning jobs from the worker process');
@@ -127,8 +172,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     failureHandlers: cachedHandlerLookup((wf) => client.failureHandlers(wf)),
     launcher,
     workflow,
+    lease: options.lease,
+    maxParallelJobs: options.maxParallelJobs,
+    idleExitMs: options.idleExitMs,
     workflowFinished:
-      workflow === undefined
+      workflow === undefined || options.ignoreWorkflowCompletion
         ? undefined
         : async () => {
             try {
@@ -175,9 +223,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     return 'failed' as const;
   });
 
-  const shutdown = async (reason: string): Promise<void> => {
+  const shutdown = async (reason: string, interrupt: boolean): Promise<void> => {
     logger.info({ reason, running: loop.runningCount }, 'worker stopping');
-    await loop.stop();
+    await loop.stop(interrupt ? reason : undefined);
     reporter.abortStarts();
     // The loop may still be finishing a round (a start call, acks). Let it, so its queue
     // entries are acked; if Redis hangs it, closing the consumer fails the pending commands.
@@ -186,7 +234,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     clearTimeout(timer);
     await consumer.close();
     await running;
-    await loop.stop(); // attempts launched while the loop was finishing its last round
+    await loop.stop(interrupt ? reason : undefined); // attempts launched while the loop was finishing its last round
     await launcher.close();
     const lost = await reporter.close(options.reportDeadlineMs ?? 60_000);
     // Only now: until every completion is in, the watchdog must still see this worker alive.
@@ -195,10 +243,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     logger.info({ reason, exitCode }, 'worker stopped');
   };
 
-  const stop = (reason = 'stop requested'): Promise<void> => (stopping ??= shutdown(reason));
+  const stop = (reason = 'stop requested', stopOptions: { interrupt?: boolean } = {}): Promise<void> =>
+    (stopping ??= shutdown(reason, stopOptions.interrupt === true));
   const done = (async () => {
     const why = await running;
-    await stop(why === 'finished' ? 'workflow finished' : why === 'failed' ? 'loop failed' : 'stop requested');
+    await stop(LOOP_END_REASONS[why]);
     return exitCode;
   })();
 
@@ -206,12 +255,14 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
 }
 
 /**
- * Run a worker until it ends; SIGTERM/SIGINT stop it gracefully (running jobs are
- * terminated and reported). @returns the exit code.
+ * Run a worker until it ends; SIGTERM/SIGINT stop it gracefully: running jobs are
+ * terminated and reported as interrupted (the node is being taken away — Slurm's walltime,
+ * scancel, preemption, a Spot instance's end — not the jobs' fault), so they run again
+ * elsewhere. @returns the exit code.
  */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const handle = await startWorker(options);
-  const onSignal = (signal: NodeJS.Signals) => void handle.stop(`received ${signal}`);
+  const onSignal = (signal: NodeJS.Signals) => void handle.stop(`received ${signal}`, { interrupt: true });
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
