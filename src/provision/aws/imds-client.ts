@@ -43,6 +43,7 @@ export class ImdsClient {
   private readonly ttlS: number;
   private readonly timeoutMs: number;
   private token?: { value: string; refreshAt: number };
+  private fetching?: Promise<string>;
 
   constructor(options: ImdsClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -101,8 +102,14 @@ export class ImdsClient {
     return { time: new Date(parsed.data.noticeTime) };
   }
 
-  private async currentToken(): Promise<string> {
-    if (this.token && Date.now() < this.token.refreshAt) return this.token.value;
+  private currentToken(): Promise<string> {
+    if (this.token && Date.now() < this.token.refreshAt) return Promise.resolve(this.token.value);
+    // Concurrent callers (identity() reads four paths at once) share one token request.
+    this.fetching ??= this.fetchToken().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  private async fetchToken(): Promise<string> {
     const response = await this.request('PUT', 'api/token', {
       'X-aws-ec2-metadata-token-ttl-seconds': String(this.ttlS),
     });
