@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian 12 + Node 20 machine lacks for jobgraph and its test suite:
 # redis-server (runs the queues), Chromium (the API docs browser test) and docker-compose
-# (validates deploy/compose.yaml; no container engine is needed) from apt, and the npm
-# dependencies (better-sqlite3 is compiled from source: about a minute).
+# (validates deploy/compose.yaml; no container engine is needed) from apt, moto's server
+# (the EC2 API the AWS provider's tests run against) with pip, and the npm dependencies
+# (better-sqlite3 is compiled from source: about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "setup: installing moto[server] with pip" >&2
+  python3 -m pip install --quiet 'moto[server]'
+  # pyenv makes the command's shim only on a rehash.
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
