@@ -116,6 +116,25 @@ export const failureHandlerSpecSchema = z.strictObject({
 });
 export type FailureHandlerSpec = z.output<typeof failureHandlerSpecSchema>;
 
+/**
+ * Workflow-level settings, copied to the workflow document when given. The compute_node_* ones
+ * (torc's) are for the workers of allocations; jobs_sort_method, use_pending_failed and
+ * resource_monitor are accepted so that torc specs load, and stored as given: jobgraph does
+ * not act on them.
+ */
+const workflowSettings = {
+  slurm_defaults: optional(slurmDefaultsSchema),
+  compute_node_expiration_buffer_seconds: optional(nonNegative),
+  compute_node_wait_for_new_jobs_seconds: optional(nonNegative),
+  compute_node_ignore_workflow_completion: optional(z.boolean()),
+  compute_node_wait_for_healthy_database_minutes: optional(nonNegative),
+  compute_node_min_time_for_new_jobs_seconds: optional(nonNegative),
+  jobs_sort_method: optional(z.string()),
+  use_pending_failed: optional(z.boolean()),
+  resource_monitor: optional(z.record(z.string(), z.unknown())),
+};
+export const WORKFLOW_SETTINGS = Object.keys(workflowSettings) as Array<keyof typeof workflowSettings>;
+
 export const workflowSpecSchema = z.strictObject({
   name,
   user: optional(z.string()),
@@ -130,32 +149,9 @@ export const workflowSpecSchema = z.strictObject({
   slurm_schedulers: withDefault(z.array(slurmSchedulerSpecSchema), []),
   local_schedulers: withDefault(z.array(localSchedulerSpecSchema), []),
   aws_schedulers: withDefault(z.array(awsSchedulerSpecSchema), []),
-  slurm_defaults: optional(slurmDefaultsSchema),
   actions: withDefault(z.array(actionSpecSchema), []),
-  // Settings for the workers of allocations (torc's compute_node_*), stored on the workflow document.
-  compute_node_expiration_buffer_seconds: optional(nonNegative),
-  compute_node_wait_for_new_jobs_seconds: optional(nonNegative),
-  compute_node_ignore_workflow_completion: optional(z.boolean()),
-  compute_node_wait_for_healthy_database_minutes: optional(nonNegative),
-  compute_node_min_time_for_new_jobs_seconds: optional(nonNegative),
-  // Accepted so that torc specs load, and stored as given; jobgraph does not act on them.
-  jobs_sort_method: optional(z.string()),
-  use_pending_failed: optional(z.boolean()),
-  resource_monitor: optional(z.record(z.string(), z.unknown())),
+  ...workflowSettings,
 });
 
 /** A validated spec with defaults applied; names are not resolved yet. */
 export type WorkflowSpec = z.output<typeof workflowSpecSchema>;
-
-/** Workflow-level settings copied to the workflow document when given. */
-export const WORKFLOW_SETTINGS = [
-  'slurm_defaults',
-  'compute_node_expiration_buffer_seconds',
-  'compute_node_wait_for_new_jobs_seconds',
-  'compute_node_ignore_workflow_completion',
-  'compute_node_wait_for_healthy_database_minutes',
-  'compute_node_min_time_for_new_jobs_seconds',
-  'jobs_sort_method',
-  'use_pending_failed',
-  'resource_monitor',
-] as const satisfies ReadonlyArray<keyof WorkflowSpec>;

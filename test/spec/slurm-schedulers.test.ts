@@ -6,48 +6,28 @@ const spec = (extra: Record<string, unknown>) => ({ name: 'w', ...extra });
 
 describe('slurm_schedulers', () => {
   it('builds a document with the normalized fields, every field as written, and nodes defaulting to 1', () => {
-    const b = build({
-      slurm_schedulers: [
-        {
-          name: 'gpu',
-          account: 'proj',
-          partition: 'gpu',
-          qos: 'high',
-          gres: 'gpu:2',
-          walltime: '1-12:00:00',
-          mem: '240G',
-          ntasks_per_node: 4,
-          tmp: '50G',
-          extra: '--exclusive',
-          constraint: 'v100',
-          max_allocations: 3,
-        },
-        { name: 'plain', nodes: 4, mem: 1024, gres: null },
-      ],
-    });
+    const gpu = {
+      name: 'gpu',
+      account: 'proj',
+      partition: 'gpu',
+      qos: 'high',
+      gres: 'gpu:2',
+      walltime: '1-12:00:00',
+      mem: '240G',
+      ntasks_per_node: 4,
+      tmp: '50G',
+      extra: '--exclusive',
+      constraint: 'v100',
+      max_allocations: 3,
+    };
+    const b = build({ slurm_schedulers: [gpu, { name: 'plain', nodes: 4, mem: 1024, gres: null }] });
+    const ids = (n: number) => ({ _key: `wf-s${n}`, _id: `schedulers/wf-s${n}`, workflow: 'wf' });
     expect(b.documents.schedulers).toEqual([
-      {
-        _key: 'wf-s1',
-        _id: 'schedulers/wf-s1',
-        workflow: 'wf',
-        name: 'gpu',
-        type: 'slurm',
-        account: 'proj',
-        partition: 'gpu',
-        qos: 'high',
-        gres: 'gpu:2',
-        nodes: 1,
-        walltime: '1-12:00:00',
-        walltime_s: 36 * 3600,
-        mem: '240G',
-        ntasks_per_node: 4,
-        tmp: '50G',
-        extra: '--exclusive',
-        constraint: 'v100',
-        max_allocations: 3,
-      },
-      { _key: 'wf-s2', _id: 'schedulers/wf-s2', workflow: 'wf', name: 'plain', type: 'slurm', nodes: 4, mem: 1024 },
+      { ...ids(1), ...gpu, type: 'slurm', nodes: 1, walltime_s: 36 * 3600 },
+      { ...ids(2), name: 'plain', type: 'slurm', nodes: 4, mem: 1024 },
     ]);
+    // Identity, name and type first; the settings after them, in the order written.
+    expect(Object.keys(b.documents.schedulers![0]!).slice(0, 5)).toEqual(['_key', '_id', 'workflow', 'name', 'type']);
   });
 
   it.each([
