@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMemory, parseDuration, parseMemory } from './units.js';
+import { formatMemory, parseDuration, parseMemory, parseSlurmDuration, parseWalltime } from './units.js';
 
 describe('parseMemory', () => {
   it.each([
@@ -35,5 +35,58 @@ describe('parseDuration', () => {
 
   it.each(['', 'P', 'PT', 'soon', 'PT1H30', '1y'])('rejects %j', (input) =>
     expect(parseDuration(input)).toBeUndefined(),
+  );
+});
+
+describe('parseSlurmDuration', () => {
+  it.each([
+    ['90', 90 * 60],
+    ['0', 0],
+    ['30:00', 1800],
+    ['05:30', 330],
+    ['04:00:00', 4 * 3600],
+    ['48:00:00', 48 * 3600],
+    ['00:08:00', 480],
+    ['2-12', 2 * 86400 + 12 * 3600],
+    ['1-02:30', 86400 + 2 * 3600 + 30 * 60],
+    ['1-02:30:15', 86400 + 2 * 3600 + 30 * 60 + 15],
+    [' 01:00:00 ', 3600],
+    [90, 90 * 60],
+  ])('%j → %d s', (input, seconds) => expect(parseSlurmDuration(input)).toBe(seconds));
+
+  it.each([
+    '',
+    'PT4H',
+    '2h',
+    '1:2:3:4',
+    '01:75:00',
+    '01:00:60',
+    '75:60',
+    '1-24:00:00',
+    '1-02:60',
+    '-1',
+    '1.5',
+    'UNLIMITED',
+    '1-',
+    '-02:00',
+    1.5,
+    -1,
+  ])('rejects %j', (input) => expect(parseSlurmDuration(input)).toBeUndefined());
+});
+
+describe('parseWalltime', () => {
+  it.each([
+    ['04:00:00', 4 * 3600],
+    ['90', 90 * 60],
+    ['1-00:00:00', 86400],
+    ['PT4H', 4 * 3600],
+    ['P1DT2H', 93600],
+    ['2h', 7200],
+    ['1h30m', 5400],
+    [30, 1800],
+  ])('%j → %d s', (input, seconds) => expect(parseWalltime(input)).toBe(seconds));
+
+  it.each(['00:00:00', '0', 'PT0S', '1.5', 'soon', '', '01:75:00', 0])('rejects %j', (input) =>
+    expect(parseWalltime(input)).toBeUndefined(),
   );
 });

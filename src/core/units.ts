@@ -61,3 +61,44 @@ export function parseDuration(input: string | number): number | undefined {
   if (!m[1] && !m[2] && !m[3] && !m[4]) return undefined;
   return d * 86400 + h * 3600 + min * 60 + sec;
 }
+
+/** Slurm's `--time` forms: `MM`, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`. */
+const SLURM_DURATION = /^(?:(\d+)-(\d+)(?::(\d+)(?::(\d+))?)?|(\d+)(?::(\d+)(?::(\d+))?)?)$/;
+
+/**
+ * A Slurm time limit (`sbatch --time`) → seconds: `"90"` (minutes), `"30:00"` (MM:SS),
+ * `"04:00:00"`, `"2-12"` (D-HH), `"1-02:30"`, `"1-02:30:00"`; a number is minutes, as on
+ * sbatch's command line. Every field but the leading one is bounded (minutes and seconds
+ * below 60, hours below 24 after a day) so that a typo such as `"01:75:00"` is refused
+ * rather than read as something else. Slurm's `UNLIMITED` is not a duration: undefined.
+ */
+export function parseSlurmDuration(input: string | number): number | undefined {
+  if (typeof input === 'number') return Number.isInteger(input) && input >= 0 ? input * 60 : undefined;
+  const m = SLURM_DURATION.exec(input.trim());
+  if (!m) return undefined;
+  const n = (x: string | undefined) => (x === undefined ? undefined : Number(x));
+  const bounded = (x: number | undefined, limit: number) => x === undefined || x < limit;
+  if (m[1] !== undefined) {
+    const [days, hours, minutes, seconds] = [n(m[1])!, n(m[2])!, n(m[3]), n(m[4])];
+    if (!bounded(hours, 24) || !bounded(minutes, 60) || !bounded(seconds, 60)) return undefined;
+    return days * 86400 + hours * 3600 + (minutes ?? 0) * 60 + (seconds ?? 0);
+  }
+  const parts = [n(m[5])!, n(m[6]), n(m[7])].filter((x): x is number => x !== undefined);
+  if (!parts.slice(1).every((x) => bounded(x, 60))) return undefined;
+  // One part: minutes; two: minutes and seconds; three: hours, minutes and seconds.
+  if (parts.length === 1) return parts[0]! * 60;
+  if (parts.length === 2) return parts[0]! * 60 + parts[1]!;
+  return parts[0]! * 3600 + parts[1]! * 60 + parts[2]!;
+}
+
+/**
+ * A scheduler's wall time → seconds: Slurm's forms first (so a bare `"90"` is 90 minutes, as
+ * sbatch reads it), then ISO 8601 (`"PT4H"`) and the short form (`"2h"`) of parseDuration.
+ * Zero is not a wall time (Slurm reads `--time=0` as no limit): undefined.
+ */
+export function parseWalltime(input: string | number): number | undefined {
+  // A bare decimal that Slurm refused ("1.5") must not fall through to parseDuration's seconds.
+  const other = typeof input === 'string' && !/^\s*[\d.]+\s*$/.test(input) ? parseDuration(input) : undefined;
+  const seconds = parseSlurmDuration(input) ?? other;
+  return seconds !== undefined && seconds > 0 ? seconds : undefined;
+}

@@ -1,22 +1,25 @@
 /**
  * A validated spec → the documents and edges `GraphStore.createWorkflow` writes in one
  * transaction. Keys are deterministic children of the workflow key (`${wf}-j1`, `${wf}-f1`,
- * `${wf}-e1`, …, numbered in spec order after expansion) so that the same spec and key give
- * the same bundle.
+ * `${wf}-s1`, `${wf}-x1`, `${wf}-e1`, …, numbered in spec order after expansion) so that the
+ * same spec and key give the same bundle.
  */
 import {
   docId,
+  type ActionDoc,
+  type ActionTrigger,
   type BaseDoc,
   type EdgeCollection,
   type EdgeDoc,
   type JobDoc,
+  type SchedulerDoc,
   type WorkflowBundle,
   type WorkflowDoc,
 } from '../core/model.js';
 import { childKey, randomKey } from '../core/keys.js';
 import { expandParameters } from './expand-parameters.js';
 import { resolveReferences } from './resolve-references.js';
-import type { WorkflowSpec } from './spec-schema.js';
+import { WORKFLOW_SETTINGS, type WorkflowSpec } from './spec-schema.js';
 
 export interface BuildOptions {
   /** The workflow's `_key`. @default randomKey() */
@@ -44,6 +47,7 @@ export function buildWorkflowBundle(spec: WorkflowSpec, options: BuildOptions = 
     created_at: (options.now ?? new Date()).toISOString(),
     ...(spec.failure_handlers.length ? { failure_handlers: spec.failure_handlers } : {}),
   };
+  for (const setting of WORKFLOW_SETTINGS) if (spec[setting] !== undefined) workflow[setting] = spec[setting];
 
   const vertex = <T extends Record<string, unknown>>(collection: string, prefix: string, n: number, body: T) => {
     const _key = childKey(wf, `${prefix}${n + 1}`);
@@ -69,9 +73,20 @@ export function buildWorkflowBundle(spec: WorkflowSpec, options: BuildOptions = 
   const resourceRequirements = spec.resource_requirements.map((r, n) =>
     vertex('resource_requirements', 'r', n, { ...r }),
   );
-  const schedulers = spec.slurm_schedulers.map((s, n) =>
-    vertex('schedulers', 's', n, { ...s, name: s.name, type: 'slurm' }),
-  );
+  const schedulers: SchedulerDoc[] = resolved.schedulers.map((s, n) => vertex('schedulers', 's', n, s.body));
+  // An action's selectors and scheduler name are replaced by what they resolved to: job and scheduler keys.
+  const actions: ActionDoc[] = resolved.actions.map((r, n) => {
+    const { jobs: byName, job_name_regexes: byRegex, ...fields } = r.action;
+    return vertex('actions', 'x', n, {
+      ...fields,
+      // model.ts does not list the worker triggers among ActionDoc's yet; they are stored all the same.
+      trigger_type: fields.trigger_type as ActionTrigger,
+      ...(byName || byRegex ? { job_keys: r.jobs.map((j) => jobs[j]!._key) } : {}),
+      ...(r.scheduler === undefined
+        ? {}
+        : { scheduler: schedulers[r.scheduler]!._key, scheduler_type: r.scheduler_type }),
+    });
+  });
 
   const edges: Partial<Record<EdgeCollection, EdgeDoc[]>> = {};
   let edgeCount = 0;
@@ -96,5 +111,6 @@ export function buildWorkflowBundle(spec: WorkflowSpec, options: BuildOptions = 
   if (userData.length) documents.user_data = userData;
   if (resourceRequirements.length) documents.resource_requirements = resourceRequirements;
   if (schedulers.length) documents.schedulers = schedulers;
+  if (actions.length) documents.actions = actions;
   return { workflow, documents, edges };
 }

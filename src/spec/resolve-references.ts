@@ -1,13 +1,17 @@
 /**
  * Name resolution after parameter expansion: every name a job mentions (files, user data,
  * jobs, resource requirements, failure handlers, schedulers — literally, through `*_regexes`,
- * or through `${files.input.NAME}` / `${files.output.NAME}` in its command) becomes an index.
+ * or through `${files.input.NAME}` / `${files.output.NAME}` in its command) becomes an index;
+ * so do the jobs and scheduler of each action (resolve-actions.ts).
  * Rejects undefined names, duplicates, a file produced by two jobs, and dependency cycles.
  * Everything is indexed in Maps: linear in the number of jobs and references.
  */
 import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { checkDependencyCycles } from './check-dependency-cycles.js';
 import type { Expanded, ExpandedSpec } from './expand-parameters.js';
+import { namespace, type Namespace } from './name-index.js';
+import { resolveActions, type ResolvedAction } from './resolve-actions.js';
+import { schedulerEntries, type SchedulerEntry } from './scheduler-entries.js';
 import type { FileSpec, JobSpec, WorkflowSpec } from './spec-schema.js';
 
 /** One job with its references as indices into the other lists of the ResolvedWorkflow. */
@@ -30,6 +34,9 @@ export interface ResolvedWorkflow {
   spec: WorkflowSpec;
   jobs: ResolvedJob[];
   files: Array<Expanded<FileSpec>>;
+  /** Every scheduler of the three lists, in document order; `ResolvedJob.scheduler` indexes it. */
+  schedulers: SchedulerEntry[];
+  actions: ResolvedAction[];
 }
 
 /** Past this many issues the rest are counted, not listed (a typo in a 100k sweep). */
@@ -44,24 +51,23 @@ const REGEX_META = /[\\^$.|?*+()[\]{}]/;
 export function resolveReferences(expanded: ExpandedSpec): ResolvedWorkflow {
   const { spec } = expanded;
   const issues: FieldIssue[] = [];
-  const namespace = (kind: string, items: Array<{ name: string; path: string }>): Namespace => ({
-    kind,
-    names: items.map((i) => i.name),
-    index: indexNames(items, kind, issues),
-  });
   const at = (prefix: string) => (x: { name: string }, i: number) => ({ name: x.name, path: `${prefix}[${i}]` });
   const jobsNs = namespace(
     'job',
     expanded.jobs.map((j) => ({ name: j.item.name, path: j.path })),
+    issues,
   );
   const filesNs = namespace(
     'file',
     expanded.files.map((f) => ({ name: f.item.name, path: f.path })),
+    issues,
   );
-  const userDataNs = namespace('user data', spec.user_data.map(at('user_data')));
-  const rrNs = namespace('resource requirements', spec.resource_requirements.map(at('resource_requirements')));
-  const fhNs = namespace('failure handler', spec.failure_handlers.map(at('failure_handlers')));
-  const schedulerNs = namespace('scheduler (slurm_schedulers)', spec.slurm_schedulers.map(at('slurm_schedulers')));
+  const userDataNs = namespace('user data', spec.user_data.map(at('user_data')), issues);
+  const rrNs = namespace('resource requirements', spec.resource_requirements.map(at('resource_requirements')), issues);
+  const fhNs = namespace('failure handler', spec.failure_handlers.map(at('failure_handlers')), issues);
+  // One namespace for the three lists: a name used in two of them is a duplicate naming both places.
+  const schedulers = schedulerEntries(spec);
+  const schedulerNs = namespace('scheduler', schedulers, issues);
   const refs = referenceResolver(issues);
 
   const producer = new Map<number, number>();
@@ -128,16 +134,10 @@ export function resolveReferences(expanded: ExpandedSpec): ResolvedWorkflow {
       scheduler: one(schedulerNs, job.scheduler, 'scheduler'),
     };
   });
+  const actions = resolveActions(spec.actions, jobsNs, schedulerNs, schedulers, issues);
   if (issues.length) throw new ValidationError(capIssues(issues));
   checkDependencyCycles(jobs, jobsNs.names, producer);
-  return { spec, jobs, files: expanded.files };
-}
-
-/** The names of one kind of thing a job can reference, indexed. */
-interface Namespace {
-  kind: string;
-  names: string[];
-  index: Map<string, number>;
+  return { spec, jobs, files: expanded.files, schedulers, actions };
 }
 
 interface RefContext {
@@ -231,25 +231,6 @@ function replaceFileRefs(
     return expanded.files[i]!.item.path;
   });
   return { command, inputs, outputs };
-}
-
-/** Map name → position; a repeated name is an issue naming both places. */
-function indexNames(
-  items: Array<{ name: string; path: string }>,
-  kind: string,
-  issues: FieldIssue[],
-): Map<string, number> {
-  const index = new Map<string, number>();
-  items.forEach(({ name, path }, i) => {
-    const first = index.get(name);
-    if (first === undefined) index.set(name, i);
-    else
-      issues.push({
-        path: `${path}.name`,
-        message: `duplicate ${kind} name "${name}" (also at ${items[first]!.path})`,
-      });
-  });
-  return index;
 }
 
 function capIssues(issues: FieldIssue[]): FieldIssue[] {

@@ -1,5 +1,7 @@
 /**
  * The workflow spec ("JobDefinition" format, compatible with torc spec files) as zod schemas.
+ * Schedulers are in scheduler-schema.ts, actions in action-schema.ts, shared pieces in
+ * schema-helpers.ts.
  *
  * Unknown keys are errors at every level but `slurm_schedulers` entries (passed through to the
  * scheduler document): a typo such as `depend_on` must not be silently ignored.
@@ -7,34 +9,17 @@
  * `depends_on: null`). Defaults are applied here, in one place.
  */
 import { z } from 'zod';
-import { parseDuration, parseMemory } from '../core/units.js';
+import { actionSpecSchema } from './action-schema.js';
+import {
+  awsSchedulerSpecSchema,
+  localSchedulerSpecSchema,
+  slurmDefaultsSchema,
+  slurmSchedulerSpecSchema,
+} from './scheduler-schema.js';
+import { name, names, nonNegative, optional, parseUnit, positiveInt, regexes, withDefault } from './schema-helpers.js';
 
 /** Parameter names are identifiers so that `{name}` / `{name:03d}` placeholders can be recognised. */
 export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-const name = z.string().min(1, 'must be a non-empty string');
-
-/** An optional field where `null` means absent. */
-function optional<T extends z.ZodType>(schema: T) {
-  return schema.nullish().transform((v) => v ?? undefined);
-}
-/** An optional field with a default; `null` takes the default too. */
-function withDefault<T extends z.ZodType>(schema: T, fallback: z.output<T>) {
-  return schema.nullish().transform((v): z.output<T> => (v ?? fallback) as z.output<T>);
-}
-
-const names = optional(z.array(name));
-const regexes = optional(
-  z.array(
-    z.string().superRefine((source, ctx) => {
-      try {
-        new RegExp(source);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `invalid regex: ${(err as Error).message}` });
-      }
-    }),
-  ),
-);
 
 const parameterScalar = z.union([z.string(), z.number(), z.boolean()]);
 /** `"1:10"`, `"0:1:0.1"`, `"[a,b]"`, a scalar, or a real YAML/JSON array; parsed in parameter-values.ts. */
@@ -104,35 +89,19 @@ export type UserDataSpec = z.output<typeof userDataSpecSchema>;
 export const resourceRequirementsSpecSchema = z
   .strictObject({
     name,
-    num_cpus: withDefault(z.number().int().positive(), 1),
+    num_cpus: withDefault(positiveInt, 1),
     memory: withDefault(z.union([z.string(), z.number()]), '1g'),
     num_gpus: withDefault(z.number().int().nonnegative(), 0),
-    num_nodes: withDefault(z.number().int().positive(), 1),
+    num_nodes: withDefault(positiveInt, 1),
     runtime: withDefault(z.union([z.string(), z.number()]), 'PT1H'),
   })
-  .transform((r, ctx) => {
-    const memory_bytes = parseMemory(r.memory);
-    if (memory_bytes === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['memory'],
-        message: `invalid memory ${JSON.stringify(r.memory)} (e.g. "512m", "2g", "1.5t")`,
-      });
-    const runtime_s = parseDuration(r.runtime);
-    if (runtime_s === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['runtime'],
-        message: `invalid runtime ${JSON.stringify(r.runtime)} (ISO 8601 "PT30M" or "2h")`,
-      });
-    return {
-      ...r,
-      memory: String(r.memory),
-      memory_bytes: memory_bytes ?? 0,
-      runtime: String(r.runtime),
-      runtime_s: runtime_s ?? 0,
-    };
-  });
+  .transform((r, ctx) => ({
+    ...r,
+    memory: String(r.memory),
+    memory_bytes: parseUnit(ctx, 'memory', r.memory, 'memory') ?? 0,
+    runtime: String(r.runtime),
+    runtime_s: parseUnit(ctx, 'runtime', r.runtime, 'duration') ?? 0,
+  }));
 export type ResourceRequirementsSpec = z.output<typeof resourceRequirementsSpecSchema>;
 
 export const failureHandlerRuleSchema = z.strictObject({
@@ -147,9 +116,24 @@ export const failureHandlerSpecSchema = z.strictObject({
 });
 export type FailureHandlerSpec = z.output<typeof failureHandlerSpecSchema>;
 
-/** Validated loosely: only `name` is checked; the rest becomes the scheduler document as given. */
-export const slurmSchedulerSpecSchema = z.looseObject({ name });
-export type SlurmSchedulerSpec = z.output<typeof slurmSchedulerSpecSchema>;
+/**
+ * Workflow-level settings, copied to the workflow document when given. The compute_node_* ones
+ * (torc's) are for the workers of allocations; jobs_sort_method, use_pending_failed and
+ * resource_monitor are accepted so that torc specs load, and stored as given: jobgraph does
+ * not act on them.
+ */
+const workflowSettings = {
+  slurm_defaults: optional(slurmDefaultsSchema),
+  compute_node_expiration_buffer_seconds: optional(nonNegative),
+  compute_node_wait_for_new_jobs_seconds: optional(nonNegative),
+  compute_node_ignore_workflow_completion: optional(z.boolean()),
+  compute_node_wait_for_healthy_database_minutes: optional(nonNegative),
+  compute_node_min_time_for_new_jobs_seconds: optional(nonNegative),
+  jobs_sort_method: optional(z.string()),
+  use_pending_failed: optional(z.boolean()),
+  resource_monitor: optional(z.record(z.string(), z.unknown())),
+};
+export const WORKFLOW_SETTINGS = Object.keys(workflowSettings) as Array<keyof typeof workflowSettings>;
 
 export const workflowSpecSchema = z.strictObject({
   name,
@@ -163,6 +147,10 @@ export const workflowSpecSchema = z.strictObject({
   resource_requirements: withDefault(z.array(resourceRequirementsSpecSchema), []),
   failure_handlers: withDefault(z.array(failureHandlerSpecSchema), []),
   slurm_schedulers: withDefault(z.array(slurmSchedulerSpecSchema), []),
+  local_schedulers: withDefault(z.array(localSchedulerSpecSchema), []),
+  aws_schedulers: withDefault(z.array(awsSchedulerSpecSchema), []),
+  actions: withDefault(z.array(actionSpecSchema), []),
+  ...workflowSettings,
 });
 
 /** A validated spec with defaults applied; names are not resolved yet. */

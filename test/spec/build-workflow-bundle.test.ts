@@ -33,7 +33,7 @@ describe('buildWorkflowBundle', () => {
       files: [{ name: 'f1', path: 'a.txt' }],
       user_data: [{ name: 'u1', data: { x: [1, 2] } }, { name: 'u2' }],
       resource_requirements: [{ name: 'r1', memory: '2g', runtime: 'PT30M' }],
-      slurm_schedulers: [{ name: 's1', account: 'acct', type: 'ignored' }],
+      slurm_schedulers: [{ name: 's1', account: 'acct' }],
       jobs: [
         job('a', { output_files: ['f1'], resource_requirements: 'r1', scheduler: 's1' }),
         job('b', { depends_on: ['a'] }),
@@ -74,6 +74,7 @@ describe('buildWorkflowBundle', () => {
       name: 's1',
       type: 'slurm',
       account: 'acct',
+      nodes: 1,
     });
     const allEdges = Object.values(b.edges).flat();
     expect(allEdges.map((e) => e._key).sort()).toEqual(['wf-e1', 'wf-e2', 'wf-e3', 'wf-e4']);
@@ -206,7 +207,7 @@ describe('buildWorkflowBundle', () => {
     expectIssue(
       { ...base, jobs: [job('a', { scheduler: 'slurm1' })] },
       'jobs[0].scheduler',
-      /no scheduler .* named "slurm1"/,
+      /no scheduler named "slurm1"/,
     );
     expectIssue(
       { ...base, jobs: [job('a', { depends_on: ['ghost'] })] },

@@ -118,12 +118,18 @@ describe('validateSpec', () => {
     );
   });
 
-  it('validates slurm schedulers loosely: name required, the rest kept', () => {
+  it('validates slurm schedulers loosely: name required, walltime parsed, the rest kept', () => {
     const spec = validateSpec({
       name: 'w',
       slurm_schedulers: [{ name: 's', account: 'acct', walltime: '04:00:00', nodes: 2 }],
     });
-    expect(spec.slurm_schedulers[0]).toEqual({ name: 's', account: 'acct', walltime: '04:00:00', nodes: 2 });
+    expect(spec.slurm_schedulers[0]).toEqual({
+      name: 's',
+      account: 'acct',
+      walltime: '04:00:00',
+      walltime_s: 4 * 3600,
+      nodes: 2,
+    });
     expectIssue({ name: 'w', slurm_schedulers: [{ account: 'a' }] }, 'slurm_schedulers[0].name', /./);
   });
 
