@@ -21,6 +21,15 @@ import { requireSlurm } from '../setup/require-slurm.js';
 const slurm = requireSlurm();
 const MB = 1024 ** 2;
 
+/** A file's text, or '' while Slurm has not created it yet (it does so after the job starts). */
+function textOf(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 describe.runIf(slurm)('Slurm provider on a real cluster', () => {
   const provider = new SlurmProvider({ env: slurm?.env });
   const dirs: string[] = [];
@@ -79,7 +88,7 @@ describe.runIf(slurm)('Slurm provider on a real cluster', () => {
     expect(running.node_names).toHaveLength(1);
     expect(slurm!.nodeNames).toContain(running.node_names![0]);
     expect(Date.parse(running.ends_at!) - Date.parse(running.started_at!)).toBe(120_000);
-    await waitFor(() => (readFileSync(details!.output_path as string, 'utf8').includes('started') ? true : undefined));
+    await waitFor(() => (textOf(details!.output_path as string).includes('started') ? true : undefined));
     expect(await scontrol(id)).toContain('TimeLimit=00:02:00');
   });
 
@@ -101,24 +110,18 @@ describe.runIf(slurm)('Slurm provider on a real cluster', () => {
   });
 
   it("a worker learns its size and its lease's end from its own job", async () => {
-    const req = request(['/bin/sh', '-c', 'env > "$0.env"; sleep 600', join(tmpdir(), `jg-env-${randomKey(6)}`)], {
-      mem: '300M',
-      cpus_per_task: 2,
-    });
+    const req = request(
+      ['/bin/sh', '-c', 'env > "$0.tmp" && mv "$0.tmp" "$0.env"; sleep 600', join(tmpdir(), `jg-env-${randomKey(6)}`)],
+      {
+        mem: '300M',
+        cpus_per_task: 2,
+      },
+    );
     const envFile = `${req.worker.command[3]}.env`;
     dirs.push(envFile);
     const { provider_id: id } = await submit(req);
     const running = await until(id, (st) => st.state === 'running', 'running');
-    const text = await waitFor(() => {
-      const t = (() => {
-        try {
-          return readFileSync(envFile, 'utf8');
-        } catch {
-          return '';
-        }
-      })();
-      return t.includes('SLURM_JOB_ID=') ? t : undefined;
-    });
+    const text = await waitFor(() => textOf(envFile) || undefined);
     const env = Object.fromEntries(
       text
         .trim()
