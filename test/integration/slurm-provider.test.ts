@@ -3,8 +3,8 @@
  * what the script asks for is what Slurm records, one worker per node through srun, the
  * worker's view of its job, and failures that must read clearly.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,8 @@ import { requireSlurm } from '../setup/require-slurm.js';
 
 const slurm = requireSlurm();
 const MB = 1024 ** 2;
+
+const whichSbatch = () => execFileSync('sh', ['-c', 'command -v sbatch']).toString().trim();
 
 /** A file's text, or '' while Slurm has not created it yet (it does so after the job starts). */
 function textOf(path: string): string {
@@ -149,6 +151,24 @@ describe.runIf(slurm)('Slurm provider on a real cluster', () => {
         'Batch job submission failed: Invalid partition name specified',
     );
     expect(await provider.list({ workflow: req.workflow })).toEqual([]);
+  });
+
+  it('adopts the job when sbatch queued it but its answer was lost', async () => {
+    // A real sbatch whose answer never comes back before the provider's deadline.
+    const bin = mkdtempSync(join(tmpdir(), 'jg-slow-sbatch-'));
+    dirs.push(bin);
+    writeFileSync(join(bin, 'sbatch'), `#!/bin/sh\n${whichSbatch()} "$@" > /dev/null\nexec sleep 30\n`, {
+      mode: 0o755,
+    });
+    const slow = new SlurmProvider({
+      env: { ...slurm!.env, PATH: `${bin}:${process.env.PATH}` },
+      commandTimeoutMs: 3000,
+    });
+    const req = request(sleeper);
+    const { provider_id: id } = await slow.submit(req);
+    submitted.push(id);
+    const [listed] = await provider.list({ workflow: req.workflow });
+    expect(listed).toMatchObject({ provider_id: id, allocation: req.allocation });
   });
 
   it('is unavailable, not refused, where sbatch and squeue are not on PATH', async () => {
