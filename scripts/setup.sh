@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian 12 + Node 20 machine lacks for jobgraph and its test suite:
-# redis-server (runs the queues), Chromium (the API docs browser test) and docker-compose
-# (validates deploy/compose.yaml; no container engine is needed) from apt, moto's server
-# (the EC2 API the AWS provider's tests run against) with pip, and the npm dependencies
-# (better-sqlite3 is compiled from source: about a minute).
+# redis-server (runs the queues), Slurm and munge (the tests' private Slurm cluster; the
+# test setup starts munged and the Slurm daemons itself), Chromium (the API docs browser
+# test) and docker-compose (validates deploy/compose.yaml; no container engine is needed)
+# from apt, moto's server (the EC2 API the AWS provider's tests run against) with pip, and
+# the npm dependencies (better-sqlite3 is compiled from source: about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v sbatch >/dev/null 2>&1 || missing+=(slurm-wlm munge)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
