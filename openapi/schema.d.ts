@@ -133,6 +133,23 @@ export interface paths {
         patch: operations["updateAction"];
         trace?: never;
     };
+    "/api/v1/workflows/{wf}/allocation-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for an allocation of one of the workflow's schedulers; a provisioner submits it */
+        post: operations["requestAllocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{wf}/allocations": {
         parameters: {
             query?: never;
@@ -746,6 +763,31 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "nodes": 1,
+         *       "overrides": {
+         *         "qos": "high"
+         *       },
+         *       "scheduler": "cpu",
+         *       "walltime": "01:00:00"
+         *     }
+         */
+        AllocationRequest: {
+            max_parallel_jobs?: number;
+            /** @description Default: the scheduler's `nodes` */
+            nodes?: number;
+            /** @description Provider settings that win over the scheduler's (account, qos, partition, …) */
+            overrides?: {
+                [key: string]: string | number | boolean;
+            };
+            /** @description One worker per node (default) or one for all */
+            per_node?: boolean;
+            /** @description The scheduler's name (or key) */
+            scheduler: string;
+            /** @description Slurm "HH:MM:SS" / "D-HH:MM:SS", or ISO 8601 "PT2H". Default: the scheduler's */
+            walltime?: string;
+        };
         CancelOutcome: {
             /** @description Jobs that became `canceled`: the target(s), then dependents */
             canceled: string[];
@@ -1036,6 +1078,18 @@ export interface components {
                 ok: false;
                 reason: string;
             })[];
+        };
+        /**
+         * @example {
+         *       "auto_scale": true,
+         *       "max_allocations": 4
+         *     }
+         */
+        StartWorkflowRequest: {
+            /** @description Get compute automatically: the provisioner submits allocations of the workflow's schedulers while queued work has no capacity, and cancels pending ones no longer needed (decision 0008). */
+            auto_scale?: boolean;
+            /** @description With auto_scale: most allocations per scheduler alive at once (a scheduler's own wins). */
+            max_allocations?: number;
         };
         StartWorkflowResponse: {
             blocked: number;
@@ -1717,6 +1771,69 @@ export interface operations {
             };
         };
     };
+    requestAllocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workflow key */
+                wf: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded as `requested` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Malformed request body (not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `issues` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listAllocations: {
         parameters: {
             query?: {
@@ -1727,7 +1844,7 @@ export interface operations {
                 /** @description Only documents whose `scheduler` equals this */
                 scheduler?: string;
                 /** @description Only documents whose `state` equals this */
-                state?: "submitting" | "pending" | "running" | "ended";
+                state?: "requested" | "submitting" | "pending" | "running" | "ended";
                 /** @description Only documents whose `provider_id` equals this */
                 provider_id?: string;
             };
@@ -5171,7 +5288,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartWorkflowRequest"];
+            };
+        };
         responses: {
             /** @description Started */
             200: {

@@ -7,6 +7,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { silentLogger } from '../core/logger.js';
 import { createQueueDashboard } from '../queue/dashboard.js';
 import type { ApiDeps } from './api-deps.js';
+import { requestAllocationRoute } from './allocations/request-allocation.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
 import { cancelRoutes } from './cancel/index.js';
@@ -41,6 +42,7 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   workflowRoutes(app, deps);
   cancelRoutes(app, deps);
   restartWorkflowRoute(app, deps);
+  requestAllocationRoute(app, deps);
   edgeRoutes(app, deps);
   documentRoutes(app, deps);
 

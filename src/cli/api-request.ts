@@ -9,13 +9,17 @@ export async function apiRequest<T = unknown>(
   method: string,
   path: string,
   body?: unknown,
+  token?: string,
 ): Promise<T> {
   const url = `${baseUrl.replace(/\/$/, '')}/api/v1${path}`;
   let res: Response;
   try {
     res = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(token !== undefined && { authorization: `Bearer ${token}` }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {

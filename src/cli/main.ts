@@ -5,7 +5,9 @@ import { jobCommand } from './commands/cancel.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { runCommand } from './commands/run.js';
-import { apiCommand, schedulerCommand, serverCommand } from './commands/serve-roles.js';
+import { apiCommand, scaleCommand, schedulerCommand, serverCommand } from './commands/serve-roles.js';
+import { allocationsCommand } from './commands/allocations.js';
+import { slurmCommand } from './commands/slurm.js';
 import { workerCommand } from './commands/worker.js';
 import { workflowCommand } from './commands/workflow/index.js';
 
@@ -17,9 +19,12 @@ const program = new Command('jobgraph')
   .addCommand(serverCommand())
   .addCommand(apiCommand())
   .addCommand(schedulerCommand())
+  .addCommand(scaleCommand())
   .addCommand(workerCommand())
   .addCommand(workflowCommand())
   .addCommand(jobCommand())
+  .addCommand(slurmCommand())
+  .addCommand(allocationsCommand())
   .addCommand(exportCommand())
   .addCommand(importCommand());
 

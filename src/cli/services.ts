@@ -3,10 +3,11 @@
  * in the roles a command asks for (`server` = api + scheduler, `api`, `scheduler`, and
  * the embedded set `jobgraph run` uses). Stopping closes everything in reverse order.
  */
+import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { createApp } from '../api/app.js';
 import { serveApi } from '../api/serve.js';
-import type { Config } from '../core/config.js';
+import { inheritedEnvironment, type Config } from '../core/config.js';
 import { UnavailableError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { WorkflowDoc } from '../core/model.js';
@@ -15,18 +16,24 @@ import { openGraphStore } from '../graph/open-graph-store.js';
 import { JobProducer } from '../queue/job-producer.js';
 import { Notifier } from '../queue/notifications.js';
 import { WorkerLiveness } from '../queue/worker-heartbeat.js';
+import { ProviderRegistry } from '../provision/provider-registry.js';
+import { Provisioner } from '../provision/provisioner.js';
+import { workerCommandWords } from '../provision/worker-launch.js';
 import { LostWorkerWatchdog } from '../scheduler/lost-worker-watchdog.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
 export interface ServiceRoles {
   api: boolean;
   scheduler: boolean;
+  /** Get compute for workflows (actions, auto-scaling, requested allocations): decision 0008. */
+  provision?: boolean;
 }
 
 export interface Services {
   store: GraphStore;
   notifier: Notifier;
   scheduler?: Scheduler;
+  provisioner?: Provisioner;
   /** The API's base URL when the api role runs. */
   apiUrl?: string;
   /** The API's request handler when the api role runs: in-process callers skip loopback HTTP. */
@@ -53,12 +60,30 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
   }
 }
 
+/**
+ * The API URL other machines use: a wildcard listen address is reached by this machine's name.
+ * Undefined when the API does not run here.
+ */
+export function reachableUrl(url: string | undefined, host: string): string | undefined {
+  if (url === undefined) return undefined;
+  if (host !== '0.0.0.0' && host !== '::' && host !== '') return url;
+  const u = new URL(url);
+  u.hostname = hostname();
+  return u.toString().replace(/\/$/, '');
+}
+
+export interface ServiceOptions {
+  onWorkflowFinished?: (wf: WorkflowDoc) => void;
+  /** Working directory of the workers allocations start (and of run_commands actions). @default process.cwd() */
+  cwd?: string;
+}
+
 export async function startServices(
   config: Config,
   redisUrl: string,
   roles: ServiceRoles,
   logger: Logger,
-  hooks: { onWorkflowFinished?: (wf: WorkflowDoc) => void } = {},
+  options: ServiceOptions = {},
 ): Promise<Services> {
   await assertRedisReachable(redisUrl);
   const store = await openGraphStore(config);
@@ -94,7 +119,7 @@ export async function startServices(
         logger: logger.child({ role: 'scheduler' }),
         reconcileMs: config.JOBGRAPH_RECONCILE_MS,
         reconcileAgeMs: config.JOBGRAPH_RECONCILE_AGE_MS,
-        onWorkflowFinished: hooks.onWorkflowFinished,
+        onWorkflowFinished: options.onWorkflowFinished,
       });
       await scheduler.start();
       stops.push(() => scheduler.stop());
@@ -114,6 +139,31 @@ export async function startServices(
       stops.push(() => server.close());
       services.apiUrl = server.url;
       services.apiFetch = async (url, init) => app.fetch(new Request(url, init));
+    }
+    if (roles.provision) {
+      const providers = new ProviderRegistry();
+      stops.push(() => providers.close());
+      const provisioner = new Provisioner({
+        store,
+        providers,
+        notifier,
+        logger: logger.child({ role: 'provisioner' }),
+        intervalMs: config.JOBGRAPH_PROVISION_MS,
+        id: `${hostname()}:${process.pid}`,
+        env: inheritedEnvironment(),
+        launch: {
+          apiUrl:
+            config.JOBGRAPH_PUBLIC_API ?? reachableUrl(services.apiUrl, config.JOBGRAPH_HOST) ?? config.JOBGRAPH_API,
+          ...(config.JOBGRAPH_TOKEN !== undefined && { token: config.JOBGRAPH_TOKEN }),
+          ...(config.JOBGRAPH_WORKER_COMMAND !== undefined && {
+            command: workerCommandWords(config.JOBGRAPH_WORKER_COMMAND),
+          }),
+          cwd: options.cwd ?? process.cwd(),
+        },
+      });
+      await provisioner.start();
+      stops.push(() => provisioner.stop());
+      services.provisioner = provisioner;
     }
   } catch (err) {
     await services.stop();

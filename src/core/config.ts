@@ -59,6 +59,18 @@ export const ConfigSchema = z
     JOBGRAPH_MAX_LOST_RERUNS: z.coerce.number().int().nonnegative().default(3),
     /** Workers: time between SIGTERM and SIGKILL when terminating a job (runtime limit, stop). @default 10000 */
     JOBGRAPH_TERMINATE_GRACE_MS: positiveMs.default(10_000),
+    /** The provisioner's period: allocation states are polled, auto-scaling decided, actions checked. @default 5000 */
+    JOBGRAPH_PROVISION_MS: positiveMs.default(5000),
+    /**
+     * The API URL that workers in allocations (Slurm nodes, EC2 instances) call; it must be
+     * reachable from them. @default the API's own address
+     */
+    JOBGRAPH_PUBLIC_API: z.url().optional(),
+    /**
+     * How nodes run the jobgraph CLI, as shell words (e.g. `/opt/jobgraph/bin/jobgraph.js`).
+     * @default this installation: node and its bin/jobgraph.js by absolute path
+     */
+    JOBGRAPH_WORKER_COMMAND: z.string().min(1).optional(),
     JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.JOBGRAPH_WORKER_TIMEOUT_MS > c.JOBGRAPH_HEARTBEAT_MS, {

@@ -214,9 +214,16 @@ export interface SchedulerDoc extends BaseDoc {
   walltime_s?: number;
   /** Most allocations of this scheduler alive at once (auto-scaling). */
   max_allocations?: number;
+  /** slurm: the workflow's `slurm_defaults` (any sbatch long option); the scheduler's own fields win. */
+  sbatch_defaults?: Record<string, string | number | boolean>;
 }
 
-export const ALLOCATION_STATES = ['submitting', 'pending', 'running', 'ended'] as const;
+/**
+ * `requested`: asked for by a person (`jobgraph slurm submit`), waiting for a provisioner to
+ * submit it; `submitting`: a provisioner is calling the provider; `pending`: the provider
+ * holds it (Slurm's queue); `running`: its nodes are up; `ended`: with a reason.
+ */
+export const ALLOCATION_STATES = ['requested', 'submitting', 'pending', 'running', 'ended'] as const;
 export type AllocationState = (typeof ALLOCATION_STATES)[number];
 /** Why an allocation ended. `failed`: it never ran (submission refused) or its script failed. */
 export const ALLOCATION_END_REASONS = [
@@ -284,6 +291,8 @@ export interface ActionDoc extends BaseDoc {
   max_parallel_jobs?: number;
   /** run_commands: run in order in a shell; the first failure stops the rest. */
   commands?: string[];
+  /** torc: worker triggers fire once per worker (stored; worker triggers are not run yet). */
+  persistent?: boolean;
   /** Set once, when the action is claimed (compare-and-set in the graph): it fires once. */
   claimed_at?: string;
   claimed_by?: string;

@@ -1,18 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.js';
+import { AwsProvider } from './aws/aws-provider.js';
 import { LocalProvider } from './local/local-provider.js';
 import { openProvider } from './open-provider.js';
 import { SlurmProvider } from './slurm/slurm-provider.js';
 
 describe('openProvider', () => {
-  it('opens the local and Slurm adapters', () => {
+  it('opens the local, Slurm and AWS adapters', async () => {
     expect(openProvider('local')).toBeInstanceOf(LocalProvider);
     expect(openProvider('slurm', { slurm: { env: { SLURM_CONF: '/x' } } })).toBeInstanceOf(SlurmProvider);
     expect(openProvider('slurm').type).toBe('slurm');
+    const aws = openProvider('aws', { aws: { region: 'us-east-1' } });
+    expect(aws).toBeInstanceOf(AwsProvider);
+    await aws.close();
   });
 
-  it('says plainly that AWS is not there yet', () => {
-    expect(() => openProvider('aws')).toThrow(ValidationError);
-    expect(() => openProvider('aws')).toThrow('type: the aws provider is not available yet');
+  it('names the types there are when given another', () => {
+    expect(() => openProvider('gcp' as never)).toThrow(ValidationError);
+    expect(() => openProvider('gcp' as never)).toThrow('unknown scheduler type "gcp" (one of local, slurm, aws)');
   });
 });

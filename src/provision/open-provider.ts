@@ -1,6 +1,7 @@
 /** The composition root of the providers: one adapter per scheduler type. */
 import { ValidationError } from '../core/errors.js';
 import { SCHEDULER_TYPES, type SchedulerType } from '../core/model.js';
+import { AwsProvider, type AwsProviderOptions } from './aws/aws-provider.js';
 import { LocalProvider, type LocalProviderOptions } from './local/local-provider.js';
 import type { ComputeProvider } from './provider.js';
 import { SlurmProvider, type SlurmProviderOptions } from './slurm/slurm-provider.js';
@@ -9,6 +10,7 @@ import { SlurmProvider, type SlurmProviderOptions } from './slurm/slurm-provider
 export interface OpenProviderOptions {
   local?: LocalProviderOptions;
   slurm?: SlurmProviderOptions;
+  aws?: AwsProviderOptions;
 }
 
 /**
@@ -22,7 +24,7 @@ export function openProvider(type: SchedulerType, options: OpenProviderOptions =
     case 'slurm':
       return new SlurmProvider(options.slurm);
     case 'aws':
-      throw new ValidationError([{ path: 'type', message: 'the aws provider is not available yet' }]);
+      return new AwsProvider(options.aws);
     default:
       throw new ValidationError([
         { path: 'type', message: `unknown scheduler type "${String(type)}" (one of ${SCHEDULER_TYPES.join(', ')})` },

@@ -27,20 +27,25 @@ async function freePort(): Promise<number> {
 /**
  * Start redis-server; resolves once it accepts connections.
  * @param options.port a fixed port (e.g. to restart a server where it was); default: a free one
+ * @param options.bind listen address (`jobgraph run --slurm --host 0.0.0.0`: workers on other nodes); default loopback
  * @throws UnavailableError when none is installed.
  */
 export async function startPrivateRedis(
   binary = 'redis-server',
-  options: { port?: number } = {},
+  options: { port?: number; bind?: string } = {},
 ): Promise<PrivateRedis> {
   const port = options.port ?? (await freePort());
+  const bind = options.bind ?? '127.0.0.1';
   const child: ChildProcess = spawn(
     binary,
     [
       '--port',
       String(port),
       '--bind',
-      '127.0.0.1',
+      bind,
+      // Reachable from other nodes only when asked for (a non-loopback bind); it holds no data worth protecting.
+      '--protected-mode',
+      bind === '127.0.0.1' ? 'yes' : 'no',
       '--save',
       '',
       '--appendonly',

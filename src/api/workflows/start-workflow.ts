@@ -14,6 +14,27 @@ const InitializeOutcomeSchema = z
   })
   .openapi('StartWorkflowResponse');
 
+const StartWorkflowRequestSchema = z
+  .strictObject({
+    auto_scale: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          "Get compute automatically: the provisioner submits allocations of the workflow's schedulers while " +
+          'queued work has no capacity, and cancels pending ones no longer needed (decision 0008).',
+      }),
+    max_allocations: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({
+        description: "With auto_scale: most allocations per scheduler alive at once (a scheduler's own wins).",
+      }),
+  })
+  .openapi('StartWorkflowRequest', { example: { auto_scale: true, max_allocations: 4 } });
+
 const route = createRoute({
   method: 'post',
   path: '/api/v1/workflows/{wf}/start',
@@ -22,7 +43,13 @@ const route = createRoute({
   summary: 'Start a created workflow: derive blocks, reject cycles, make unblocked jobs ready',
   description:
     '409 `invalid_state` unless the workflow is `created`; 422 `dependency_cycle` names the jobs of a cycle.',
-  request: { params: z.object({ wf: workflowParam }) },
+  request: {
+    params: z.object({ wf: workflowParam }),
+    body: {
+      required: false,
+      content: { 'application/json': { schema: StartWorkflowRequestSchema } },
+    },
+  },
   responses: {
     200: { description: 'Started', content: { 'application/json': { schema: InitializeOutcomeSchema } } },
     ...problems(404, 409, 422),
@@ -32,9 +59,25 @@ const route = createRoute({
 export function startWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { wf } = c.req.valid('param');
+    const body = (c.req.header('content-length') ?? '0') === '0' ? {} : c.req.valid('json');
+    if (body.auto_scale) {
+      // Before initializing, so the provisioner sees the setting with the first ready jobs.
+      const current = await deps.store.getWorkflow(wf);
+      if (current.status === 'created')
+        await deps.store.updateWorkflow(wf, {
+          auto_scale: body.max_allocations !== undefined ? { max_allocations: body.max_allocations } : true,
+        });
+    }
     const outcome = await deps.store.initializeWorkflow(wf);
     await deps.store.appendEvents([
-      { workflow: wf, source: 'system', type: 'workflow_started', ready: outcome.ready, blocked: outcome.blocked },
+      {
+        workflow: wf,
+        source: 'system',
+        type: 'workflow_started',
+        ready: outcome.ready,
+        blocked: outcome.blocked,
+        ...(body.auto_scale && { auto_scale: true }),
+      },
     ]);
     // A hint only: the scheduler's reconcile finds the ready jobs if this is lost.
     await deps.notifier

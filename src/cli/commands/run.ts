@@ -6,7 +6,44 @@
  */
 import { Command } from 'commander';
 import { addResourceFlags } from '../resource-flags.js';
+import { ValidationError } from '../../core/errors.js';
+import { parseDuration, parseSlurmDuration } from '../../core/units.js';
+import { positiveIntFlag } from '../flags.js';
 import type { RunFlags } from '../run-spec.js';
+import type { SlurmRunFlags } from '../run-on-slurm.js';
+
+interface RunSlurmFlags {
+  slurm?: boolean;
+  account?: string;
+  qos?: string;
+  partition?: string;
+  walltime?: string;
+  nodes?: number;
+  maxAllocations?: number;
+  host?: string;
+}
+
+function slurmRunFlags(flags: RunFlags & RunSlurmFlags): SlurmRunFlags {
+  let walltime_s: number | undefined;
+  if (flags.walltime !== undefined) {
+    walltime_s = parseSlurmDuration(flags.walltime) ?? parseDuration(flags.walltime);
+    if (walltime_s === undefined || walltime_s <= 0)
+      throw new ValidationError([
+        { path: '--walltime', message: `"${flags.walltime}" is not a wall time; use e.g. 04:00:00 or PT4H` },
+      ]);
+  }
+  return {
+    json: flags.json,
+    db: flags.db,
+    host: flags.host,
+    account: flags.account,
+    qos: flags.qos,
+    partition: flags.partition,
+    walltime_s,
+    nodes: flags.nodes,
+    max_allocations: flags.maxAllocations,
+  };
+}
 
 export function runCommand(): Command {
   const command = new Command('run')
@@ -15,8 +52,21 @@ export function runCommand(): Command {
   return addResourceFlags(command, 'for the local worker')
     .option('--db <path>', 'SQLite file (default ./.jobgraph/graph.sqlite)')
     .option('--json', 'print a JSON report instead of a table')
-    .action(async (specPath: string, flags: RunFlags) => {
+    .option('--slurm', 'run the workers in Slurm allocations submitted as the work needs them (from a login node)')
+    .option('--account <account>', '--slurm: Slurm account (overrides the spec)')
+    .option('--qos <qos>', '--slurm: Slurm QoS (overrides the spec)')
+    .option('--partition <partition>', '--slurm: Slurm partition (overrides the spec)')
+    .option('--walltime <time>', '--slurm: wall time of each allocation, e.g. 04:00:00 (default: fits the longest job)')
+    .option('--nodes <n>', '--slurm: nodes per allocation (default 1)', positiveIntFlag)
+    .option('--max-allocations <n>', '--slurm: most allocations at once per scheduler', positiveIntFlag)
+    .option('--host <address>', '--slurm: listen address the nodes reach (default 127.0.0.1; e.g. 0.0.0.0)')
+    .action(async (specPath: string, flags: RunFlags & RunSlurmFlags) => {
       // Loaded on use: `jobgraph --help` and the client commands need none of it.
+      if (flags.slurm) {
+        const { runOnSlurm } = await import('../run-on-slurm.js');
+        process.exitCode = await runOnSlurm(specPath, slurmRunFlags(flags));
+        return;
+      }
       const { runSpec } = await import('../run-spec.js');
       process.exitCode = await runSpec(specPath, flags);
     });

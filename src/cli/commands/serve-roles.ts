@@ -13,6 +13,8 @@ import { untilSignal } from '../until-signal.js';
 interface ServeFlags extends GraphFlags {
   host?: string;
   port?: string;
+  /** `--no-provision` sets false. */
+  provision?: boolean;
 }
 
 function serveCommand(name: string, description: string, roles: ServiceRoles): Command {
@@ -21,6 +23,12 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
   if (roles.api) {
     command.option('--host <host>', 'listen address (env JOBGRAPH_HOST, default 127.0.0.1)');
     command.option('--port <port>', 'listen port (env JOBGRAPH_PORT, default 8080)');
+  }
+  if (roles.scheduler) {
+    command.option(
+      '--no-provision',
+      'do not get compute for workflows here (actions, auto-scaling): run `jobgraph scale` where sbatch works instead',
+    );
   }
   return command.action(async (flags: ServeFlags) => {
     const config = loadConfig({ ...graphOverrides(flags), JOBGRAPH_HOST: flags.host, JOBGRAPH_PORT: flags.port });
@@ -32,7 +40,12 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
     const logger = createLogger(config.JOBGRAPH_LOG_LEVEL);
     // Loaded on use: the client commands need none of the server code.
     const { startServices } = await import('../services.js');
-    const services = await startServices(config, config.REDIS_URL, roles, logger);
+    const services = await startServices(
+      config,
+      config.REDIS_URL,
+      { ...roles, provision: roles.provision === true || (roles.scheduler && flags.provision !== false) },
+      logger,
+    );
     logger.info({ api: services.apiUrl, graph: config.JOBGRAPH_GRAPH, roles }, `jobgraph ${name} ready`);
     if (services.apiUrl)
       process.stderr.write(`jobgraph ${name}: API at ${services.apiUrl}/api/v1 (docs ${services.apiUrl}/docs)\n`);
@@ -45,6 +58,12 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
 export const serverCommand = () =>
   serveCommand('server', 'run the API and the scheduler in one process', { api: true, scheduler: true });
 export const apiCommand = () => serveCommand('api', 'run the HTTP API only', { api: true, scheduler: false });
+export const scaleCommand = () =>
+  serveCommand(
+    'scale',
+    'get compute for workflows: submit and follow allocations (Slurm, AWS, local) for actions, auto-scaling and requests; run it where the provider works (a Slurm login node)',
+    { api: false, scheduler: false, provision: true },
+  );
 export const schedulerCommand = () =>
   serveCommand('scheduler', 'run the scheduler only (promotion, reconcile, completion)', {
     api: false,

@@ -3,48 +3,20 @@
  * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
  */
 import { Command } from 'commander';
-import { loadConfig } from '../../../core/config.js';
 import { loadSpecFile } from '../../../spec/index.js';
-import { apiRequest } from '../../api-request.js';
+import {
+  clientFor as client,
+  emit,
+  listAll as allItems,
+  withClientFlags,
+  type ClientFlags,
+} from '../../api-client-flags.js';
 import { addWorkflowCancelCommand } from '../cancel.js';
 import { addWorkflowRestartCommand } from '../restart.js';
 import { formatTable } from '../../print-table.js';
-
-interface ClientFlags {
-  api?: string;
-  json?: boolean;
-}
-
-interface Page<T> {
-  items: T[];
-  total: number;
-}
+import { positiveIntFlag } from '../../flags.js';
 
 type Doc = Record<string, unknown> & { _key: string };
-
-function client(flags: ClientFlags) {
-  const base = loadConfig({ JOBGRAPH_API: flags.api }).JOBGRAPH_API;
-  return <T>(method: string, path: string, body?: unknown) => apiRequest<T>(base, method, path, body);
-}
-
-function emit(flags: ClientFlags, value: unknown, human: () => string): void {
-  process.stdout.write(flags.json ? JSON.stringify(value, null, 2) + '\n' : human());
-}
-
-/** Every item of a paged list (the API caps a page at 10,000). */
-async function allItems<T>(call: ReturnType<typeof client>, path: string): Promise<T[]> {
-  const items: T[] = [];
-  for (;;) {
-    const sep = path.includes('?') ? '&' : '?';
-    const page = await call<Page<T>>('GET', `${path}${sep}offset=${items.length}&limit=10000`);
-    items.push(...page.items);
-    if (page.items.length === 0 || items.length >= page.total) return items;
-  }
-}
-
-function withClientFlags(command: Command): Command {
-  return command.option('--api <url>', 'API base URL (env JOBGRAPH_API)').option('--json', 'print JSON');
-}
 
 export function workflowCommand(): Command {
   const wf = new Command('workflow').description('create, start and inspect workflows through the API');
@@ -57,12 +29,29 @@ export function workflowCommand(): Command {
     },
   );
 
-  withClientFlags(wf.command('start <key>').description('initialize dependencies and let the scheduler run it')).action(
-    async (key: string, flags: ClientFlags) => {
-      const out = await client(flags)<Record<string, unknown>>('POST', `/workflows/${encodeURIComponent(key)}/start`);
-      emit(flags, out, () => `started ${key}: ${out.ready ?? '?'} ready, ${out.blocked ?? '?'} blocked\n`);
-    },
-  );
+  withClientFlags(wf.command('start <key>').description('initialize dependencies and let the scheduler run it'))
+    .option(
+      '--auto-scale',
+      "get compute automatically: allocations of the workflow's schedulers while work waits (a provisioner must run)",
+    )
+    .option('--max-allocations <n>', 'with --auto-scale: most allocations per scheduler at once', positiveIntFlag)
+    .action(async (key: string, flags: ClientFlags & { autoScale?: boolean; maxAllocations?: number }) => {
+      const body = flags.autoScale
+        ? { auto_scale: true, ...(flags.maxAllocations !== undefined && { max_allocations: flags.maxAllocations }) }
+        : undefined;
+      const out = await client(flags)<Record<string, unknown>>(
+        'POST',
+        `/workflows/${encodeURIComponent(key)}/start`,
+        body,
+      );
+      emit(
+        flags,
+        out,
+        () =>
+          `started ${key}: ${out.ready ?? '?'} ready, ${out.blocked ?? '?'} blocked` +
+          (flags.autoScale ? ', auto-scaling\n' : '\n'),
+      );
+    });
 
   withClientFlags(wf.command('status <key>').description('job counts per state and the overall state')).action(
     async (key: string, flags: ClientFlags) => {

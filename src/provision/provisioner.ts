@@ -1,0 +1,255 @@
+/**
+ * The provisioner: gets compute for workflows (decision 0008). It runs in the scheduler
+ * process (`jobgraph server`, `jobgraph scheduler`, `jobgraph run`) or alone (`jobgraph
+ * scale`), where the providers' commands work (a Slurm login node) with the user's
+ * credentials.
+ *
+ * Work happens in passes, coalesced like the scheduler's: a `ready` message (jobs changed)
+ * pokes one, a timer runs one every `intervalMs` regardless (allocation states come from
+ * polling the providers). For each workflow a pass: submits the allocations people asked for
+ * (`requested`), follows live allocations at their providers, fires due actions, runs the
+ * auto-scaling policy when the workflow asked for it, and once the workflow is over releases
+ * what it no longer needs (pending allocations; all of them when it was canceled).
+ * Every decision that must happen once is claimed in the graph, so several provisioners (or
+ * a restarted one) never submit twice.
+ */
+import type { Logger } from '../core/logger.js';
+import type {
+  ActionDoc,
+  AllocationDoc,
+  BaseDoc,
+  SchedulerDoc,
+  WorkflowCollection,
+  WorkflowDoc,
+} from '../core/model.js';
+import type { GraphStore } from '../graph/graph-store.js';
+import type { Notifier } from '../queue/notifications.js';
+import { autoScale } from './auto-scale.js';
+import { cancelAllocation } from './cancel-allocation.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import { runDueActions } from './run-actions.js';
+import { submitAllocation } from './submit-allocation.js';
+import { trackAllocations } from './track-allocations.js';
+import { workerLaunch, type LaunchDefaults } from './worker-launch.js';
+
+export interface ProvisionerDeps {
+  store: GraphStore;
+  providers: ProviderRegistry;
+  logger: Logger;
+  launch: LaunchDefaults;
+  /** Pokes on `ready` messages. Absent: the timer alone drives passes. */
+  notifier?: Pick<Notifier, 'subscribe' | 'unsubscribe'>;
+  /** Period of a full pass (`JOBGRAPH_PROVISION_MS`). */
+  intervalMs: number;
+  /** This provisioner's name in claims. */
+  id: string;
+  /** Environment of `run_commands` actions. */
+  env?: NodeJS.ProcessEnv;
+}
+
+const LIVE = new Set(['requested', 'submitting', 'pending', 'running']);
+const DONE = new Set(['completed', 'failed', 'canceled']);
+
+export class Provisioner {
+  /** Workflows with something to provision (actions, auto-scaling, live allocations): full passes visit these too. */
+  private readonly active = new Set<string>();
+  private readonly poked = new Set<string>();
+  private readonly backoff = new Map<string, { until: number; delayMs: number }>();
+  private readonly reported = new Set<string>();
+  private dirty = false;
+  private fullDue = false;
+  private current: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private subscribed = false;
+  private readonly onReady = (workflows: string[]) => this.poke(workflows);
+
+  constructor(private readonly deps: ProvisionerDeps) {}
+
+  async start(): Promise<void> {
+    if (this.deps.notifier) {
+      await this.deps.notifier.subscribe('ready', this.onReady);
+      this.subscribed = true;
+    }
+    this.timer = setInterval(() => this.full(), this.deps.intervalMs);
+    this.timer.unref();
+    this.full();
+  }
+
+  /** No more passes; the current one is awaited. Allocations are left as they are (a restart adopts them). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.current;
+    if (this.subscribed) {
+      this.subscribed = false;
+      await this.deps.notifier!.unsubscribe('ready', this.onReady).catch(() => undefined);
+    }
+  }
+
+  /** Ask for a pass over `workflows`. Cheap: any number of pokes during a pass cause one more. */
+  poke(workflows: string[] = []): void {
+    if (this.stopped) return;
+    for (const wf of workflows) this.poked.add(wf);
+    this.dirty = true;
+    this.current ??= this.run();
+  }
+
+  /** Resolves once no pass is running or pending. */
+  async whenIdle(): Promise<void> {
+    while (this.current) await this.current;
+  }
+
+  /** A pass over every running workflow and every one with live allocations. */
+  full(): void {
+    this.fullDue = true;
+    this.poke();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.dirty && !this.stopped) {
+        this.dirty = false;
+        const full = this.fullDue;
+        this.fullDue = false;
+        const workflows = new Set(this.poked);
+        this.poked.clear();
+        if (full) {
+          for (const wf of this.active) workflows.add(wf);
+          try {
+            for (const wf of await this.deps.store.listWorkflowKeys('running')) workflows.add(wf);
+          } catch (err) {
+            this.deps.logger.error({ err }, 'provisioner: listing running workflows failed');
+          }
+        }
+        for (const wf of workflows) {
+          if (this.stopped) break;
+          try {
+            if (await this.provision(wf)) this.active.add(wf);
+            else this.active.delete(wf);
+          } catch (err) {
+            this.deps.logger.error({ err, workflow: wf }, 'provisioning pass failed');
+          }
+        }
+      }
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /** One workflow's pass. @returns whether it still has something to provision. */
+  private async provision(key: string): Promise<boolean> {
+    const { store, logger } = this.deps;
+    let workflow: WorkflowDoc;
+    try {
+      workflow = await store.getWorkflow(key);
+    } catch {
+      return false; // deleted
+    }
+    const [schedulerDocs, actions, allocations] = await Promise.all([
+      all<SchedulerDoc>(store, key, 'schedulers'),
+      all<ActionDoc>(store, key, 'actions'),
+      all<AllocationDoc>(store, key, 'allocations'),
+    ]);
+    const schedulers = new Map(schedulerDocs.map((s) => [s._key, s]));
+    const deps = { ...this.deps, claimer: this.deps.id, backoff: this.backoff, reported: this.reported };
+
+    for (const request of allocations.filter((a) => a.state === 'requested'))
+      await this.submitRequested(workflow, request, schedulers).catch((err: unknown) =>
+        logger.warn({ err, allocation: request._key }, 'requested allocation failed'),
+      );
+    const live = allocations.filter((a) => LIVE.has(a.state) && a.state !== 'requested');
+    const changed = new Map((await trackAllocations(deps, live)).map((a) => [a._key, a]));
+    const current = allocations.map((a) => changed.get(a._key) ?? a);
+
+    if (workflow.status !== 'created') await runDueActions(deps, workflow, actions, schedulers);
+    if (workflow.status === 'running' && workflow.auto_scale) await autoScale(deps, workflow, schedulerDocs, current);
+    if (DONE.has(workflow.status)) {
+      // Pending allocations would start workers with nothing to do; running ones end by
+      // themselves (their workers exit with the workflow) unless it was canceled.
+      for (const a of current)
+        if (
+          a.state === 'pending' ||
+          a.state === 'requested' ||
+          (workflow.status === 'canceled' && a.state === 'running')
+        )
+          await cancelAllocation(deps, a, `workflow ${workflow.status}`).catch((err: unknown) =>
+            logger.warn({ err, allocation: a._key }, 'could not cancel an allocation'),
+          );
+    }
+    const hasLive = current.some((a) => LIVE.has(a.state));
+    const pendingActions = actions.some((a) => a.claimed_at === undefined && !a.trigger_type.startsWith('on_worker'));
+    return hasLive || (workflow.status === 'running' && (pendingActions || Boolean(workflow.auto_scale)));
+  }
+
+  /** Cancel every live allocation of `workflow` now (a run that must not leave nodes held). */
+  async release(workflow: string, reason: string): Promise<void> {
+    const allocations = await all<AllocationDoc>(this.deps.store, workflow, 'allocations');
+    for (const a of allocations)
+      if (LIVE.has(a.state))
+        await cancelAllocation(this.deps, a, reason).catch((err: unknown) =>
+          this.deps.logger.warn({ err, allocation: a._key }, 'could not cancel an allocation'),
+        );
+  }
+
+  /** A person's request (`jobgraph slurm submit`): claimed requested → submitting, then submitted. */
+  private async submitRequested(
+    workflow: WorkflowDoc,
+    request: AllocationDoc,
+    schedulers: Map<string, SchedulerDoc>,
+  ): Promise<void> {
+    const claimed = await this.deps.store.writeDocuments(workflow._key, {
+      update: [
+        {
+          collection: 'allocations',
+          key: request._key,
+          expect: { state: 'requested' },
+          patch: { state: 'submitting', claimed_by: this.deps.id },
+        },
+      ],
+    });
+    if (!claimed.ok) return;
+    const scheduler = schedulers.get(request.scheduler);
+    if (!scheduler) {
+      await this.deps.store.writeDocuments(workflow._key, {
+        update: [
+          {
+            collection: 'allocations',
+            key: request._key,
+            expect: { state: 'submitting' },
+            patch: { state: 'ended', reason: 'failed', message: `no scheduler ${request.scheduler}` },
+          },
+        ],
+        events: [{ type: 'allocation_failed', allocation: request._key, message: `no scheduler ${request.scheduler}` }],
+      });
+      return;
+    }
+    const options = request.worker as { per_node?: boolean; max_parallel_jobs?: number } | undefined;
+    await submitAllocation(this.deps, {
+      workflow,
+      scheduler,
+      trigger: 'manual',
+      key: request._key,
+      nodes: request.nodes,
+      ...(request.walltime_s !== undefined && { walltime_s: request.walltime_s }),
+      ...(request.overrides !== undefined && { overrides: request.overrides as Record<string, unknown> }),
+      launch: workerLaunch(this.deps.launch, workflow, {
+        ...(options?.per_node !== undefined && { perNode: options.per_node }),
+        ...(options?.max_parallel_jobs !== undefined && { maxParallelJobs: options.max_parallel_jobs }),
+      }),
+    });
+  }
+}
+
+async function all<T extends BaseDoc>(
+  store: GraphStore,
+  workflow: string,
+  collection: WorkflowCollection,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (;;) {
+    const page = await store.listDocuments(workflow, collection, { offset: out.length, limit: 10_000 });
+    out.push(...(page.items as T[]));
+    if (page.items.length === 0 || out.length >= page.total) return out;
+  }
+}
