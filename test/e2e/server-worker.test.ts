@@ -57,7 +57,7 @@ jobs:
     expect(await cli('workflow', 'status', key)).toMatch(/completed/);
   }, 180_000);
 
-  it('a worker stopped by SIGTERM mid-job terminates the job, reports it, and exits', async () => {
+  it('a worker stopped by SIGTERM mid-job terminates the job, reports it interrupted so it runs again, and exits', async () => {
     const dir = makeRunDir();
     writeFileSync(
       join(dir, 'slow.yaml'),
@@ -88,14 +88,17 @@ jobs:
     worker.kill('SIGTERM');
     const code = await new Promise((r) => worker.once('close', r));
     expect(code).toBe(0);
-    const jobs = JSON.parse(await cli('workflow', 'jobs', key, '--json')) as Array<{ status: string }>;
-    expect(jobs[0]!.status).toBe('terminated');
+    // The node was taken away, not the job's fault (decision 0008): it waits for the next worker as attempt 2.
+    const jobs = JSON.parse(await cli('workflow', 'jobs', key, '--json')) as Array<{ status: string; attempt: number }>;
+    expect(jobs[0]).toMatchObject({ attempt: 2 });
+    expect(['ready', 'queued']).toContain(jobs[0]!.status);
     const results = JSON.parse(await cli('workflow', 'results', key, '--json')) as Array<{
       status: string;
       return_code: number;
+      interrupted?: boolean;
     }>;
     expect(results).toHaveLength(1);
-    expect(results[0]!.status).toBe('terminated');
+    expect(results[0]).toMatchObject({ status: 'terminated', interrupted: true });
     // Only the server is left in the directory: the job's process tree is gone.
     await waitFor(() => (processesIn(dir).length === 1 ? true : undefined), 5_000, 'job processes to end');
   }, 180_000);
