@@ -89,10 +89,16 @@ describe('decideScaling', () => {
     expect(idle.cancel.map((c) => c.allocation)).toEqual(['p']);
   });
 
-  it('does not count a running allocation whose time left fits no waiting job', () => {
+  it('does not count a running allocation whose time left fits no waiting job, but it still counts against the cap', () => {
     // 600 s jobs; the allocation ends in 300 s (minus 60 s buffer): a new one is needed.
     const d = decide([demand({ ready: 1 })], [alive('ending', 'running', { ends_at: 300_000 })]);
     expect(d.submit).toEqual([{ scheduler: 's1', count: 1, reason: expect.any(String) }]);
+    const capped = decide(
+      [demand({ ready: 1 })],
+      [alive('ending', 'running', { ends_at: 300_000 })],
+      [{ ...slurm, max_allocations: 1 }],
+    );
+    expect(capped.submit).toEqual([]);
   });
 
   it('places jobs without a scheduler on the first that fits, and reports what fits none', () => {
