@@ -18,7 +18,7 @@ describe('validateSlurmScheduler', () => {
 
   it('requires an account, naming the scheduler and where to set it', () => {
     expect(() => validateSlurmScheduler(slurmScheduler({ account: undefined }))).toThrow(
-      'slurm scheduler "short": account is required (set account: in slurm_schedulers or slurm_defaults)',
+      'slurm scheduler "short": account is required (set account: in slurm_schedulers or slurm_defaults, or pass --account)',
     );
     expect(issuesOf({ account: undefined })[0]!.path).toBe('slurm_schedulers.short.account');
     expect(issuesOf({ account: undefined, sbatch_defaults: { account: 'dflt' } })).toEqual([]);

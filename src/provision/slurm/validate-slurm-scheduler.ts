@@ -25,7 +25,7 @@ export function validateSlurmScheduler(scheduler: SchedulerDoc): void {
 
   const account = scheduler.account ?? defaults.account;
   if (typeof account !== 'string' || account.trim() === '')
-    bad('account', 'account is required (set account: in slurm_schedulers or slurm_defaults)');
+    bad('account', 'account is required (set account: in slurm_schedulers or slurm_defaults, or pass --account)');
   if (!(typeof scheduler.walltime_s === 'number' && scheduler.walltime_s > 0))
     bad('walltime', 'walltime is required and must be positive (e.g. "04:00:00")');
   if (!(Number.isInteger(scheduler.nodes) && scheduler.nodes >= 1)) bad('nodes', 'nodes must be a whole number ≥ 1');
