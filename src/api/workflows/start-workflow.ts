@@ -24,14 +24,9 @@ const StartWorkflowRequestSchema = z
           "Get compute automatically: the provisioner submits allocations of the workflow's schedulers while " +
           'queued work has no capacity, and cancels pending ones no longer needed (decision 0008).',
       }),
-    max_allocations: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({
-        description: "With auto_scale: most allocations per scheduler alive at once (a scheduler's own wins).",
-      }),
+    max_allocations: z.number().int().positive().optional().openapi({
+      description: "With auto_scale: most allocations per scheduler alive at once (a scheduler's own wins).",
+    }),
   })
   .openapi('StartWorkflowRequest', { example: { auto_scale: true, max_allocations: 4 } });
 
