@@ -83,13 +83,18 @@ export async function autoScale(
     });
   }
   const byKey = new Map(schedulers.map((s) => [s._key, s]));
-  for (const { scheduler: key, count } of decision.submit) {
+  for (const { scheduler: key, count, perNode } of decision.submit) {
     const scheduler = byKey.get(key)!;
     for (let i = 0; i < count; i++) {
       const wait = deps.backoff.get(key);
       if (wait && wait.until > now) break;
       try {
-        await submitAllocation(deps, { workflow, scheduler, trigger: 'auto_scale', launch });
+        await submitAllocation(deps, {
+          workflow,
+          scheduler,
+          trigger: 'auto_scale',
+          launch: { ...launch, perNode },
+        });
         deps.backoff.delete(key);
       } catch {
         const delayMs = Math.min((wait?.delayMs ?? 5_000) * 2, 300_000);

@@ -160,6 +160,7 @@ export class Provisioner {
       );
     const live = allocations.filter((a) => LIVE.has(a.state) && a.state !== 'requested');
     const changed = new Map((await trackAllocations(deps, live)).map((a) => [a._key, a]));
+    for (const a of changed.values()) if (a.state === 'ended') await this.noteIdleEnd(workflow, a);
     const current = allocations.map((a) => changed.get(a._key) ?? a);
 
     if (workflow.status !== 'created') await runDueActions(deps, workflow, actions, schedulers);
@@ -180,6 +181,42 @@ export class Provisioner {
     const hasLive = current.some((a) => LIVE.has(a.state));
     const pendingActions = actions.some((a) => a.claimed_at === undefined && !a.trigger_type.startsWith('on_worker'));
     return hasLive || (workflow.status === 'running' && (pendingActions || Boolean(workflow.auto_scale)));
+  }
+
+  /**
+   * An auto-scaled allocation that ended without running a job means its workers could not
+   * take the waiting work (or it came too late): asking again at once could loop for ever on a
+   * real cluster. The scheduler is left alone for a while (30 s doubling to 10 min), with an
+   * `allocation_idle` event saying so.
+   */
+  private async noteIdleEnd(workflow: WorkflowDoc, allocation: AllocationDoc): Promise<void> {
+    if (allocation.trigger !== 'auto_scale' || allocation.reason === 'failed') return;
+    const { store } = this.deps;
+    const nodes = (
+      await store.listDocuments(workflow._key, 'compute_nodes', {
+        filter: { allocation: allocation._key },
+        limit: 1000,
+      })
+    ).items;
+    for (const n of nodes)
+      if ((await store.listEdges(workflow._key, 'executed', { filter: { _from: n._id }, limit: 1 })).total > 0) return;
+    const previous = this.backoff.get(allocation.scheduler);
+    const delayMs = Math.min(Math.max((previous?.delayMs ?? 15_000) * 2, 30_000), 600_000);
+    this.backoff.set(allocation.scheduler, { until: Date.now() + delayMs, delayMs });
+    await store.writeDocuments(workflow._key, {
+      events: [
+        {
+          type: 'allocation_idle',
+          allocation: allocation._key,
+          scheduler: allocation.scheduler,
+          scheduler_name: allocation.scheduler_name,
+          message:
+            `allocation ${allocation._key} ended (${allocation.reason ?? 'unknown'}) without running a job; ` +
+            `no new allocation of "${allocation.scheduler_name}" for ${Math.round(delayMs / 1000)} s`,
+        },
+      ],
+    });
+    this.deps.logger.warn({ allocation: allocation._key, delayMs }, 'allocation ended without running a job');
   }
 
   /** Cancel every live allocation of `workflow` now (a run that must not leave nodes held). */

@@ -110,7 +110,8 @@ async function execute(
     const scheduler = action.scheduler === undefined ? undefined : schedulers.get(action.scheduler);
     if (!scheduler) return { ok: false, details: { message: `scheduler ${action.scheduler ?? '(none)'} not found` } };
     const launch = workerLaunch(deps.launch, workflow, {
-      perNode: action.start_one_worker_per_node ?? true,
+      // torc's default: one worker for the whole allocation.
+      perNode: action.start_one_worker_per_node ?? false,
       ...(action.max_parallel_jobs !== undefined && { maxParallelJobs: action.max_parallel_jobs }),
     });
     const allocations: string[] = [];

@@ -40,14 +40,14 @@ describe('decideScaling', () => {
   it('submits what the runnable backlog needs, not for blocked jobs', () => {
     // 20 ready 2-CPU jobs: 4 per node → 5 nodes → 5 one-node allocations.
     const d = decide([demand({ ready: 20, blocked: 100, resources: res({ num_cpus: 2, memory_bytes: GIB }) })]);
-    expect(d.submit).toEqual([{ scheduler: 's1', count: 5, reason: expect.any(String) }]);
+    expect(d.submit).toEqual([{ scheduler: 's1', count: 5, reason: expect.any(String), perNode: true }]);
     expect(d.cancel).toEqual([]);
   });
 
   it('counts pending and running allocations against the need', () => {
     const groups = [demand({ ready: 10, running: 6, resources: res({ num_cpus: 2 }) })]; // 4 nodes
     expect(decide(groups, [alive('a1', 'running', { ends_at: 3_600_000 }), alive('a2', 'pending')]).submit).toEqual([
-      { scheduler: 's1', count: 2, reason: expect.any(String) },
+      { scheduler: 's1', count: 2, reason: expect.any(String), perNode: true },
     ]);
     expect(
       decide(
@@ -59,7 +59,7 @@ describe('decideScaling', () => {
 
   it('never goes beyond max_allocations', () => {
     const d = decide([demand({ ready: 100 })], [alive('a1', 'pending')], [{ ...slurm, max_allocations: 3 }]);
-    expect(d.submit).toEqual([{ scheduler: 's1', count: 2, reason: expect.any(String) }]);
+    expect(d.submit).toEqual([{ scheduler: 's1', count: 2, reason: expect.any(String), perNode: true }]);
     expect(
       decide(
         [demand({ ready: 100 })],
@@ -71,7 +71,16 @@ describe('decideScaling', () => {
 
   it('multi-node allocations need fewer allocations', () => {
     const d = decide([demand({ ready: 32 })], [], [{ ...slurm, nodes: 4 }]); // 8 per node → 4 nodes → 1 allocation
-    expect(d.submit).toEqual([{ scheduler: 's1', count: 1, reason: expect.any(String) }]);
+    expect(d.submit).toEqual([{ scheduler: 's1', count: 1, reason: expect.any(String), perNode: true }]);
+  });
+
+  it('asks for one worker per allocation when the work has multi-node jobs, also for jobs without a scheduler', () => {
+    const d = decide(
+      [demand({ scheduler: undefined, ready: 1, resources: res({ num_nodes: 2 }) })],
+      [],
+      [{ ...slurm, nodes: 2 }],
+    );
+    expect(d.submit).toEqual([{ scheduler: 's1', count: 1, reason: expect.any(String), perNode: false }]);
   });
 
   it('cancels the newest pending allocations the work no longer needs, never running ones', () => {
@@ -92,7 +101,7 @@ describe('decideScaling', () => {
   it('does not count a running allocation whose time left fits no waiting job, but it still counts against the cap', () => {
     // 600 s jobs; the allocation ends in 300 s (minus 60 s buffer): a new one is needed.
     const d = decide([demand({ ready: 1 })], [alive('ending', 'running', { ends_at: 300_000 })]);
-    expect(d.submit).toEqual([{ scheduler: 's1', count: 1, reason: expect.any(String) }]);
+    expect(d.submit).toEqual([{ scheduler: 's1', count: 1, reason: expect.any(String), perNode: true }]);
     const capped = decide(
       [demand({ ready: 1 })],
       [alive('ending', 'running', { ends_at: 300_000 })],
@@ -119,7 +128,7 @@ describe('decideScaling', () => {
       [],
       [slurm, gpu],
     );
-    expect(d.submit).toEqual([{ scheduler: 's2', count: 1, reason: expect.any(String) }]);
+    expect(d.submit).toEqual([{ scheduler: 's2', count: 1, reason: expect.any(String), perNode: true }]);
     expect(d.unplaceable.map((u) => u.reason)).toEqual([
       expect.stringMatching(/"cpu": needs 64 CPUs, a node has 8.*"gpu": needs 64 CPUs/),
       'scheduler "cpu": needs 7200 s, the walltime leaves 3540 s',

@@ -55,7 +55,11 @@ export interface ScalingInput {
 }
 
 export interface ScalingDecision {
-  submit: Array<{ scheduler: string; count: number; reason: string }>;
+  /**
+   * `perNode` false: the work includes multi-node jobs, so one worker serves each whole
+   * allocation (it hands out nodes) instead of one worker per node.
+   */
+  submit: Array<{ scheduler: string; count: number; reason: string; perNode: boolean }>;
   /** Allocation keys to cancel, with why. */
   cancel: Array<{ allocation: string; reason: string }>;
   /** Work no scheduler can run. */
@@ -99,6 +103,7 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
   const decision: ScalingDecision = { submit: [], cancel: [], unplaceable: [] };
   const nodesNeeded = new Map<string, number>();
   const shortestRuntime = new Map<string, number>();
+  const multiNode = new Set<string>();
 
   for (const group of input.demand) {
     const runnable = group.ready + group.queued + group.running;
@@ -114,6 +119,7 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
       continue;
     }
     nodesNeeded.set(target.key, (nodesNeeded.get(target.key) ?? 0) + runnable / jobsPerNode(group.resources, target));
+    if (group.resources.num_nodes > 1) multiNode.add(target.key);
     if (group.ready + group.queued > 0) {
       const shortest = shortestRuntime.get(target.key);
       shortestRuntime.set(target.key, Math.min(shortest ?? Infinity, group.resources.runtime_s));
@@ -139,6 +145,7 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
         scheduler: s.key,
         count,
         reason: `${needed} allocation${needed === 1 ? '' : 's'} of work waiting, ${useful.length} alive`,
+        perNode: !multiNode.has(s.key),
       });
     }
     if (useful.length > needed) {

@@ -242,4 +242,34 @@ actions:
     expect(g.events.filter((e) => e.type === 'action_claimed')).toHaveLength(3);
     expect(readFileSync(join(dir, 'finished.txt'), 'utf8').trim()).toBe('done');
   }, 180_000);
+
+  it('a multi-node job runs in a two-node allocation served by one worker, and reaches both nodes with srun', async () => {
+    const dir = makeRunDir();
+    const server = await startSlurmServer(dir, cluster!, children);
+    const wf = await createWorkflow(
+      server,
+      dir,
+      `name: multinode
+compute_node_expiration_buffer_seconds: 5
+compute_node_wait_for_new_jobs_seconds: 5
+resource_requirements:
+  - { name: two_nodes, num_cpus: 1, memory: 200m, num_nodes: 2, runtime: PT1M }
+slurm_schedulers:
+  - { name: pair, account: proj1, nodes: 2, walltime: "00:05:00", mem: 500m }
+jobs:
+  - { name: mpi_like, command: "srun --nodes=2 --ntasks=2 printenv SLURMD_NODENAME | sort -u", resource_requirements: two_nodes }
+`,
+    );
+    await server.cli('workflow', 'start', wf, '--auto-scale');
+    expect(await waitForWorkflow(server, wf, 120_000)).toBe('completed');
+    const g = await readGraph(server, wf);
+    expect(g.allocations).toHaveLength(1);
+    expect(g.allocations[0]!.nodes).toBe(2);
+    expect(g.nodes).toHaveLength(1); // one worker for the allocation
+    const out = readFileSync(g.results[0]!.stdout_path!, 'utf8').trim().split('\n');
+    expect(out).toEqual([...cluster!.nodeNames].sort());
+    const script = readFileSync(g.allocations[0]!.details!.script_path as string, 'utf8');
+    expect(script).toContain('--nodes 2');
+    expect(script).not.toContain('exec srun');
+  }, 180_000);
 });
