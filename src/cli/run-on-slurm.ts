@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { loadConfig } from '../core/config.js';
-import { UnsatisfiableError } from '../core/errors.js';
+import { ProviderError, UnsatisfiableError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { AllocationDoc, SchedulerDoc } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
@@ -81,7 +81,14 @@ export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promis
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    await finished;
+    const refusal = await Promise.race([finished.then(() => undefined), firstRefusal(store, wf._key, finished)]);
+    if (refusal !== undefined) {
+      // Slurm refused the very first submission (an account, QoS or partition it will not take):
+      // waiting would wait for ever. Nothing was left submitted.
+      await services.apiFetch!(`${services.apiUrl}/api/v1/workflows/${wf._key}/cancel`, { method: 'POST' });
+      await progress?.stop();
+      throw new ProviderError(refusal, { provider: 'slurm', workflow: wf._key });
+    }
     const ended = Date.now();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -110,6 +117,23 @@ export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promis
   }
 }
 
+/**
+ * The message of the first refused submission, when it comes before any allocation was
+ * accepted; never resolves otherwise (or once `done` settles).
+ */
+async function firstRefusal(store: GraphStore, workflow: string, done: Promise<void>): Promise<string | undefined> {
+  let over = false;
+  void done.then(() => (over = true));
+  while (!over) {
+    const all = await listAllocations(store, workflow);
+    if (all.some((a) => a.provider_id !== undefined)) return new Promise<never>(() => undefined);
+    const failed = all.find((a) => a.state === 'ended' && a.reason === 'failed');
+    if (failed) return failed.message ?? `allocation ${failed._key} was refused`;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return undefined;
+}
+
 /** Fail fast, naming the jobs and why, when a job fits no scheduler. */
 async function refuseUnplaceable(store: GraphStore, workflow: string, logger: Logger): Promise<void> {
   const providers = new ProviderRegistry();
@@ -118,6 +142,8 @@ async function refuseUnplaceable(store: GraphStore, workflow: string, logger: Lo
     const shaped = [];
     for (const s of schedulers) {
       await providers.get(s.type).validate(s);
+      // Reaches the provider's commands (squeue): a missing Slurm or a controller down is said now.
+      await providers.get(s.type).list({ workflow });
       shaped.push({
         key: s._key,
         name: s.name,

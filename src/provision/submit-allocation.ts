@@ -6,7 +6,7 @@
  * `allocation_failed` event. Nothing is left half-submitted: the provider guarantees that a
  * refused submission holds nothing.
  */
-import { AppError, ConflictError } from '../core/errors.js';
+import { AppError, ConflictError, ProviderError, ValidationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { AllocationDoc, SchedulerDoc, WorkflowDoc } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
@@ -113,7 +113,9 @@ export async function submitAllocation(deps: SubmitDeps, input: SubmitInput): Pr
       .catch((recordErr: unknown) =>
         logger.error({ err: recordErr, allocation: key }, 'could not record a failed submission'),
       );
-    logger.warn({ allocation: key, scheduler: scheduler.name, err }, 'allocation refused');
+    // A refusal is recorded with its event; only an unexpected failure is worth a warning.
+    const level = err instanceof ProviderError || err instanceof ValidationError ? 'info' : 'warn';
+    logger[level]({ allocation: key, scheduler: scheduler.name, err }, 'allocation refused');
     throw err;
   }
 }

@@ -126,7 +126,31 @@ jobs:
     const env = { ...slurmEnv(cluster!), PATH: '/nonexistent' };
     const out = await runCli(['run', 'one.yaml', '--slurm'], { cwd: dir, env });
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/sinfo.*not found|not found.*sinfo|sbatch/);
+    expect(out.stderr).toMatch(/(squeue|sinfo|sbatch) not found on PATH/);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it("run --slurm stops at once with Slurm's words when Slurm refuses the first allocation", async () => {
+    const dir = makeRunDir();
+    writeFileSync(
+      join(dir, 'badpart.yaml'),
+      `name: badpart
+slurm_schedulers:
+  - { name: cpu, account: proj1, partition: nope, walltime: "00:05:00", mem: 500m }
+resource_requirements:
+  - { name: one, num_cpus: 1, memory: 200m, runtime: PT1M }
+jobs:
+  - { name: a, command: "true", resource_requirements: one }
+`,
+    );
+    const started = Date.now();
+    const out = await runCli(['run', 'badpart.yaml', '--slurm'], { cwd: dir, env: slurmEnv(cluster!) });
+    expect(out.code).toBe(1);
+    // The progress line it printed on start, then one error line: no log lines, no stack.
+    const lines = out.stderr.trim().split('\n');
+    expect(lines.filter((l) => !l.startsWith('jobgraph run --slurm: workflow '))).toEqual([
+      expect.stringMatching(/^error: slurm scheduler "cpu".*[Ii]nvalid partition/),
+    ]);
+    expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 });
