@@ -12,7 +12,6 @@ import { maxOverlap } from '../integration/worker-fixture.js';
 import { requireSlurm } from '../setup/require-slurm.js';
 import { makeRunDir, processesIn, runCli, waitFor } from './support/cli.js';
 import {
-  attemptsOf,
   createWorkflow,
   readGraph,
   scancel,
@@ -22,6 +21,7 @@ import {
   waitForAllocationsEnded,
   waitForWorkflow,
 } from './support/slurm-workflow.js';
+import { attemptsByJob } from './support/process-stack.js';
 import { childrenKilledAfterEach } from './support/test-server.js';
 
 const cluster = requireSlurm();
@@ -148,7 +148,7 @@ jobs:
     expect(g.jobs.every((j) => j.status === 'completed')).toBe(true);
     expect(g.jobs.every((j) => (j.failure_retries ?? 0) === 0)).toBe(true);
     expectOneResultPerAttempt(g.results);
-    const attempts = attemptsOf(g.results);
+    const attempts = attemptsByJob(g.results);
     for (const r of interrupted) expect(attempts.get(r.job)).toContain(r.attempt + 1);
     expect(g.events.filter((e) => e.type === 'attempt_interrupted')).toHaveLength(interrupted.length);
     expect(g.events.some((e) => e.type === 'allocation_ended' && e.reason === 'canceled')).toBe(true);

@@ -128,14 +128,3 @@ export async function scontrolJob(cluster: SlurmTestCluster, id: string): Promis
 export async function scancel(cluster: SlurmTestCluster, id: string): Promise<void> {
   await run('scancel', [id], { env: { ...process.env, ...cluster.env } });
 }
-
-/** Results per job: their attempts, sorted. */
-export function attemptsOf(results: ResultDoc[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const r of results)
-    out.set(
-      r.job,
-      [...(out.get(r.job) ?? []), r.attempt].sort((a, b) => a - b),
-    );
-  return out;
-}
