@@ -53,6 +53,11 @@ const DONE = new Set(['completed', 'failed', 'canceled']);
 export class Provisioner {
   /** Workflows with something to provision (actions, auto-scaling, live allocations): full passes visit these too. */
   private readonly active = new Set<string>();
+  /**
+   * Workflows found with nothing to provision: `ready` pokes (one per completion batch) skip
+   * them, so a plain workflow costs the provisioner nothing per job; full passes re-check them.
+   */
+  private readonly idle = new Set<string>();
   private readonly poked = new Set<string>();
   private readonly backoff = new Map<string, { until: number; delayMs: number }>();
   private readonly reported = new Set<string>();
@@ -62,13 +67,15 @@ export class Provisioner {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private subscribed = false;
-  private readonly onReady = (workflows: string[]) => this.poke(workflows);
+  private readonly onReady = (workflows: string[]) => this.poke(workflows.filter((wf) => !this.idle.has(wf)));
+  private readonly onProvision = (workflows: string[]) => this.poke(workflows);
 
   constructor(private readonly deps: ProvisionerDeps) {}
 
   async start(): Promise<void> {
     if (this.deps.notifier) {
       await this.deps.notifier.subscribe('ready', this.onReady);
+      await this.deps.notifier.subscribe('provision', this.onProvision);
       this.subscribed = true;
     }
     this.timer = setInterval(() => this.full(), this.deps.intervalMs);
@@ -84,10 +91,11 @@ export class Provisioner {
     if (this.subscribed) {
       this.subscribed = false;
       await this.deps.notifier!.unsubscribe('ready', this.onReady).catch(() => undefined);
+      await this.deps.notifier!.unsubscribe('provision', this.onProvision).catch(() => undefined);
     }
   }
 
-  /** Ask for a pass over `workflows`. Cheap: any number of pokes during a pass cause one more. */
+  /** Ask for a pass over `workflows` (idle or not). Cheap: any number of pokes during a pass cause one more. */
   poke(workflows: string[] = []): void {
     if (this.stopped) return;
     for (const wf of workflows) this.poked.add(wf);
@@ -125,8 +133,11 @@ export class Provisioner {
         for (const wf of workflows) {
           if (this.stopped) break;
           try {
-            if (await this.provision(wf)) this.active.add(wf);
-            else this.active.delete(wf);
+            const busy = await this.provision(wf);
+            // A bound on what is remembered: forgetting only costs one look at a workflow.
+            if (this.idle.size >= 10_000) this.idle.clear();
+            (busy ? this.active : this.idle).add(wf);
+            (busy ? this.idle : this.active).delete(wf);
           } catch (err) {
             this.deps.logger.error({ err, workflow: wf }, 'provisioning pass failed');
           }

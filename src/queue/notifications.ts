@@ -11,9 +11,10 @@ import { channelName } from './queue-names.js';
  * `ready`/`queued`: wake-ups (hints). `cancel` (API → workers): BullMQ job ids
  * (`workflow.job.attempt`) of running attempts whose jobs were canceled; a worker running
  * one terminates it. A lost `cancel` message lets the attempt run to its end, and its
- * report is then recorded as `canceled` (the graph already is).
+ * report is then recorded as `canceled` (the graph already is). `provision` (API →
+ * provisioners): workflows with an allocation asked for by hand.
  */
-export type Channel = 'ready' | 'queued' | 'cancel';
+export type Channel = 'ready' | 'queued' | 'cancel' | 'provision';
 
 export class Notifier {
   private readonly publisher: Redis;

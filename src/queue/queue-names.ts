@@ -27,8 +27,9 @@ export function queueRegistryKey(prefix: string): string {
 
 /**
  * Pub/sub channels: `ready` (API → scheduler: jobs became ready), `queued` (scheduler → workers: new entries),
- * `cancel` (API → workers: running attempts to terminate, as BullMQ job ids).
+ * `cancel` (API → workers: running attempts to terminate, as BullMQ job ids), `provision` (API →
+ * provisioners: allocations asked for by hand).
  */
-export function channelName(prefix: string, channel: 'ready' | 'queued' | 'cancel'): string {
+export function channelName(prefix: string, channel: 'ready' | 'queued' | 'cancel' | 'provision'): string {
   return `${prefix}:jobgraph:${channel}`;
 }
