@@ -194,6 +194,11 @@ export interface ComputeNodeDoc extends BaseDoc {
   is_active: boolean;
   /** The allocation that started this worker (`allocations` key), when one did. */
   allocation?: string;
+  /** Cloud workers (`worker start --imds`): the instance, its type, zone and market (`spot`, `on-demand`). */
+  instance_id?: string;
+  instance_type?: string;
+  zone?: string;
+  market?: string;
 }
 
 export const SCHEDULER_TYPES = ['local', 'slurm', 'aws'] as const;
