@@ -269,6 +269,10 @@ export interface AllocationDoc extends BaseDoc {
   ended_at?: string;
   /** Provider details worth keeping (script and output paths, instance type, market, price per hour). */
   details?: Record<string, unknown>;
+  /** The interrupted allocation this one was submitted to replace (a Spot interruption, a preemption). */
+  replaces?: string;
+  /** Capacity pools the request stayed out of (recent interruptions there). */
+  avoid?: Array<{ instance_type?: string; zone?: string }>;
 }
 
 export const ACTION_TRIGGERS = [

@@ -6,8 +6,9 @@
  *
  * Work happens in passes, coalesced like the scheduler's: a `ready` message (jobs changed)
  * pokes one, a timer runs one every `intervalMs` regardless (allocation states come from
- * polling the providers). For each workflow a pass: submits the allocations people asked for
- * (`requested`), follows live allocations at their providers, fires due actions, runs the
+ * polling the providers). For each workflow a pass: follows live allocations at their
+ * providers, reads the interruptions (interruptions.ts: pools to avoid, capacity to replace),
+ * submits the allocations people asked for (`requested`), fires due actions, runs the
  * auto-scaling policy when the workflow asked for it, and once the workflow is over releases
  * what it no longer needs (pending allocations; all of them when it was canceled).
  * Every decision that must happen once is claimed in the graph, so several provisioners (or
@@ -26,9 +27,18 @@ import type { GraphStore } from '../graph/graph-store.js';
 import type { Notifier } from '../queue/notifications.js';
 import { autoScale } from './auto-scale.js';
 import { cancelAllocation } from './cancel-allocation.js';
+import {
+  findInterruptions,
+  INTERRUPTION_NOTICE,
+  noticedEnds,
+  poolsToAvoid,
+  REBALANCE_RECOMMENDATION,
+  unreplaced,
+  type NoticeEvent,
+} from './interruptions.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { runDueActions } from './run-actions.js';
-import { submitAllocation } from './submit-allocation.js';
+import { submitAllocation, type SubmitDeps } from './submit-allocation.js';
 import { trackAllocations } from './track-allocations.js';
 import { workerLaunch, type LaunchDefaults } from './worker-launch.js';
 
@@ -45,10 +55,13 @@ export interface ProvisionerDeps {
   id: string;
   /** Environment of `run_commands` actions. */
   env?: NodeJS.ProcessEnv;
+  /** How long a pool stays avoided after an interruption there (`JOBGRAPH_AWS_AVOID_POOL_MS`). @default 900000 */
+  avoidPoolMs?: number;
 }
 
 const LIVE = new Set(['requested', 'submitting', 'pending', 'running']);
 const DONE = new Set(['completed', 'failed', 'canceled']);
+const DEFAULT_AVOID_POOL_MS = 15 * 60_000;
 
 export class Provisioner {
   /** Workflows with something to provision (actions, auto-scaling, live allocations): full passes visit these too. */
@@ -152,18 +165,31 @@ export class Provisioner {
       all<AllocationDoc>(store, key, 'allocations'),
     ]);
     const schedulers = new Map(schedulerDocs.map((s) => [s._key, s]));
-    const deps = { ...this.deps, claimer: this.deps.id, backoff: this.backoff, reported: this.reported };
+    const live = allocations.filter((a) => LIVE.has(a.state) && a.state !== 'requested');
+    const changed = new Map((await trackAllocations(this.deps, live)).map((a) => [a._key, a]));
+    const current = allocations.map((a) => changed.get(a._key) ?? a);
+    // Only EC2 workers post notices: other workflows skip reading them.
+    const notices = schedulerDocs.some((s) => s.type === 'aws') ? await noticeEvents(store, key) : [];
+    const interruptions = findInterruptions(current, notices);
+    const avoid = poolsToAvoid(interruptions, Date.now(), this.deps.avoidPoolMs ?? DEFAULT_AVOID_POOL_MS);
+    const deps = {
+      ...this.deps,
+      claimer: this.deps.id,
+      backoff: this.backoff,
+      reported: this.reported,
+      avoid: (scheduler: string) => avoid.get(scheduler) ?? [],
+    };
 
     for (const request of allocations.filter((a) => a.state === 'requested'))
-      await this.submitRequested(workflow, request, schedulers).catch((err: unknown) =>
+      await this.submitRequested(deps, workflow, request, schedulers).catch((err: unknown) =>
         logger.warn({ err, allocation: request._key }, 'requested allocation failed'),
       );
-    const live = allocations.filter((a) => LIVE.has(a.state) && a.state !== 'requested');
-    const changed = new Map((await trackAllocations(deps, live)).map((a) => [a._key, a]));
-    const current = allocations.map((a) => changed.get(a._key) ?? a);
-
     if (workflow.status !== 'created') await runDueActions(deps, workflow, actions, schedulers);
-    if (workflow.status === 'running' && workflow.auto_scale) await autoScale(deps, workflow, schedulerDocs, current);
+    if (workflow.status === 'running' && workflow.auto_scale)
+      await autoScale(deps, workflow, schedulerDocs, current, {
+        noticedEnds: noticedEnds(interruptions),
+        unreplaced: unreplaced(interruptions, current),
+      });
     if (DONE.has(workflow.status)) {
       // Pending allocations would start workers with nothing to do; running ones end by
       // themselves (their workers exit with the workflow) unless it was canceled.
@@ -194,6 +220,7 @@ export class Provisioner {
 
   /** A person's request (`jobgraph slurm submit`): claimed requested → submitting, then submitted. */
   private async submitRequested(
+    deps: SubmitDeps,
     workflow: WorkflowDoc,
     request: AllocationDoc,
     schedulers: Map<string, SchedulerDoc>,
@@ -225,7 +252,7 @@ export class Provisioner {
       return;
     }
     const options = request.worker as { per_node?: boolean; max_parallel_jobs?: number } | undefined;
-    await submitAllocation(this.deps, {
+    await submitAllocation(deps, {
       workflow,
       scheduler,
       trigger: 'manual',
@@ -239,6 +266,16 @@ export class Provisioner {
       }),
     });
   }
+}
+
+/** The Spot notices workers posted to the workflow (worker/instance-watch.ts). */
+async function noticeEvents(store: GraphStore, workflow: string): Promise<NoticeEvent[]> {
+  const pages = await Promise.all(
+    [INTERRUPTION_NOTICE, REBALANCE_RECOMMENDATION].map((type) =>
+      store.listDocuments(workflow, 'events', { filter: { type }, limit: 10_000 }),
+    ),
+  );
+  return pages.flatMap((p) => p.items as unknown as NoticeEvent[]);
 }
 
 async function all<T extends BaseDoc>(

@@ -95,6 +95,15 @@ describe('decideScaling', () => {
     expect(d.submit).toEqual([{ scheduler: 's1', count: 1, reason: expect.any(String) }]);
   });
 
+  it('counts an allocation about to end against max_allocations until it has ended', () => {
+    const ending = alive('ending', 'running', { ends_at: 300_000 });
+    const capped = { ...slurm, max_allocations: 2 };
+    expect(decide([demand({ ready: 100 })], [ending, alive('a2', 'running')], [capped]).submit).toEqual([]);
+    expect(decide([demand({ ready: 100 })], [ending], [capped]).submit).toEqual([
+      { scheduler: 's1', count: 1, reason: expect.any(String) },
+    ]);
+  });
+
   it('places jobs without a scheduler on the first that fits, and reports what fits none', () => {
     const gpu: ScalingScheduler = {
       key: 's2',

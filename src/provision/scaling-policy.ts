@@ -8,7 +8,8 @@
  * takes k whole nodes). The runnable work of S — its ready, queued and running jobs, blocked
  * ones not yet — needs Σ count / perNode nodes, i.e. ceil(nodes / S.nodes) allocations.
  * Allocations alive (submitting, pending, running with time left for the work) count
- * against that; the difference is submitted, never beyond `max_allocations`. Pending
+ * against that; the difference is submitted, never beyond `max_allocations` alive at once
+ * (counting every live allocation, also one about to end). Pending
  * allocations beyond what the work needs are canceled (newest first); running ones are left
  * to end by themselves (their workers exit when idle or when the workflow finishes).
  * Counting pending allocations keeps a scheduler from submitting again every pass while
@@ -131,9 +132,10 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
         (a.ends_at - input.now) / 1000 - bufferS >= shortest,
     );
     const needed = Math.ceil((nodesNeeded.get(s.key) ?? 0) / Math.max(s.nodes, 1) - 1e-9);
-    const allowed = Math.min(needed, s.max_allocations ?? Infinity);
-    if (allowed > useful.length) {
-      const count = allowed - useful.length;
+    // The need counts useful allocations; the cap counts every live one (an allocation whose
+    // workers take no more work still holds its nodes until it ends).
+    const count = Math.min(needed - useful.length, (s.max_allocations ?? Infinity) - mine.length);
+    if (count > 0) {
       decision.submit.push({
         scheduler: s.key,
         count,

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { AllocationDoc } from '../core/model.js';
+import { findInterruptions, noticedEnds, poolsToAvoid, unreplaced, type NoticeEvent } from './interruptions.js';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function allocation(key: string, fields: Partial<AllocationDoc> = {}): AllocationDoc {
+  return {
+    _key: key,
+    _id: `allocations/${key}`,
+    workflow: 'wf',
+    scheduler: 's1',
+    scheduler_name: 'spot',
+    provider: 'aws',
+    state: 'running',
+    nodes: 1,
+    trigger: 'auto_scale',
+    submitted_at: iso(T0),
+    ...fields,
+  };
+}
+
+const notice = (allocationKey: string, at: number, fields: Partial<NoticeEvent> = {}): NoticeEvent => ({
+  type: 'spot_interruption_notice',
+  allocation: allocationKey,
+  instance_type: 't3.micro',
+  zone: 'us-east-1a',
+  time: iso(at),
+  ...fields,
+});
+
+describe('interruptions', () => {
+  const allocations = [
+    allocation('a1'),
+    allocation('a2', {
+      state: 'ended',
+      reason: 'preempted',
+      ended_at: iso(T0 + 5 * MIN),
+      details: {
+        instances: [
+          { id: 'i-1', type: 'c5.large', zone: 'us-east-1b', reason: 'preempted' },
+          { id: 'i-2', type: 'm5.large', zone: 'us-east-1b', reason: 'canceled' },
+        ],
+      },
+    }),
+    allocation('a3', { scheduler: 's2' }),
+    allocation('a4', { state: 'ended', reason: 'finished' }),
+  ];
+  const notices = [
+    notice('a1', T0 + 2 * MIN),
+    notice('a1', T0 + 2 * MIN), // a retried post stored twice would change nothing
+    notice('a3', T0 + 3 * MIN, { type: 'rebalance_recommendation', instance_type: 'x', zone: 'y' }),
+    notice('nope', T0), // not an allocation of this workflow
+    notice('a4', T0, { type: 'something_else' }),
+  ];
+  const found = findInterruptions(allocations, notices);
+
+  it('finds preempted allocations and notices, one per allocation and kind', () => {
+    expect(found).toEqual([
+      {
+        allocation: 'a2',
+        scheduler: 's1',
+        kind: 'preempted',
+        at: T0 + 5 * MIN,
+        pools: [{ instance_type: 'c5.large', zone: 'us-east-1b' }],
+      },
+      {
+        allocation: 'a1',
+        scheduler: 's1',
+        kind: 'interruption',
+        at: T0 + 2 * MIN,
+        pools: [{ instance_type: 't3.micro', zone: 'us-east-1a' }],
+      },
+      { allocation: 'a3', scheduler: 's2', kind: 'rebalance', at: T0 + 3 * MIN, pools: [] },
+    ]);
+  });
+
+  it('avoids the interrupted pools of each scheduler for a while, once each, never after a rebalance', () => {
+    expect(poolsToAvoid(found, T0 + 6 * MIN, 15 * MIN)).toEqual(
+      new Map([
+        [
+          's1',
+          [
+            { instance_type: 'c5.large', zone: 'us-east-1b' },
+            { instance_type: 't3.micro', zone: 'us-east-1a' },
+          ],
+        ],
+      ]),
+    );
+    // 15 minutes after the notice (17 after a1's), a2's pool is still avoided until T0 + 20 min.
+    expect(poolsToAvoid(found, T0 + 17 * MIN, 15 * MIN).get('s1')).toEqual([
+      { instance_type: 'c5.large', zone: 'us-east-1b' },
+    ]);
+    expect(poolsToAvoid(found, T0 + 20 * MIN, 15 * MIN)).toEqual(new Map());
+  });
+
+  it('tells the policy when noticed allocations stop taking work', () => {
+    expect(noticedEnds(found)).toEqual(
+      new Map([
+        ['a1', T0 + 2 * MIN],
+        ['a3', T0 + 3 * MIN],
+      ]),
+    );
+  });
+
+  it('lists the interrupted allocations no allocation replaces yet, oldest first per scheduler', () => {
+    expect(unreplaced(found, allocations)).toEqual(
+      new Map([
+        ['s1', ['a1', 'a2']],
+        ['s2', ['a3']],
+      ]),
+    );
+    const replacing = [...allocations, allocation('a5', { replaces: 'a1' })];
+    expect(unreplaced(found, replacing).get('s1')).toEqual(['a2']);
+    const refused = [...allocations, allocation('a5', { replaces: 'a1', state: 'ended', reason: 'failed' })];
+    expect(unreplaced(found, refused).get('s1')).toEqual(['a1', 'a2']);
+  });
+});
