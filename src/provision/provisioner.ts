@@ -12,7 +12,8 @@
  * auto-scaling policy when the workflow asked for it, and once the workflow is over releases
  * what it no longer needs (pending allocations; all of them when it was canceled).
  * Every decision that must happen once is claimed in the graph, so several provisioners (or
- * a restarted one) never submit twice.
+ * a restarted one) never submit twice. Once per start, what the providers in use still hold
+ * is matched against the graph: adopted, followed, or terminated (sweep-orphans.ts).
  */
 import type { Logger } from '../core/logger.js';
 import type {
@@ -20,6 +21,7 @@ import type {
   AllocationDoc,
   BaseDoc,
   SchedulerDoc,
+  SchedulerType,
   WorkflowCollection,
   WorkflowDoc,
 } from '../core/model.js';
@@ -39,6 +41,7 @@ import {
 import type { ProviderRegistry } from './provider-registry.js';
 import { runDueActions } from './run-actions.js';
 import { submitAllocation, type SubmitDeps } from './submit-allocation.js';
+import { sweepOrphans } from './sweep-orphans.js';
 import { trackAllocations } from './track-allocations.js';
 import { workerLaunch, type LaunchDefaults } from './worker-launch.js';
 
@@ -69,6 +72,9 @@ export class Provisioner {
   private readonly poked = new Set<string>();
   private readonly backoff = new Map<string, { until: number; delayMs: number }>();
   private readonly reported = new Set<string>();
+  /** Provider types of the schedulers and allocations seen: what the start sweep lists. */
+  private readonly typesInUse = new Set<SchedulerType>();
+  private swept = false;
   private dirty = false;
   private fullDue = false;
   private current: Promise<void> | undefined;
@@ -144,9 +150,27 @@ export class Provisioner {
             this.deps.logger.error({ err, workflow: wf }, 'provisioning pass failed');
           }
         }
+        if (full && !this.swept && !this.stopped) await this.sweep();
       }
     } finally {
       this.current = undefined;
+    }
+  }
+
+  /**
+   * Once per start, after the first full pass (which tells the provider types in use): settle
+   * what the providers hold that the graph does not follow (sweep-orphans.ts). Workflows with
+   * allocations kept or adopted are followed from the next pass on, finished ones included.
+   */
+  private async sweep(): Promise<void> {
+    this.swept = true;
+    for (const p of this.deps.providers.opened()) this.typesInUse.add(p.type);
+    try {
+      const outcome = await sweepOrphans(this.deps, this.typesInUse);
+      const fresh = outcome.workflows.filter((wf) => !this.active.has(wf));
+      if (fresh.length > 0) this.poke(fresh);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'provisioner: the start sweep failed');
     }
   }
 
@@ -165,6 +189,8 @@ export class Provisioner {
       all<AllocationDoc>(store, key, 'allocations'),
     ]);
     const schedulers = new Map(schedulerDocs.map((s) => [s._key, s]));
+    for (const t of [...schedulerDocs.map((s) => s.type), ...allocations.map((a) => a.provider)])
+      this.typesInUse.add(t);
     const live = allocations.filter((a) => LIVE.has(a.state) && a.state !== 'requested');
     const changed = new Map((await trackAllocations(this.deps, live)).map((a) => [a._key, a]));
     const current = allocations.map((a) => changed.get(a._key) ?? a);
