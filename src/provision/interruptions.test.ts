@@ -40,6 +40,10 @@ describe('interruptions', () => {
       ended_at: iso(T0 + 5 * MIN),
       details: {
         instances: [
+          { id: 'i-1', type: 'c5.large', zone: 'us-east-1b' },
+          { id: 'i-2', type: 'm5.large', zone: 'us-east-1b' },
+        ],
+        instance_states: [
           { id: 'i-1', type: 'c5.large', zone: 'us-east-1b', reason: 'preempted' },
           { id: 'i-2', type: 'm5.large', zone: 'us-east-1b', reason: 'canceled' },
         ],
@@ -47,6 +51,14 @@ describe('interruptions', () => {
     }),
     allocation('a3', { scheduler: 's2' }),
     allocation('a4', { state: 'ended', reason: 'finished' }),
+    // Preempted, with no word on which instance: every instance it launched.
+    allocation('a6', {
+      scheduler: 's3',
+      state: 'ended',
+      reason: 'preempted',
+      ended_at: iso(T0),
+      details: { instances: [{ id: 'i-3', type: 'c5.large', zone: 'us-east-1c' }] },
+    }),
   ];
   const notices = [
     notice('a1', T0 + 2 * MIN),
@@ -65,6 +77,13 @@ describe('interruptions', () => {
         kind: 'preempted',
         at: T0 + 5 * MIN,
         pools: [{ instance_type: 'c5.large', zone: 'us-east-1b' }],
+      },
+      {
+        allocation: 'a6',
+        scheduler: 's3',
+        kind: 'preempted',
+        at: T0,
+        pools: [{ instance_type: 'c5.large', zone: 'us-east-1c' }],
       },
       {
         allocation: 'a1',
@@ -87,6 +106,7 @@ describe('interruptions', () => {
             { instance_type: 't3.micro', zone: 'us-east-1a' },
           ],
         ],
+        ['s3', [{ instance_type: 'c5.large', zone: 'us-east-1c' }]],
       ]),
     );
     // 15 minutes after the notice (17 after a1's), a2's pool is still avoided until T0 + 20 min.
@@ -108,6 +128,7 @@ describe('interruptions', () => {
   it('lists the interrupted allocations no allocation replaces yet, oldest first per scheduler', () => {
     expect(unreplaced(found, allocations)).toEqual(
       new Map([
+        ['s3', ['a6']],
         ['s1', ['a1', 'a2']],
         ['s2', ['a3']],
       ]),

@@ -49,14 +49,14 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
 const time = (...values: unknown[]): number | undefined =>
   values.map((v) => (typeof v === 'string' ? Date.parse(v) : NaN)).find((ms) => Number.isFinite(ms));
 
-/** The pools of an allocation's instances that were preempted (all of them when the provider says no more). */
+/**
+ * The pools of an allocation's preempted instances: those the provider's last status says were
+ * preempted (aws `instance_states`), else every instance it launched (`instances`).
+ */
 function preemptedPools(doc: AllocationDoc): AvoidPool[] {
-  const instances = Array.isArray(doc.details?.instances)
-    ? (doc.details.instances as Array<Record<string, unknown>>)
-    : [];
-  const taken = instances.some((i) => i.reason === 'preempted')
-    ? instances.filter((i) => i.reason === 'preempted')
-    : instances;
+  const list = (v: unknown) => (Array.isArray(v) ? (v as Array<Record<string, unknown>>) : []);
+  const states = list(doc.details?.instance_states).filter((i) => i.reason === 'preempted');
+  const taken = states.length > 0 ? states : list(doc.details?.instances);
   return taken.map((i) => ({ instance_type: text(i.type), zone: text(i.zone) })).filter(isPool);
 }
 
