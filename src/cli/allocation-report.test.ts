@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { allocationDoc, iso, T0 } from '../../test/support/allocation-fixtures.js';
 import type { AllocationDoc, BaseDoc, EdgeDoc } from '../core/model.js';
 import { buildAllocationReport } from './allocation-report.js';
 
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function allocation(key: string, fields: Partial<AllocationDoc> = {}): AllocationDoc {
-  return {
-    _key: key,
-    _id: `allocations/${key}`,
-    workflow: 'wf',
-    scheduler: 's1',
-    scheduler_name: 'spot',
-    provider: 'aws',
-    state: 'ended',
-    reason: 'finished',
-    nodes: 1,
-    trigger: 'auto_scale',
-    submitted_at: iso(T0),
-    ...fields,
-  };
-}
+/** An allocation that ran to its end unless `fields` say otherwise. */
+const allocation = (key: string, fields: Partial<AllocationDoc> = {}) =>
+  allocationDoc(key, { state: 'ended', reason: 'finished', ...fields });
 
 describe('buildAllocationReport', () => {
   it('prices an aws allocation by its whole price per hour and the time it held its instances', () => {

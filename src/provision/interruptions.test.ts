@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AllocationDoc } from '../core/model.js';
+import { allocationDoc, iso, T0 } from '../../test/support/allocation-fixtures.js';
 import { findInterruptions, noticedEnds, poolsToAvoid, unreplaced, type NoticeEvent } from './interruptions.js';
 
 const MIN = 60_000;
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function allocation(key: string, fields: Partial<AllocationDoc> = {}): AllocationDoc {
-  return {
-    _key: key,
-    _id: `allocations/${key}`,
-    workflow: 'wf',
-    scheduler: 's1',
-    scheduler_name: 'spot',
-    provider: 'aws',
-    state: 'running',
-    nodes: 1,
-    trigger: 'auto_scale',
-    submitted_at: iso(T0),
-    ...fields,
-  };
-}
 
 const notice = (allocationKey: string, at: number, fields: Partial<NoticeEvent> = {}): NoticeEvent => ({
   type: 'spot_interruption_notice',
@@ -33,8 +15,8 @@ const notice = (allocationKey: string, at: number, fields: Partial<NoticeEvent> 
 
 describe('interruptions', () => {
   const allocations = [
-    allocation('a1'),
-    allocation('a2', {
+    allocationDoc('a1'),
+    allocationDoc('a2', {
       state: 'ended',
       reason: 'preempted',
       ended_at: iso(T0 + 5 * MIN),
@@ -49,10 +31,10 @@ describe('interruptions', () => {
         ],
       },
     }),
-    allocation('a3', { scheduler: 's2' }),
-    allocation('a4', { state: 'ended', reason: 'finished' }),
+    allocationDoc('a3', { scheduler: 's2' }),
+    allocationDoc('a4', { state: 'ended', reason: 'finished' }),
     // Preempted, with no word on which instance: every instance it launched.
-    allocation('a6', {
+    allocationDoc('a6', {
       scheduler: 's3',
       state: 'ended',
       reason: 'preempted',
@@ -133,9 +115,9 @@ describe('interruptions', () => {
         ['s2', ['a3']],
       ]),
     );
-    const replacing = [...allocations, allocation('a5', { replaces: 'a1' })];
+    const replacing = [...allocations, allocationDoc('a5', { replaces: 'a1' })];
     expect(unreplaced(found, replacing).get('s1')).toEqual(['a2']);
-    const refused = [...allocations, allocation('a5', { replaces: 'a1', state: 'ended', reason: 'failed' })];
+    const refused = [...allocations, allocationDoc('a5', { replaces: 'a1', state: 'ended', reason: 'failed' })];
     expect(unreplaced(found, refused).get('s1')).toEqual(['a1', 'a2']);
   });
 });
