@@ -99,8 +99,8 @@ describe('decideScaling', () => {
     const ending = alive('ending', 'running', { ends_at: 300_000 });
     const capped = { ...slurm, max_allocations: 2 };
     expect(decide([demand({ ready: 100 })], [ending, alive('a2', 'running')], [capped]).submit).toEqual([]);
-    expect(decide([demand({ ready: 100 })], [ending], [capped]).submit).toEqual([
-      { scheduler: 's1', count: 1, reason: expect.any(String) },
+    expect(decide([demand({ ready: 100 })], [ending], [capped]).submit.map((s) => [s.scheduler, s.count])).toEqual([
+      ['s1', 1],
     ]);
   });
 

@@ -50,6 +50,19 @@ afterAll(async () => {
   await moto?.stop();
 });
 
+/** Whether `pid` is one of `roots` or runs under one of them (a dead worker's children are reparented away). */
+function descendsFrom(pid: number, roots: number[]): boolean {
+  for (let p = pid, depth = 0; p > 1 && depth < 50; depth++) {
+    if (roots.includes(p)) return true;
+    try {
+      // The field after the parenthesised command name and the state is the parent's pid.
+      p = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
 const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
 const figure = (what: string, value: string) => process.stdout.write(`[aws-spot] ${what}: ${value}\n`);
 const startOf = (r: ResultDoc) => Date.parse(r.completion_time) - r.exec_time_s * 1000;
@@ -202,11 +215,11 @@ describe('AWS Spot end to end (moto)', () => {
       if (row.seconds > 0) expect(row).toMatchObject({ instance_types: ['t3.micro'], market: 'spot' });
     }
     await launcher.stop();
-    // Left in the run's directory: the server only (no worker, no job).
-    const server = new Set(stack.children.map((c) => c.pid));
+    // Left in the run's directory: the server and what it runs (tsx's esbuild), no worker, no job.
+    const server = stack.children.map((c) => c.pid!);
     expect(
       processesIn(stack.dir)
-        .filter((pid) => !server.has(pid))
+        .filter((pid) => !descendsFrom(pid, server))
         .map(commandLine),
     ).toEqual([]);
 

@@ -106,9 +106,12 @@ describe('provisioner on moto', () => {
     expect((await allocations(wf)).length).toBe(2);
     expect((await liveInstancesOf(wf)).map((i) => i.InstanceType)).toEqual(['t3.micro', 't3.micro']);
 
-    // A worker on the first one posts a Spot notice; then the instance goes.
+    // A worker on the first one ran a job, then posts a Spot notice; then the instance goes.
     const interrupted = first.sort((a, b) => a._key.localeCompare(b._key))[0]!;
     const zone = (interrupted.details!.zones as string[])[0]!;
+    const node = await store.insertDocument(wf, 'compute_nodes', { allocation: interrupted._key, hostname: 'i-1' });
+    const job = (await store.listDocuments(wf, 'jobs', { limit: 1 })).items[0]!;
+    await store.insertEdge(wf, 'executed', { _from: node._id, _to: job._id });
     await store.appendEvents([
       {
         workflow: wf,
