@@ -984,12 +984,16 @@ export interface components {
         RegisterWorkerRequest: {
             allocation?: string;
             hostname: string;
+            instance_id?: string;
+            instance_type?: string;
+            market?: string;
             memory_bytes: number;
             num_cpus: number;
             /** @default 0 */
             num_gpus?: number;
             pid: number;
             workflow?: string;
+            zone?: string;
         };
         RegisterWorkerResponse: {
             heartbeat_ms?: number;

@@ -149,6 +149,7 @@ export async function startServices(
         notifier,
         logger: logger.child({ role: 'provisioner' }),
         intervalMs: config.JOBGRAPH_PROVISION_MS,
+        avoidPoolMs: config.JOBGRAPH_AWS_AVOID_POOL_MS,
         id: `${hostname()}:${process.pid}`,
         env: inheritedEnvironment(),
         launch: {

@@ -1,12 +1,15 @@
 /**
  * What a `worker start` offers and how long it may run: flags first, then the Slurm
  * allocation the worker runs in (its CPUs, memory and GPUs on this node, its end from
- * squeue), then the machine.
+ * squeue), then the machine. With `--imds`, the EC2 instance it runs on (from instance
+ * metadata) and the metadata service to watch for Spot notices.
  */
-import { inheritedEnvironment } from '../core/config.js';
+import { inheritedEnvironment, type Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import { ImdsClient } from '../provision/aws/imds-client.js';
 import { readSlurmNode, slurmJobEndTime } from '../provision/slurm/slurm-node.js';
 import { Lease } from '../worker/lease.js';
+import type { WorkerOptions } from '../worker/worker.js';
 import type { WorkerFlags } from './commands/worker.js';
 import { capacityFrom } from './resource-flags.js';
 
@@ -16,9 +19,14 @@ export interface WorkerSetting {
   num_gpus: number;
   num_nodes?: number;
   lease: Lease;
+  instance?: WorkerOptions['instance'];
 }
 
-export async function workerSetting(flags: WorkerFlags, logger: Logger): Promise<WorkerSetting> {
+export async function workerSetting(
+  flags: WorkerFlags,
+  logger: Logger,
+  config: Pick<Config, 'AWS_EC2_METADATA_SERVICE_ENDPOINT' | 'JOBGRAPH_IMDS_POLL_MS'>,
+): Promise<WorkerSetting> {
   const env = inheritedEnvironment();
   const slurm = readSlurmNode(env);
   const sized = {
@@ -43,5 +51,22 @@ export async function workerSetting(flags: WorkerFlags, logger: Logger): Promise
     ...capacity,
     ...(flags.nodes !== undefined && { num_nodes: flags.nodes }),
     lease: new Lease({ endsAt, bufferS: flags.expirationBuffer }),
+    ...(flags.imds !== undefined && { instance: await instanceSetting(flags.imds, logger, config) }),
   };
+}
+
+/** The metadata service to watch, and the instance's identity when it answers. */
+async function instanceSetting(
+  flag: boolean | string,
+  logger: Logger,
+  config: Pick<Config, 'AWS_EC2_METADATA_SERVICE_ENDPOINT' | 'JOBGRAPH_IMDS_POLL_MS'>,
+): Promise<NonNullable<WorkerOptions['instance']>> {
+  const imds = new ImdsClient({ baseUrl: typeof flag === 'string' ? flag : config.AWS_EC2_METADATA_SERVICE_ENDPOINT });
+  // Without its identity the worker still runs and still watches: a notice may come later.
+  const identity = await imds.identity().catch((err: unknown) => {
+    logger.warn({ err }, 'could not read the instance identity from instance metadata');
+    return undefined;
+  });
+  if (identity) logger.info({ ...identity }, 'worker on an EC2 instance');
+  return { imds, pollMs: config.JOBGRAPH_IMDS_POLL_MS, ...(identity && { identity }) };
 }

@@ -71,6 +71,19 @@ export const ConfigSchema = z
      * @default this installation: node and its bin/jobgraph.js by absolute path
      */
     JOBGRAPH_WORKER_COMMAND: z.string().min(1).optional(),
+    /**
+     * The EC2 instance metadata service a `worker start --imds` reads (the AWS SDK's variable
+     * of the same name). @default 'http://169.254.169.254'
+     */
+    AWS_EC2_METADATA_SERVICE_ENDPOINT: z.url().default('http://169.254.169.254'),
+    /** Workers with `--imds`: how often they look for Spot notices (EC2 recommends every 5 s). @default 5000 */
+    JOBGRAPH_IMDS_POLL_MS: positiveMs.default(5000),
+    /**
+     * After a Spot interruption (or a preempted allocation) the provisioner asks for that
+     * scheduler's next allocations outside that pool (instance type + zone) for this long.
+     * @default 900000 (15 min)
+     */
+    JOBGRAPH_AWS_AVOID_POOL_MS: positiveMs.default(900_000),
     JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.JOBGRAPH_WORKER_TIMEOUT_MS > c.JOBGRAPH_HEARTBEAT_MS, {

@@ -194,6 +194,11 @@ export interface ComputeNodeDoc extends BaseDoc {
   is_active: boolean;
   /** The allocation that started this worker (`allocations` key), when one did. */
   allocation?: string;
+  /** Cloud workers (`worker start --imds`): the instance, its type, zone and market (`spot`, `on-demand`). */
+  instance_id?: string;
+  instance_type?: string;
+  zone?: string;
+  market?: string;
 }
 
 export const SCHEDULER_TYPES = ['local', 'slurm', 'aws'] as const;
@@ -264,6 +269,10 @@ export interface AllocationDoc extends BaseDoc {
   ended_at?: string;
   /** Provider details worth keeping (script and output paths, instance type, market, price per hour). */
   details?: Record<string, unknown>;
+  /** The interrupted allocation this one was submitted to replace (a Spot interruption, a preemption). */
+  replaces?: string;
+  /** Capacity pools the request stayed out of (recent interruptions there). */
+  avoid?: Array<{ instance_type?: string; zone?: string }>;
 }
 
 export const ACTION_TRIGGERS = [

@@ -14,6 +14,11 @@ export function isAllocationOf(allocation: string, workflow: string): boolean {
   return allocation.startsWith(`${workflow}-a`) && /^\d+$/.test(allocation.slice(workflow.length + 2));
 }
 
+/** The workflow an allocation key was made for (`<workflow>-a<n>`); undefined for a key not made so. */
+export function workflowOfAllocation(allocation: string): string | undefined {
+  return /^(.+)-a\d+$/.exec(allocation)?.[1];
+}
+
 /**
  * Allocation keys end up in job names, file names and scripts: letters, digits and `_.-`
  * only, so that none of them needs quoting or escaping anywhere.

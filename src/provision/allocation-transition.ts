@@ -45,6 +45,8 @@ export function allocationTransition(
         ...(status.message && { message: status.message }),
         ...(doc.state === 'pending' && status.started_at && { started_at: status.started_at }),
         ...(status.node_names && !doc.node_names && { node_names: status.node_names }),
+        // The provider's last word (e.g. why each instance ended), over what was recorded before.
+        ...(status.details && { details: { ...doc.details, ...status.details } }),
       },
       event: {
         type: 'allocation_ended',

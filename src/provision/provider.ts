@@ -59,6 +59,12 @@ export interface WorkerLaunch {
   env?: Record<string, string>;
 }
 
+/** A capacity pool to stay away from: an instance type, a zone, or both (each named part must match). */
+export interface AvoidPool {
+  instance_type?: string;
+  zone?: string;
+}
+
 /** One allocation to submit. */
 export interface AllocationRequest {
   /** jobgraph's `allocations` key: names the allocation at the provider (idempotency, adoption). */
@@ -75,7 +81,7 @@ export interface AllocationRequest {
    * Capacity pools to stay away from for now (e.g. after a Spot interruption there): an
    * instance type, a zone, or both. Providers without pools ignore it.
    */
-  avoid?: Array<{ instance_type?: string; zone?: string }>;
+  avoid?: AvoidPool[];
 }
 
 /** What a submission gave. */

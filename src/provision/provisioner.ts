@@ -6,12 +6,14 @@
  *
  * Work happens in passes, coalesced like the scheduler's: a `ready` message (jobs changed)
  * pokes one, a timer runs one every `intervalMs` regardless (allocation states come from
- * polling the providers). For each workflow a pass: submits the allocations people asked for
- * (`requested`), follows live allocations at their providers, fires due actions, runs the
+ * polling the providers). For each workflow a pass: follows live allocations at their
+ * providers, reads the interruptions (interruptions.ts: pools to avoid, capacity to replace),
+ * submits the allocations people asked for (`requested`), fires due actions, runs the
  * auto-scaling policy when the workflow asked for it, and once the workflow is over releases
  * what it no longer needs (pending allocations; all of them when it was canceled).
  * Every decision that must happen once is claimed in the graph, so several provisioners (or
- * a restarted one) never submit twice.
+ * a restarted one) never submit twice. Once per start, what the providers in use still hold
+ * is matched against the graph: adopted, followed, or terminated (sweep-orphans.ts).
  */
 import type { Logger } from '../core/logger.js';
 import type {
@@ -19,6 +21,7 @@ import type {
   AllocationDoc,
   BaseDoc,
   SchedulerDoc,
+  SchedulerType,
   WorkflowCollection,
   WorkflowDoc,
 } from '../core/model.js';
@@ -26,9 +29,19 @@ import type { GraphStore } from '../graph/graph-store.js';
 import type { Notifier } from '../queue/notifications.js';
 import { autoScale } from './auto-scale.js';
 import { cancelAllocation } from './cancel-allocation.js';
+import {
+  findInterruptions,
+  INTERRUPTION_NOTICE,
+  noticedEnds,
+  poolsToAvoid,
+  REBALANCE_RECOMMENDATION,
+  unreplaced,
+  type NoticeEvent,
+} from './interruptions.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { runDueActions } from './run-actions.js';
-import { submitAllocation } from './submit-allocation.js';
+import { submitAllocation, type SubmitDeps } from './submit-allocation.js';
+import { sweepOrphans } from './sweep-orphans.js';
 import { trackAllocations } from './track-allocations.js';
 import { workerLaunch, type LaunchDefaults } from './worker-launch.js';
 
@@ -45,10 +58,13 @@ export interface ProvisionerDeps {
   id: string;
   /** Environment of `run_commands` actions. */
   env?: NodeJS.ProcessEnv;
+  /** How long a pool stays avoided after an interruption there (`JOBGRAPH_AWS_AVOID_POOL_MS`). @default 900000 */
+  avoidPoolMs?: number;
 }
 
 const LIVE = new Set(['requested', 'submitting', 'pending', 'running']);
 const DONE = new Set(['completed', 'failed', 'canceled']);
+const DEFAULT_AVOID_POOL_MS = 15 * 60_000;
 
 export class Provisioner {
   /** Workflows with something to provision (actions, auto-scaling, live allocations): full passes visit these too. */
@@ -61,6 +77,9 @@ export class Provisioner {
   private readonly poked = new Set<string>();
   private readonly backoff = new Map<string, { until: number; delayMs: number }>();
   private readonly reported = new Set<string>();
+  /** Provider types of the schedulers and allocations seen: what the start sweep lists. */
+  private readonly typesInUse = new Set<SchedulerType>();
+  private swept = false;
   private dirty = false;
   private fullDue = false;
   private current: Promise<void> | undefined;
@@ -142,9 +161,27 @@ export class Provisioner {
             this.deps.logger.error({ err, workflow: wf }, 'provisioning pass failed');
           }
         }
+        if (full && !this.swept && !this.stopped) await this.sweep();
       }
     } finally {
       this.current = undefined;
+    }
+  }
+
+  /**
+   * Once per start, after the first full pass (which tells the provider types in use): settle
+   * what the providers hold that the graph does not follow (sweep-orphans.ts). Workflows with
+   * allocations kept or adopted are followed from the next pass on, finished ones included.
+   */
+  private async sweep(): Promise<void> {
+    this.swept = true;
+    for (const p of this.deps.providers.opened()) this.typesInUse.add(p.type);
+    try {
+      const outcome = await sweepOrphans(this.deps, this.typesInUse);
+      const fresh = outcome.workflows.filter((wf) => !this.active.has(wf));
+      if (fresh.length > 0) this.poke(fresh);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'provisioner: the start sweep failed');
     }
   }
 
@@ -163,19 +200,38 @@ export class Provisioner {
       all<AllocationDoc>(store, key, 'allocations'),
     ]);
     const schedulers = new Map(schedulerDocs.map((s) => [s._key, s]));
-    const deps = { ...this.deps, claimer: this.deps.id, backoff: this.backoff, reported: this.reported };
+    for (const t of [...schedulerDocs.map((s) => s.type), ...allocations.map((a) => a.provider)])
+      this.typesInUse.add(t);
+    const live = allocations.filter((a) => LIVE.has(a.state) && a.state !== 'requested');
+    const changed = new Map((await trackAllocations(this.deps, live)).map((a) => [a._key, a]));
+    const current = allocations.map((a) => changed.get(a._key) ?? a);
+    // Only EC2 workers post notices: other workflows skip reading them.
+    const notices = schedulerDocs.some((s) => s.type === 'aws') ? await noticeEvents(store, key) : [];
+    const interruptions = findInterruptions(current, notices);
+    // An interrupted allocation that ran nothing was taken away, not idle: no backoff for it.
+    const interrupted = new Set(interruptions.map((i) => i.allocation));
+    for (const a of changed.values())
+      if (a.state === 'ended' && a.reason !== 'preempted' && !interrupted.has(a._key))
+        await this.noteIdleEnd(workflow, a);
+    const avoid = poolsToAvoid(interruptions, Date.now(), this.deps.avoidPoolMs ?? DEFAULT_AVOID_POOL_MS);
+    const deps = {
+      ...this.deps,
+      claimer: this.deps.id,
+      backoff: this.backoff,
+      reported: this.reported,
+      avoid: (scheduler: string) => avoid.get(scheduler) ?? [],
+    };
 
     for (const request of allocations.filter((a) => a.state === 'requested'))
-      await this.submitRequested(workflow, request, schedulers).catch((err: unknown) =>
+      await this.submitRequested(deps, workflow, request, schedulers).catch((err: unknown) =>
         logger.warn({ err, allocation: request._key }, 'requested allocation failed'),
       );
-    const live = allocations.filter((a) => LIVE.has(a.state) && a.state !== 'requested');
-    const changed = new Map((await trackAllocations(deps, live)).map((a) => [a._key, a]));
-    for (const a of changed.values()) if (a.state === 'ended') await this.noteIdleEnd(workflow, a);
-    const current = allocations.map((a) => changed.get(a._key) ?? a);
-
     if (workflow.status !== 'created') await runDueActions(deps, workflow, actions, schedulers);
-    if (workflow.status === 'running' && workflow.auto_scale) await autoScale(deps, workflow, schedulerDocs, current);
+    if (workflow.status === 'running' && workflow.auto_scale)
+      await autoScale(deps, workflow, schedulerDocs, current, {
+        noticedEnds: noticedEnds(interruptions),
+        unreplaced: unreplaced(interruptions, current),
+      });
     if (DONE.has(workflow.status)) {
       // Pending allocations would start workers with nothing to do; running ones end by
       // themselves (their workers exit with the workflow) unless it was canceled.
@@ -242,6 +298,7 @@ export class Provisioner {
 
   /** A person's request (`jobgraph slurm submit`): claimed requested → submitting, then submitted. */
   private async submitRequested(
+    deps: SubmitDeps,
     workflow: WorkflowDoc,
     request: AllocationDoc,
     schedulers: Map<string, SchedulerDoc>,
@@ -273,7 +330,7 @@ export class Provisioner {
       return;
     }
     const options = request.worker as { per_node?: boolean; max_parallel_jobs?: number } | undefined;
-    await submitAllocation(this.deps, {
+    await submitAllocation(deps, {
       workflow,
       scheduler,
       trigger: 'manual',
@@ -287,6 +344,16 @@ export class Provisioner {
       }),
     });
   }
+}
+
+/** The Spot notices workers posted to the workflow (worker/instance-watch.ts). */
+async function noticeEvents(store: GraphStore, workflow: string): Promise<NoticeEvent[]> {
+  const pages = await Promise.all(
+    [INTERRUPTION_NOTICE, REBALANCE_RECOMMENDATION].map((type) =>
+      store.listDocuments(workflow, 'events', { filter: { type }, limit: 10_000 }),
+    ),
+  );
+  return pages.flatMap((p) => p.items as unknown as NoticeEvent[]);
 }
 
 async function all<T extends BaseDoc>(

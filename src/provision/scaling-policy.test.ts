@@ -110,6 +110,15 @@ describe('decideScaling', () => {
     expect(capped.submit).toEqual([]);
   });
 
+  it('counts an allocation about to end against max_allocations until it has ended', () => {
+    const ending = alive('ending', 'running', { ends_at: 300_000 });
+    const capped = { ...slurm, max_allocations: 2 };
+    expect(decide([demand({ ready: 100 })], [ending, alive('a2', 'running')], [capped]).submit).toEqual([]);
+    expect(decide([demand({ ready: 100 })], [ending], [capped]).submit.map((s) => [s.scheduler, s.count])).toEqual([
+      ['s1', 1],
+    ]);
+  });
+
   it('places jobs without a scheduler on the first that fits, and reports what fits none', () => {
     const gpu: ScalingScheduler = {
       key: 's2',

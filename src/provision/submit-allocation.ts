@@ -1,7 +1,8 @@
 /**
  * Submit one allocation, recorded before and after: the document is written `submitting`
  * (so a crash before the provider answers leaves a trace that `list` can match by key), then
- * moved to `pending` with the provider's id and an `allocation_submitted` event — or, when
+ * moved to `pending` with the provider's id and an `allocation_submitted` event (saying which
+ * interrupted allocation it replaces and which pools it stayed out of, when so) — or, when
  * the provider refuses, to `ended` with reason `failed`, the provider's message and an
  * `allocation_failed` event. Nothing is left half-submitted: the provider guarantees that a
  * refused submission holds nothing.
@@ -12,12 +13,14 @@ import type { AllocationDoc, SchedulerDoc, WorkflowDoc } from '../core/model.js'
 import type { GraphStore } from '../graph/graph-store.js';
 import { recordAllocation, type NewAllocation } from './record-allocation.js';
 import type { ProviderRegistry } from './provider-registry.js';
-import type { WorkerLaunch } from './provider.js';
+import type { AvoidPool, WorkerLaunch } from './provider.js';
 
 export interface SubmitDeps {
   store: Pick<GraphStore, 'writeDocuments' | 'listDocuments'>;
   providers: ProviderRegistry;
   logger: Logger;
+  /** The capacity pools a scheduler's requests stay out of now (recent interruptions there; interruptions.ts). */
+  avoid?: (scheduler: string) => AvoidPool[];
 }
 
 export interface SubmitInput {
@@ -32,6 +35,8 @@ export interface SubmitInput {
   launch: WorkerLaunch;
   /** An allocation already recorded `submitting` (a manual request the provisioner claimed). */
   key?: string;
+  /** The interrupted allocation this one replaces. */
+  replaces?: string;
 }
 
 /** The allocation, `pending` once submitted. @throws the provider's error after recording the failure */
@@ -41,6 +46,7 @@ export async function submitAllocation(deps: SubmitDeps, input: SubmitInput): Pr
   const scheduler: SchedulerDoc = { ...input.scheduler, ...input.overrides };
   const nodes = input.nodes ?? scheduler.nodes ?? 1;
   const walltime_s = input.walltime_s ?? scheduler.walltime_s;
+  const avoid = deps.avoid?.(scheduler._key) ?? [];
   const key = input.key ?? (await recordAllocation(store, wf, newRecord(input, nodes, walltime_s)))._key;
   const provider = providers.get(scheduler.type);
   try {
@@ -52,6 +58,7 @@ export async function submitAllocation(deps: SubmitDeps, input: SubmitInput): Pr
       nodes,
       ...(walltime_s !== undefined && { walltime_s }),
       worker: input.launch,
+      ...(avoid.length > 0 && { avoid }),
     });
     const moved = await store.writeDocuments(wf, {
       update: [
@@ -63,6 +70,7 @@ export async function submitAllocation(deps: SubmitDeps, input: SubmitInput): Pr
             state: 'pending',
             provider_id: submitted.provider_id,
             ...(submitted.details && { details: submitted.details }),
+            ...(avoid.length > 0 && { avoid }),
           },
         },
       ],
@@ -77,6 +85,8 @@ export async function submitAllocation(deps: SubmitDeps, input: SubmitInput): Pr
           nodes,
           trigger: input.trigger,
           ...(input.action && { action: input.action }),
+          ...(input.replaces !== undefined && { reason: 'replacement', replaces: input.replaces }),
+          ...(avoid.length > 0 && { avoid }),
         },
       ],
     });
@@ -130,6 +140,7 @@ function newRecord(input: SubmitInput, nodes: number, walltime_s: number | undef
     ...(walltime_s !== undefined && { walltime_s }),
     trigger: input.trigger,
     ...(input.action && { action: input.action }),
+    ...(input.replaces !== undefined && { replaces: input.replaces }),
     ...(input.overrides && Object.keys(input.overrides).length > 0 && { overrides: input.overrides }),
     submitted_at: new Date().toISOString(),
   };

@@ -68,29 +68,52 @@ async function settleOrphans(
   const changed: AllocationDoc[] = [];
   for (const doc of old) {
     const found = known.get(doc._key);
+    if (found) {
+      const adopted = await adoptAllocation(deps.store, doc, found.provider_id);
+      if (adopted) changed.push(adopted);
+      continue;
+    }
     const done = await deps.store.writeDocuments(doc.workflow, {
       update: [
         {
           collection: 'allocations',
           key: doc._key,
           expect: { state: 'submitting' },
-          patch: found
-            ? { state: 'pending', provider_id: found.provider_id }
-            : {
-                state: 'ended',
-                reason: 'failed',
-                message: 'the submission was interrupted',
-                ended_at: new Date(now).toISOString(),
-              },
+          patch: {
+            state: 'ended',
+            reason: 'failed',
+            message: 'the submission was interrupted',
+            ended_at: new Date(now).toISOString(),
+          },
         },
       ],
-      events: [
-        found
-          ? { type: 'allocation_submitted', allocation: doc._key, provider_id: found.provider_id, adopted: true }
-          : { type: 'allocation_failed', allocation: doc._key, message: 'the submission was interrupted' },
-      ],
+      events: [{ type: 'allocation_failed', allocation: doc._key, message: 'the submission was interrupted' }],
     });
     if (done.ok) changed.push(done.docs[0] as AllocationDoc);
   }
   return changed;
+}
+
+/**
+ * Record that the provider holds an allocation left `submitting` (a crash between its answer
+ * and the record): `pending` with the provider's id, and an `allocation_submitted` event marked
+ * `adopted`. Compare-and-set: undefined when another provisioner recorded it first.
+ */
+export async function adoptAllocation(
+  store: Pick<GraphStore, 'writeDocuments'>,
+  doc: Pick<AllocationDoc, '_key' | 'workflow'>,
+  providerId: string,
+): Promise<AllocationDoc | undefined> {
+  const done = await store.writeDocuments(doc.workflow, {
+    update: [
+      {
+        collection: 'allocations',
+        key: doc._key,
+        expect: { state: 'submitting' },
+        patch: { state: 'pending', provider_id: providerId },
+      },
+    ],
+    events: [{ type: 'allocation_submitted', allocation: doc._key, provider_id: providerId, adopted: true }],
+  });
+  return done.ok ? (done.docs[0] as AllocationDoc) : undefined;
 }

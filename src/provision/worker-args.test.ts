@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocationKey, isAllocationOf } from './allocation-names.js';
+import { allocationKey, isAllocationOf, workflowOfAllocation } from './allocation-names.js';
 import { slurmRequest } from './slurm/test-schedulers.js';
 import { workerEnvironment, workerStartArgs } from './worker-args.js';
 
@@ -48,5 +48,11 @@ describe('allocation names', () => {
     expect(isAllocationOf('wf1-a3', 'wf')).toBe(false);
     expect(isAllocationOf('wf10-a3', 'wf1')).toBe(false);
     expect(isAllocationOf('wf1-ax', 'wf1')).toBe(false);
+  });
+
+  it('the workflow is read back from the key', () => {
+    expect(workflowOfAllocation(allocationKey('wf-1-a2', 12))).toBe('wf-1-a2');
+    expect(workflowOfAllocation('not-an-allocation')).toBeUndefined();
+    expect(workflowOfAllocation('-a1')).toBeUndefined();
   });
 });

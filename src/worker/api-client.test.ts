@@ -102,4 +102,23 @@ describe('ApiClient', () => {
     const client = new ApiClient({ baseUrl: probe, retryBaseMs: 1, retryMaxMs: 1, connectRetries: 2 });
     await expect(client.workflowStatus('wf')).rejects.toBeInstanceOf(UnavailableError);
   });
+
+  it('posts an event under its own key; a 409 (it arrived before) counts as done, other errors do not', async () => {
+    const posted: unknown[] = [];
+    const url = await listen((req, body, res) => {
+      const event = JSON.parse(body) as { _key: string };
+      if (event._key === 'bad') return json(res, 422, { code: 'validation_failed', detail: 'no' });
+      if (posted.length > 0) return json(res, 409, { code: 'conflict', detail: `events/${event._key} exists` });
+      posted.push({ url: req.url, event });
+      json(res, 201, { ...event, source: 'user' });
+    });
+    const client = new ApiClient({ baseUrl: url });
+    const event = { _key: 'n1', type: 'spot_interruption_notice', zone: 'us-east-1a' };
+    await client.postEvent('wf 1', event);
+    await expect(client.postEvent('wf 1', event)).resolves.toBeUndefined();
+    expect(posted).toEqual([{ url: '/api/v1/workflows/wf%201/events', event }]);
+    await expect(client.postEvent('wf', { _key: 'bad', type: 'x' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+  });
 });

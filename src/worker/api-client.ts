@@ -35,6 +35,11 @@ export interface RegisterWorkerBody {
   num_gpus?: number;
   workflow?: string;
   allocation?: string;
+  /** The cloud instance the worker runs on (`worker start --imds`). */
+  instance_id?: string;
+  instance_type?: string;
+  zone?: string;
+  market?: string;
 }
 
 export const WorkflowStatusResponseSchema = z.object({
@@ -181,6 +186,26 @@ export class ApiClient {
       true,
     );
     return doc.failure_handlers;
+  }
+
+  /**
+   * `POST /api/v1/workflows/{wf}/events`: record an event of the workflow (Direct mode, so it is
+   * stored with `source: user`). Give the event a `_key` of its own making: the post is then
+   * retried like an idempotent call, and a retry of one that did arrive is answered 409 and
+   * taken as done — one event however often it is sent.
+   */
+  async postEvent(workflow: string, event: { _key: string; type: string; [field: string]: unknown }): Promise<void> {
+    try {
+      await this.call(
+        'POST',
+        `/api/v1/workflows/${encodeURIComponent(workflow)}/events`,
+        event,
+        z.looseObject({ _key: z.string() }),
+        true,
+      );
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== ERROR_CODES.CONFLICT) throw err;
+    }
   }
 
   private async call<S extends z.ZodType>(

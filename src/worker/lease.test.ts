@@ -35,4 +35,20 @@ describe('Lease', () => {
     lease.announce({ reason: 'rebalance', at: new Date(120_000) });
     expect(lease.secondsForNewJobs()).toBe(120);
   });
+
+  it('draining takes no new job from then on, keeps the end, and keeps the first reason', () => {
+    let now = 0;
+    const lease = new Lease({ endsAt: new Date(100_000), now: () => now });
+    const heard: string[] = [];
+    lease.onNotice((n) => heard.push(n.reason));
+    lease.drain('rebalance recommendation');
+    lease.drain('again');
+    expect(lease.secondsForNewJobs()).toBe(0);
+    expect(lease.draining).toBe('rebalance recommendation');
+    expect(lease.endsAt?.getTime()).toBe(100_000);
+    now = 10_000;
+    expect(lease.secondsLeft()).toBe(90);
+    expect(heard).toEqual([]);
+    expect(new Lease().draining).toBeUndefined();
+  });
 });

@@ -4,6 +4,11 @@
  * worker stops taking jobs (torc's `compute_node_expiration_buffer_seconds`). The pull loop
  * asks it how many seconds a job may still need, and takes only from queues whose runtime
  * fits (see resource-class.ts).
+ *
+ * Two ways a node's end comes early: `announce` (a Spot interruption notice: the node goes
+ * at a time; attempts that cannot finish before it are terminated as interrupted) and `drain`
+ * (a rebalance recommendation: the node may go soon; nothing new starts, running attempts
+ * finish, and the worker ends once idle).
  */
 
 export interface LeaseOptions {
@@ -28,6 +33,7 @@ export class Lease {
   private readonly bufferMs: number;
   private readonly now: () => number;
   private lastNotice: LeaseNotice | undefined;
+  private drainReason: string | undefined;
   private readonly listeners = new Set<(notice: LeaseNotice) => void>();
 
   constructor(options: LeaseOptions = {}) {
@@ -51,6 +57,7 @@ export class Lease {
    * lease has no end (any runtime fits). Never negative.
    */
   secondsForNewJobs(): number | undefined {
+    if (this.drainReason !== undefined) return 0;
     if (!this.end) return undefined;
     return Math.max(0, (this.end.getTime() - this.bufferMs - this.now()) / 1000);
   }
@@ -67,6 +74,19 @@ export class Lease {
     if (!this.end || notice.at.getTime() < this.end.getTime()) this.end = notice.at;
     this.lastNotice = notice;
     for (const listener of this.listeners) listener(notice);
+  }
+
+  /** Why the lease is draining (see {@link Lease.drain}); undefined while it is not. */
+  get draining(): string | undefined {
+    return this.drainReason;
+  }
+
+  /**
+   * Take no new job from now on, terminating nothing: running attempts finish, and the worker
+   * ends once none is left (its pull loop ends `expired`). The first reason is kept.
+   */
+  drain(reason: string): void {
+    this.drainReason ??= reason;
   }
 
   /** Hear notices; returns a function that stops listening. */

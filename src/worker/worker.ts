@@ -10,10 +10,12 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { FINAL_JOB_STATUSES, type JobStatus } from '../core/model.js';
 import { JobConsumer } from '../queue/job-consumer.js';
 import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
+import type { ImdsClient, InstanceIdentity } from '../provision/aws/imds-client.js';
 import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
 import { AttemptReporter } from './attempt-reporter.js';
 import { directLauncher, startSpawnHelper, type ProcessLauncher } from './process-launcher.js';
-import type { Lease } from './lease.js';
+import { instanceFields, watchInstance } from './instance-watch.js';
+import { Lease } from './lease.js';
 import { PullLoop, type LoopEnd } from './pull-loop.js';
 import { cachedHandlerLookup } from './failure-recovery.js';
 import { ResourceLedger } from './resource-ledger.js';
@@ -70,6 +72,11 @@ export interface WorkerOptions {
   num_nodes?: number;
   /** Bearer token for the API. */
   token?: string;
+  /**
+   * On an EC2 instance (`worker start --imds`): the metadata service to watch for Spot notices,
+   * and the instance's identity when it could be read (recorded on the compute node).
+   */
+  instance?: { imds: ImdsClient; pollMs?: number; identity?: InstanceIdentity };
 }
 
 /** A started worker. */
@@ -124,6 +131,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const host = hostname();
   const { num_cpus, memory_bytes, num_gpus } = ledger.capacity;
   const allocation = options.allocation !== undefined ? { allocation: options.allocation } : {};
+  const instance = options.instance?.identity && instanceFields(options.instance.identity);
   const registration = await client.registerWorker({
     hostname: host,
     pid: process.pid,
@@ -132,6 +140,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     num_gpus,
     ...allocation,
     ...(options.workflow !== undefined ? { workflow: options.workflow } : {}),
+    ...instance,
   });
   const workerId = registration.worker_id;
   const logger = baseLogger.child({ worker: workerId, ...(options.workflow ? { workflow: options.workflow } : {}) });
@@ -158,6 +167,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   let exitCode = 0;
   const cwd = options.cwd ?? process.cwd();
   const workflow = options.workflow;
+  // Notices need a lease to act on, whether or not the node had a known end.
+  const lease = options.lease ?? (options.instance ? new Lease() : undefined);
   const loop = new PullLoop({
     consumer,
     reporter,
@@ -172,7 +183,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     failureHandlers: cachedHandlerLookup((wf) => client.failureHandlers(wf)),
     launcher,
     workflow,
-    lease: options.lease,
+    lease,
     maxParallelJobs: options.maxParallelJobs,
     idleExitMs: options.idleExitMs,
     workflowFinished:
@@ -216,6 +227,20 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     'worker started',
   );
 
+  const watch =
+    options.instance &&
+    watchInstance({
+      imds: options.instance.imds,
+      pollMs: options.instance.pollMs,
+      lease: lease!,
+      context: { workerId, ...allocation, ...(instance && { instance }) },
+      record: async (event) => {
+        if (workflow === undefined) return; // events belong to a workflow; the log has it
+        await client.postEvent(workflow, event);
+      },
+      logger,
+    });
+
   let stopping: Promise<void> | undefined;
   const running = loop.run().catch((err: unknown) => {
     logger.error({ err }, 'worker loop failed');
@@ -225,6 +250,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
 
   const shutdown = async (reason: string, interrupt: boolean): Promise<void> => {
     logger.info({ reason, running: loop.runningCount }, 'worker stopping');
+    await watch?.stop();
     await loop.stop(interrupt ? reason : undefined);
     reporter.abortStarts();
     // The loop may still be finishing a round (a start call, acks). Let it, so its queue
@@ -247,7 +273,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     (stopping ??= shutdown(reason, stopOptions.interrupt === true));
   const done = (async () => {
     const why = await running;
-    await stop(LOOP_END_REASONS[why]);
+    await stop(why === 'expired' && lease?.draining ? `draining: ${lease.draining}` : LOOP_END_REASONS[why]);
     return exitCode;
   })();
 

@@ -20,12 +20,17 @@ const route = createRoute({
 
 /**
  * Workers learn the Redis connection here so they need only the API URL. A worker bound to
- * one workflow gets its compute node document now, so the workflow shows it before its first job.
+ * one workflow gets its compute node document now, so the workflow shows it before its first job,
+ * with the instance it runs on when it knows one (`worker start --imds`).
  */
 export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
     const worker_id = randomKey();
+    const { instance_id, instance_type, zone, market } = body;
+    const instance = Object.fromEntries(
+      Object.entries({ instance_id, instance_type, zone, market }).filter(([, v]) => v !== undefined),
+    );
     if (body.workflow !== undefined) {
       const workflow = body.workflow;
       await deps.store.getWorkflow(workflow); // 404 for an unknown workflow
@@ -39,6 +44,7 @@ export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
         memory_bytes: body.memory_bytes,
         num_gpus: body.num_gpus,
         ...(body.allocation !== undefined && { allocation: body.allocation }),
+        ...instance,
         started_at,
         is_active: true,
       });
@@ -50,11 +56,15 @@ export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
           worker_id,
           hostname: body.hostname,
           ...(body.allocation !== undefined && { allocation: body.allocation }),
+          ...instance,
           timestamp: started_at,
         },
       ]);
     }
-    deps.logger?.info({ worker: worker_id, hostname: body.hostname, workflow: body.workflow }, 'worker registered');
+    deps.logger?.info(
+      { worker: worker_id, hostname: body.hostname, workflow: body.workflow, ...instance },
+      'worker registered',
+    );
     return c.json(
       {
         worker_id,

@@ -14,7 +14,9 @@ export function allocationsCommand(): Command {
   return withClientFlags(
     new Command('allocations')
       .argument('<workflow>', 'workflow key')
-      .description('list the allocations of a workflow: state, nodes, jobs run, time used, cost'),
+      .description(
+        'list the allocations of a workflow: state, instance type and market (cloud), nodes, jobs run, time used, cost',
+      ),
   ).action(async (workflow: string, flags: ClientFlags) => {
     const call = clientFor(flags);
     const base = `/workflows/${encodeURIComponent(workflow)}`;
@@ -30,11 +32,12 @@ export function allocationsCommand(): Command {
     }
     const money = (v: number | undefined) => (v === undefined ? '-' : `$${v.toFixed(2)}`);
     const table = formatTable(
-      ['allocation', 'scheduler', 'id', 'state', 'nodes', 'jobs', 'time', 'cost'],
+      ['allocation', 'scheduler', 'id', 'type', 'state', 'nodes', 'jobs', 'time', 'cost'],
       report.allocations.map((r) => [
         r.allocation,
         r.scheduler,
         r.provider_id ?? '-',
+        [r.instance_types?.join(','), r.market].filter(Boolean).join(' ') || '-',
         r.reason ? `${r.state} (${r.reason})` : r.state,
         r.node_names.length ? r.node_names.join(',') : String(r.nodes),
         r.jobs_run,
@@ -43,11 +46,14 @@ export function allocationsCommand(): Command {
       ]),
     );
     const failed = report.allocations.filter((r) => r.reason === 'failed' && r.message);
+    const unpriced = report.allocations.filter((r) => r.cost_note);
     process.stdout.write(
       table +
         failed.map((r) => `${r.allocation}: ${r.message}\n`).join('') +
+        unpriced.map((r) => `${r.allocation}: cost unknown: ${r.cost_note}\n`).join('') +
         `${report.total.allocations} allocations, ${report.total.jobs_run} jobs run, ` +
-        `${duration(report.total.seconds)} of node time, cost ${money(report.total.cost)}\n`,
+        `${duration(report.total.seconds)} of node time, cost ${money(report.total.cost)}` +
+        (report.total.unpriced > 0 ? ` (at least: ${report.total.unpriced} without a price)\n` : '\n'),
     );
   });
 }

@@ -22,6 +22,8 @@ export interface WorkerFlags extends ResourceFlags {
   expirationBuffer?: number;
   idleExit?: number;
   ignoreWorkflowCompletion?: boolean;
+  /** `--imds` alone: true (the configured endpoint); with a value: that URL. */
+  imds?: boolean | string;
 }
 
 export function workerCommand(): Command {
@@ -48,6 +50,11 @@ export function workerCommand(): Command {
     )
     .option('--idle-exit <seconds>', 'exit after this long with nothing to run (default: never)', secondsFlag)
     .option('--ignore-workflow-completion', 'with --workflow: keep serving after the workflow is finished')
+    .option(
+      '--imds [url]',
+      'on EC2: record the instance on the compute node and watch instance metadata for Spot interruption ' +
+        'notices and rebalance recommendations (url: env AWS_EC2_METADATA_SERVICE_ENDPOINT, default http://169.254.169.254)',
+    )
     .action(async (flags: WorkerFlags) => {
       const config = loadConfig({ JOBGRAPH_API: flags.api, JOBGRAPH_TOKEN: flags.token });
       const logger = createLogger(config.JOBGRAPH_LOG_LEVEL).child({ role: 'worker' });
@@ -56,7 +63,7 @@ export function workerCommand(): Command {
         import('../../worker/worker.js'),
         import('../worker-setting.js'),
       ]);
-      const setting = await workerSetting(flags, logger);
+      const setting = await workerSetting(flags, logger, config);
       const code = await runWorker({
         apiUrl: config.JOBGRAPH_API,
         token: config.JOBGRAPH_TOKEN,

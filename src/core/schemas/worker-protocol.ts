@@ -20,6 +20,21 @@ export const WorkerIdentitySchema = z
   .openapi('WorkerIdentity');
 export type WorkerIdentityBody = z.infer<typeof WorkerIdentitySchema>;
 
+/**
+ * What a worker on a cloud instance knows of it (EC2: from instance metadata), recorded on its
+ * compute node: which instance, of which type, in which zone, bought on which market.
+ */
+export const InstanceFieldsShape = {
+  /** e.g. `i-0abc…`. */
+  instance_id: z.string().min(1).max(254).optional(),
+  /** e.g. `c7i.large`. */
+  instance_type: z.string().min(1).max(254).optional(),
+  /** Availability zone, e.g. `us-east-1a`. */
+  zone: z.string().min(1).max(254).optional(),
+  /** `spot` or `on-demand` (EC2's instance life cycle). */
+  market: z.string().min(1).max(254).optional(),
+};
+
 export const RegisterWorkerRequestSchema = z
   .object({
     hostname: z.string().min(1),
@@ -31,6 +46,7 @@ export const RegisterWorkerRequestSchema = z
     workflow: key.optional(),
     /** The allocation that started the worker (`allocations` key); recorded on its compute node. */
     allocation: key.optional(),
+    ...InstanceFieldsShape,
   })
   .openapi('RegisterWorkerRequest');
 

@@ -5,7 +5,8 @@
 import type { AllocationRequest } from '../provider.js';
 import { fleetRequest, launchTemplateName, launchTemplateRequest } from './fleet-request.js';
 import type { PreparedRequest } from './prepare-request.js';
-import { redactToken, shellQuote } from './user-data.js';
+import { shellQuote } from '../shell-words.js';
+import { redactToken } from './user-data.js';
 
 export function describeRequest(region: string, request: AllocationRequest, prepared: PreparedRequest): string {
   const token = request.worker.token;

@@ -143,8 +143,9 @@ export function allocationStatus(providerId: string, instanceIds: string[], view
       walltime !== undefined && {
         ends_at: new Date(Date.parse(started_at) + walltime * 1000).toISOString(),
       }),
+    // Not `instances`: that is what submit recorded (with prices), and status details are merged over it.
     details: {
-      instances: known.map((v) => ({
+      instance_states: known.map((v) => ({
         id: v.id,
         state: v.state,
         type: v.instance_type,

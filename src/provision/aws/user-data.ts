@@ -5,10 +5,14 @@
  * ends its instance and its bill; a lifetime cap (`walltime_s`) is a scheduled shutdown.
  *
  * The worker sizes itself to the instance (no --cpus/--mem): the fleet may pick any of several
- * instance types, and only the machine knows which it got.
+ * instance types, and only the machine knows which it got. With `--imds` it records the
+ * instance's id, type, zone and market on its compute node and watches the metadata service
+ * for Spot interruption notices and rebalance recommendations.
  */
 import { ValidationError } from '../../core/errors.js';
 import type { AllocationRequest } from '../provider.js';
+import { shellJoin, shellQuote } from '../shell-words.js';
+import { workerEnvironment, workerStartArgs } from '../worker-args.js';
 import type { AwsSettings } from './aws-settings.js';
 
 /** Placeholders a `user_data_template` may use; each is replaced by one shell-quoted word (or command line). */
@@ -17,31 +21,16 @@ export const TEMPLATE_PLACEHOLDERS = ['api_url', 'token', 'workflow', 'allocatio
 /** EC2 takes at most 16 KiB of user data (before base64). */
 export const MAX_USER_DATA_BYTES = 16 * 1024;
 
-/** `it's` → `'it'\''s'`: one word for bash whatever it holds. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/** The worker's argv for one allocation (`<command…> worker start …`). */
+/**
+ * The worker's argv for one allocation: `<command…> worker start …` as every provider builds it
+ * (worker-args.ts), sized by nothing (the instance decides), with the scheduler's
+ * `idle_timeout_s` when the launch sets no idle exit, and `--imds` last: the worker reads the
+ * instance's identity from the metadata service and watches it for Spot notices.
+ */
 export function workerArgv(request: AllocationRequest, settings: Pick<AwsSettings, 'idle_timeout_s'>): string[] {
-  const w = request.worker;
-  const argv = [
-    ...w.command,
-    'worker',
-    'start',
-    '--api',
-    w.apiUrl,
-    '--workflow',
-    request.workflow,
-    '--allocation',
-    request.allocation,
-  ];
-  if (w.token !== undefined) argv.push('--token', w.token);
-  const idle = w.idleExitS ?? settings.idle_timeout_s;
-  if (idle !== undefined) argv.push('--idle-exit', String(idle));
-  if (w.ignoreWorkflowCompletion) argv.push('--ignore-workflow-completion');
-  if (w.expirationBufferS !== undefined) argv.push('--expiration-buffer', String(w.expirationBufferS));
-  return argv;
+  const idleExitS = request.worker.idleExitS ?? settings.idle_timeout_s;
+  const launch = { ...request, worker: { ...request.worker, ...(idleExitS !== undefined && { idleExitS }) } };
+  return [...request.worker.command, ...workerStartArgs(launch), '--imds'];
 }
 
 export interface UserDataInput {
@@ -51,7 +40,7 @@ export interface UserDataInput {
 
 /** The user data script, as text (the caller base64-encodes it). */
 export function renderUserData({ request, settings }: UserDataInput): string {
-  const command = workerArgv(request, settings).map(shellQuote).join(' ');
+  const command = shellJoin(workerArgv(request, settings));
   const script = settings.user_data_template
     ? fillTemplate(settings.user_data_template, {
         api_url: shellQuote(request.worker.apiUrl),
@@ -84,7 +73,7 @@ function defaultScript(request: AllocationRequest, walltimeS: number | undefined
     // `shutdown +M` counts whole minutes; rounding down keeps the cap a cap.
     lines.push(`shutdown -h +${Math.max(1, Math.floor(walltimeS / 60))} 'jobgraph: walltime reached'`);
   }
-  for (const [name, value] of Object.entries(w.env ?? {})) {
+  for (const [name, value] of Object.entries(workerEnvironment(request))) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw new ValidationError([{ path: `worker.env.${name}`, message: 'is not a shell variable name' }]);
     }
