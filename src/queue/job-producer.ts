@@ -55,7 +55,9 @@ export class JobProducer {
   /**
    * Add each payload to its queue with BullMQ id `workflow.job.attempt`, so adding an
    * attempt that is already there adds nothing. Entries are removed once finished: the
-   * graph keeps the outcome. Registers the queue names in the queue registry set.
+   * graph keeps the outcome. Registers the queue names in the queue registry set. A later
+   * attempt (a retry, a re-run after an interruption or a lost worker) goes to the head of its
+   * queue: its job has waited its turn once already.
    * @returns the names of the queues added to (the caller announces them on `queued`).
    */
   async enqueue(payloads: JobPayload[]): Promise<string[]> {
@@ -75,6 +77,7 @@ export class JobProducer {
               jobId: bullJobId(payload.workflow, payload.job, payload.attempt),
               removeOnComplete: true,
               removeOnFail: true,
+              ...(payload.attempt > 1 && { lifo: true }),
             },
           })),
         ),

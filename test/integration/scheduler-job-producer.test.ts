@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { randomKey } from '../../src/core/keys.js';
 import type { JobPayload } from '../../src/queue/job-payload.js';
+import { JobConsumer } from '../../src/queue/job-consumer.js';
 import { JobProducer, queueNameOf } from '../../src/queue/job-producer.js';
 import { queueRegistryKey } from '../../src/queue/queue-names.js';
 
@@ -77,6 +78,24 @@ describe('JobProducer', () => {
     // A new attempt of the same job is a new entry.
     await producer.enqueue([payload(wf, 'a', 1, 2)]);
     expect(await q.getWaitingCount()).toBe(2);
+  });
+
+  it('puts a later attempt at the head of its queue: a re-run does not wait behind the whole backlog again', async () => {
+    const wf = `w${randomKey(6)}`;
+    await producer.enqueue([payload(wf, 'a'), payload(wf, 'b'), payload(wf, 'c')]);
+    await producer.enqueue([payload(wf, 'retried', 1, 2), payload(wf, 'd')]);
+    // The order a worker takes them in.
+    const consumer = new JobConsumer({ redisUrl, prefix });
+    try {
+      const taken: string[] = [];
+      for (let t = await consumer.take(`${wf}.c1-m1024-g0-n1-t60`); t; t = await consumer.take(t.queue)) {
+        taken.push(t.id);
+        await consumer.ack(t);
+      }
+      expect(taken).toEqual([`${wf}.retried.2`, `${wf}.a.1`, `${wf}.b.1`, `${wf}.c.1`, `${wf}.d.1`]);
+    } finally {
+      await consumer.close();
+    }
   });
 
   it('reports which attempts have a queue entry', async () => {
