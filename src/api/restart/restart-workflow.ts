@@ -11,7 +11,7 @@ import { planRestart, summarizeReasons, type RestartSelection } from '../../grap
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { workflowParam } from '../common/document-schema.js';
-import { MAX_LIMIT } from '../common/paging.js';
+import { MAX_LIMIT } from '../../graph/list-paging.js';
 import { problems } from '../common/problem-schema.js';
 import { RestartOutcomeSchema, RestartRequestSchema } from './restart-schema.js';
 

@@ -3,10 +3,10 @@
  * the shared pure planner (src/graph/plan-initialization.ts), write derived `blocks`
  * edges, counters, statuses and the workflow state. One stream transaction, O(V + E).
  */
-import { InvalidStateError } from '../../core/errors.js';
-import { childKey } from '../../core/keys.js';
+import { derivedBlocksKeys } from '../../core/keys.js';
 import { docId, type JobStatus, type WorkflowDoc } from '../../core/model.js';
 import type { InitializeOutcome } from '../graph-store.js';
+import { checkInitialize } from '../lifecycle-rules.js';
 import { planInitialization, type KeyPair } from '../plan-initialization.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
 import { requireWorkflow } from './workflow-ops.js';
@@ -27,12 +27,7 @@ async function pairs(run: QueryRunner, workflow: string, collection: string): Pr
 export async function initializeWorkflow(ctx: ArangoContext, key: string): Promise<InitializeOutcome> {
   return ctx.transaction(['workflows', 'jobs', 'blocks'], async (run) => {
     const workflow = await requireWorkflow(run, key);
-    if (workflow.status !== 'created') {
-      throw new InvalidStateError(`workflow ${key} is ${workflow.status}; only a created workflow can be initialized`, {
-        workflow: key,
-        status: workflow.status,
-      });
-    }
+    checkInitialize(workflow);
     const jobs = await run.all<{ _key: string; name: string; status: JobStatus }>({
       query: `
         FOR j IN jobs
@@ -48,11 +43,12 @@ export async function initializeWorkflow(ctx: ArangoContext, key: string): Promi
       stores: await pairs(run, key, 'stores'),
       consumes: await pairs(run, key, 'consumes'),
     });
+    const derivedKey = derivedBlocksKeys(key);
     await insertMany(
       run,
       'blocks',
-      plan.derivedBlocks.map(([from, to]) => ({
-        _key: childKey(key),
+      plan.derivedBlocks.map(([from, to], i) => ({
+        _key: derivedKey(i),
         _from: docId('jobs', from),
         _to: docId('jobs', to),
         workflow: key,

@@ -3,26 +3,20 @@
  * transaction reads the reset jobs' neighbourhood (one query over the edge indexes), plans with
  * the shared plan-job-reset.ts, and writes jobs and workflow.
  */
-import { InvalidStateError, NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { JobStatus } from '../../core/model.js';
 import type { RestartOutcome } from '../graph-store.js';
+import { checkResettable, checkRestart } from '../lifecycle-rules.js';
 import { planJobReset } from '../plan-job-reset.js';
 import type { ArangoContext } from './arango-context.js';
 import { writeJobStatesQuery } from './queries/job-state.js';
 import { rerunWorkflowQuery, resetJobsQuery, resetNeighbourhoodQuery } from './queries/restart-queries.js';
 import { requireWorkflow } from './workflow-ops.js';
 
-const RESTARTABLE_WORKFLOW = new Set(['completed', 'failed', 'canceled', 'running']);
-const NOT_RESETTABLE = new Set<JobStatus>(['queued', 'running', 'disabled']);
-
 export async function restartJobs(ctx: ArangoContext, workflow: string, jobKeys: string[]): Promise<RestartOutcome> {
   return ctx.transaction(['workflows', 'jobs'], async (run) => {
     const doc = await requireWorkflow(run, workflow);
-    if (!RESTARTABLE_WORKFLOW.has(doc.status))
-      throw new InvalidStateError(`workflow ${workflow} is ${doc.status}; only a started workflow can be restarted`, {
-        workflow,
-        status: doc.status,
-      });
+    checkRestart(doc);
     const jobs = [...new Set(jobKeys)];
     if (jobs.length === 0) return { reset: [], ready: 0 };
     // Each reset job with its blockers, and its dependents with THEIR blockers (to recount them).
@@ -32,11 +26,7 @@ export async function restartJobs(ctx: ArangoContext, workflow: string, jobKeys:
     const dependentsOf = new Map<string, string[]>();
     for (const row of rows) {
       if (row.workflow !== workflow || row.status === null) throw new NotFoundError('jobs', row.job);
-      if (NOT_RESETTABLE.has(row.status))
-        throw new InvalidStateError(
-          `job ${row.job} is ${row.status}; a queued, running or disabled job cannot be restarted`,
-          { job: row.job, status: row.status },
-        );
+      checkResettable(row.job, row.status);
       status.set(row.job, row.status);
       blockersOf.set(
         row.job,

@@ -2,11 +2,12 @@
  * Direct mode on vertex and document collections: insert, get, list, update, delete.
  */
 import { NotFoundError } from '../../core/errors.js';
+import { childKey, eventKey } from '../../core/keys.js';
 import { docId, type BaseDoc, type WorkflowCollection } from '../../core/model.js';
 import type { ListOptions, Page } from '../graph-store.js';
 import { deleteDocRow, insertDocRow, readDoc, replaceDocRow } from './doc-rows.js';
-import { documentKey, eventKey } from './generate-key.js';
-import { filterWhere, paging } from './list-query.js';
+import { paging } from '../list-paging.js';
+import { filterWhere } from './list-query.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { requireWorkflow } from './workflow-rows.js';
 
@@ -33,7 +34,7 @@ export function insertDocument(
         ? body._key
         : collection === 'events'
           ? eventKey(workflow)
-          : documentKey(workflow);
+          : childKey(workflow);
     const doc: BaseDoc = { ...body, _key: key, _id: docId(collection, key), workflow };
     if (collection === 'events' && doc.timestamp === undefined) doc.timestamp = new Date().toISOString();
     insertDocRow(ctx, collection, doc, 'body');

@@ -4,11 +4,12 @@
  * are fixed when the workflow starts.
  */
 import { ValidationError, type FieldIssue } from '../../core/errors.js';
+import { childKey } from '../../core/keys.js';
 import { EDGE_ENDPOINTS, docId, parseDocId, type EdgeCollection, type EdgeDoc } from '../../core/model.js';
 import type { ListOptions, Page } from '../graph-store.js';
 import { EDGE_COLUMNS, edgeFromRow, insertEdgeRow, readDoc, type EdgeRow } from './doc-rows.js';
-import { documentKey } from './generate-key.js';
-import { filterWhere, paging } from './list-query.js';
+import { paging } from '../list-paging.js';
+import { filterWhere } from './list-query.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { requireWorkflow } from './workflow-rows.js';
 
@@ -38,7 +39,7 @@ export function insertEdge(
     const toProblem = endpointProblem(ctx, workflow, body._to, toCollection);
     if (toProblem) issues.push({ path: '_to', message: toProblem });
     if (issues.length) throw new ValidationError(issues);
-    const key = typeof body._key === 'string' && body._key !== '' ? body._key : documentKey(workflow);
+    const key = typeof body._key === 'string' && body._key !== '' ? body._key : childKey(workflow);
     const edge = { ...body, _key: key, _id: docId(collection, key), workflow } as EdgeDoc;
     insertEdgeRow(ctx, collection, edge, workflow);
     return edge;

@@ -3,24 +3,18 @@
  * blockers with the shared planner (plan-job-reset.ts) and set the workflow running again.
  * One transaction; O(total degree of the reset jobs).
  */
-import { InvalidStateError, NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { JobStatus, WorkflowDoc } from '../../core/model.js';
 import type { RestartOutcome } from '../graph-store.js';
+import { checkResettable, checkRestart } from '../lifecycle-rules.js';
 import { planJobReset } from '../plan-job-reset.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
-const RESTARTABLE_WORKFLOW = new Set(['completed', 'failed', 'canceled', 'running']);
-const NOT_RESETTABLE = new Set<JobStatus>(['queued', 'running', 'disabled']);
-
 export function restartJobs(ctx: SqliteContext, workflow: string, jobKeys: string[]): RestartOutcome {
   return ctx.write(() => {
     const doc = requireWorkflow(ctx, workflow);
-    if (!RESTARTABLE_WORKFLOW.has(doc.status))
-      throw new InvalidStateError(`workflow ${workflow} is ${doc.status}; only a started workflow can be restarted`, {
-        workflow,
-        status: doc.status,
-      });
+    checkRestart(doc);
     const jobs = [...new Set(jobKeys)];
     if (jobs.length === 0) return { reset: [], ready: 0 };
     const row = ctx.stmt('SELECT workflow, status FROM jobs WHERE _key = ?');
@@ -37,11 +31,7 @@ export function restartJobs(ctx: SqliteContext, workflow: string, jobKeys: strin
     for (const job of jobs) {
       const s = statusOf(job);
       if (s === undefined) throw new NotFoundError('jobs', job);
-      if (NOT_RESETTABLE.has(s))
-        throw new InvalidStateError(`job ${job} is ${s}; a queued, running or disabled job cannot be restarted`, {
-          job,
-          status: s,
-        });
+      checkResettable(job, s);
     }
     const blockers = ctx.stmt("SELECT _from FROM edges INDEXED BY edges_to WHERE _to = ? AND collection = 'blocks'");
     const dependents = ctx.stmt(

@@ -2,18 +2,20 @@
  * Workflow-level lifecycle reads and the completion check, all on the status indexes.
  */
 import {
+  FAILED_JOB_STATUSES,
   JOB_STATUSES,
+  NON_FINAL_JOB_STATUSES,
   type JobStatus,
   type Resources,
   type WorkflowDoc,
   type WorkflowStatus,
 } from '../../core/model.js';
 import { toResources } from './job-resources.js';
-import type { SqliteContext } from './sqlite-context.js';
+import { sqlList, type SqliteContext } from './sqlite-context.js';
 import { findWorkflow, replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
-const NON_FINAL = "('uninitialized', 'blocked', 'ready', 'queued', 'running')";
-const FAILED = "('failed', 'canceled', 'terminated')";
+const NON_FINAL = sqlList(NON_FINAL_JOB_STATUSES);
+const FAILED = sqlList([...FAILED_JOB_STATUSES]);
 
 export function statusCounts(
   ctx: SqliteContext,
