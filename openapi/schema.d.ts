@@ -585,7 +585,7 @@ export interface paths {
         put?: never;
         /**
          * Run jobs of a finished or running workflow again (new attempts; earlier results are kept)
-         * @description Each job goes back to `ready` (or `blocked` behind another reset or unfinished job) at attempt + 1 and the workflow becomes `running`. Event `workflow_restarted`. 409 `invalid_state` when the workflow was never started or a job is queued, running or disabled; 404 for an unknown job.
+         * @description Each job goes back to `ready` (or `blocked` behind another reset or unfinished job) at attempt + 1 and the workflow becomes `running`. Event `workflow_restarted`, written with the change. With `request_id`, a repeat changes nothing and answers the first outcome. 409 `invalid_state` when the workflow was never started or a job is queued, running or disabled; 404 for an unknown job.
          */
         post: operations["restartWorkflow"];
         delete?: never;
@@ -1025,10 +1025,12 @@ export interface components {
             [key: string]: unknown;
         };
         RestartOutcome: {
-            /** @description What was selected and why: the requested or failed jobs, and their downstream */
+            /** @description What was selected and why: the requested or failed jobs, and their downstream. For a repeated request: the jobs the first one reset, each with the reason "restarted by an earlier request with this request_id" */
             plan: components["schemas"]["RestartSelection"][];
             /** @description Of those, the ones ready to run at once */
             ready: number;
+            /** @description True when this answers an earlier request with the same `request_id` */
+            repeated?: boolean;
             /** @description Jobs reset to a new attempt, in plan order */
             reset: string[];
             workflow: components["schemas"]["Workflow"];
@@ -1042,6 +1044,11 @@ export interface components {
             reasons?: {
                 [key: string]: number;
             };
+            /**
+             * @description Makes the request idempotent: a repeat with the same id (a retry after a lost answer) changes nothing and answers the first outcome with `repeated: true`. Recorded in the `workflow_restarted` event.
+             * @example 3f1c2a9e-6d0b-4c1e-9a57-2b8e0c4d1f00
+             */
+            request_id?: string;
         };
         RestartSelection: {
             job: string;

@@ -16,6 +16,14 @@ export function checkInitialize(workflow: WorkflowDoc): void {
     );
 }
 
+/**
+ * The workflow document as it starts: `set` (e.g. `auto_scale`) merged in, then the
+ * lifecycle fields, which `set` cannot override.
+ */
+export function startedWorkflow(workflow: WorkflowDoc, set: Record<string, unknown> = {}, now: string): WorkflowDoc {
+  return { ...workflow, ...set, _key: workflow._key, _id: workflow._id, status: 'running', started_at: now };
+}
+
 /** Only a `created` or `running` workflow can be canceled. */
 export function checkCancelWorkflow(workflow: WorkflowDoc): void {
   if (workflow.status !== 'running' && workflow.status !== 'created')

@@ -114,6 +114,42 @@ describe('POST /workflows/{wf}/restart', () => {
     expect(status).toEqual({ a: 'ready', b: 'blocked', c: 'blocked', d: 'completed' });
   });
 
+  it('answers a repeated request_id with the first outcome and bumps the attempts once', async () => {
+    const { wf, key } = await finishedWorkflow();
+    const body = { failed_only: true, request_id: 'cli-retry-1' };
+    const first = await api.call('POST', `/api/v1/workflows/${wf}/restart`, body);
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toMatchObject({ reset: [key('b'), key('c')], ready: 1 });
+    expect(first.body).not.toHaveProperty('repeated');
+    // The answer was lost; the client sends the same request again. A failed-only plan would now
+    // select nothing (b is ready), and a plain restart of a claimed job would be refused.
+    await api.store.claimReady(100, wf);
+    const again = await api.call('POST', `/api/v1/workflows/${wf}/restart`, body);
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).toMatchObject({
+      workflow: { _key: wf, status: 'running' },
+      reset: [key('b'), key('c')],
+      ready: 1,
+      repeated: true,
+      plan: [
+        { job: key('b'), name: 'b', reasons: ['restarted by an earlier request with this request_id'] },
+        { job: key('c'), name: 'c', reasons: ['restarted by an earlier request with this request_id'] },
+      ],
+    });
+    const b = await api.call('GET', `/api/v1/workflows/${wf}/jobs/${key('b')}`);
+    expect(b.body).toMatchObject({ status: 'queued', attempt: 2 });
+    const events = await api.call('GET', `/api/v1/workflows/${wf}/events?type=workflow_restarted`);
+    expect(events.body.items).toEqual([
+      expect.objectContaining({ request_id: 'cli-retry-1', jobs: 2, reset: [key('b'), key('c')] }),
+    ]);
+    const tooLong = await api.call('POST', `/api/v1/workflows/${wf}/restart`, {
+      jobs: [],
+      request_id: 'x'.repeat(201),
+    });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.issues[0].path).toBe('request_id');
+  });
+
   it('resets an explicit list, and answers errors with problems', async () => {
     const { wf, key } = await finishedWorkflow();
     const res = await api.call('POST', `/api/v1/workflows/${wf}/restart`, {

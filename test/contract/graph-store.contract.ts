@@ -7,6 +7,7 @@ import type { GraphStore } from '../../src/graph/graph-store.js';
 import { cancelContract } from './contract-cancel.js';
 import { completionContract } from './contract-completion.js';
 import { directModeContract } from './contract-direct-mode.js';
+import { eventsContract } from './contract-events.js';
 import { useContractFixture } from './contract-fixture.js';
 import { initializeAndClaimContract } from './contract-initialize-and-claim.js';
 import { lostWorkersContract } from './contract-lost-workers.js';
@@ -35,5 +36,6 @@ export function describeGraphStoreContract(
     retriesContract(fx);
     restartContract(fx);
     provisioningContract(fx);
+    eventsContract(fx);
   });
 }

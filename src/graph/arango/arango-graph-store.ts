@@ -67,7 +67,7 @@ function arangoGraphStore(system: Database, ctx: ArangoContext): GraphStore {
     deleteDocument: (workflow, collection, key) => deleteDocument(ctx, workflow, collection, key),
     insertEdge: (workflow, collection, body) => insertEdge(ctx, workflow, collection, body),
     listEdges: (workflow, collection, options) => listEdges(ctx, workflow, collection, options),
-    initializeWorkflow: (key) => initializeWorkflow(ctx, key),
+    initializeWorkflow: (key, options) => initializeWorkflow(ctx, key, options),
     claimReady: (limit, workflow) => claimReady(ctx, limit, workflow),
     listQueued: (olderThan, limit) => listQueued(ctx, olderThan, limit),
     startAttempts: (requests) => startAttempts(ctx, requests),
@@ -83,7 +83,7 @@ function arangoGraphStore(system: Database, ctx: ArangoContext): GraphStore {
     recordLostAttempts: (requests, options) => recordLostAttempts(ctx, requests, options),
     cancelWorkflow: (key, message) => cancelWorkflow(ctx, key, message),
     cancelJob: (workflow, job, message) => cancelJob(ctx, workflow, job, message),
-    restartJobs: (workflow, jobs) => restartJobs(ctx, workflow, jobs),
+    restartJobs: (workflow, jobs, options) => restartJobs(ctx, workflow, jobs, options),
     appendEvents: (events) => appendEvents(ctx, events),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Cancellation on ArangoDB, mirroring src/graph/sqlite/cancel-jobs.ts: cancelWorkflow,
- * cancelJob (each one stream transaction), and the completion of an attempt that was
+ * cancelJob (each one stream transaction with its event), and the completion of an attempt that was
  * running when its job was canceled (completeAttempts delegates to it inside its own
  * transaction).
  */
@@ -10,7 +10,8 @@ import { NON_FINAL_JOB_STATUSES, type JobStatus, type WorkflowDoc } from '../../
 import type { CancelOutcome, CompleteOutcome, CompleteRequest } from '../graph-store.js';
 import { checkCancelJob, checkCancelWorkflow } from '../lifecycle-rules.js';
 import { canceledWhileRunning, resultFromReport } from '../result-document.js';
-import type { ArangoContext } from './arango-context.js';
+import { jobCanceledEvent, workflowCanceledEvent } from '../system-events.js';
+import { insertMany, type ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
 import { readJobState } from './job-state.js';
 import type { QueryRunner } from './query-runner.js';
@@ -35,7 +36,7 @@ export async function cancelWorkflow(
   key: string,
   message = DEFAULT_MESSAGE,
 ): Promise<CancelOutcome> {
-  return ctx.transaction(['workflows', 'jobs'], async (run) => {
+  return ctx.transaction(['workflows', 'jobs', 'events'], async (run) => {
     const doc = await requireWorkflow(run, key);
     checkCancelWorkflow(doc);
     const now = new Date().toISOString();
@@ -53,7 +54,9 @@ export async function cancelWorkflow(
       query: `UPDATE { _key: @wf } WITH { status: 'canceled', finished_at: @now } IN workflows RETURN UNSET(NEW, '_rev')`,
       bindVars: { wf: key, now },
     }))!;
-    return { workflow: next, canceled: open.map((r) => r.job), ...split(open), newly_ready: 0 };
+    const outcome = { workflow: next, canceled: open.map((r) => r.job), ...split(open), newly_ready: 0 };
+    await insertMany(run, 'events', [workflowCanceledEvent(outcome, now)]);
+    return outcome;
   });
 }
 
@@ -63,24 +66,27 @@ export async function cancelJob(
   job: string,
   message = DEFAULT_MESSAGE,
 ): Promise<CancelOutcome> {
-  return ctx.transaction(['jobs'], async (run) => {
+  return ctx.transaction(['jobs', 'events'], async (run) => {
     const doc = await requireWorkflow(run, workflow);
     const state = await readJobState(run, job);
     if (!state || state.workflow !== workflow) throw new NotFoundError('jobs', job);
     checkCancelJob(doc, job, state.status);
+    const now = new Date().toISOString();
     await run.all({
       query: `
         UPDATE { _key: @job }
           WITH { status: 'canceled', finished_at: @now, canceled_from: @from, message: @message } IN jobs`,
-      bindVars: { job, now: new Date().toISOString(), from: state.status, message },
+      bindVars: { job, now, from: state.status, message },
     });
-    const outcome = await finishJobs(run, [{ job, status: 'canceled' }]);
-    return {
+    const propagated = await finishJobs(run, [{ job, status: 'canceled' }]);
+    const outcome = {
       workflow: doc,
-      canceled: [job, ...outcome.canceled],
+      canceled: [job, ...propagated.canceled],
       ...split([{ job, status: state.status, attempt: state.attempt }]),
-      newly_ready: outcome.newlyReady.length,
+      newly_ready: propagated.newlyReady.length,
     };
+    await insertMany(run, 'events', [jobCanceledEvent(job, outcome, now)]);
+    return outcome;
   });
 }
 

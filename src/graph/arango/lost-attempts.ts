@@ -6,10 +6,11 @@
 import { EXECUTED_KEY_INFIX, executedEdgeKey, resultKey } from '../../core/keys.js';
 import { docId } from '../../core/model.js';
 import { lostAttemptRefusal } from '../attempt-admission.js';
-import type { LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
+import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
 import { lostAttemptResult } from '../result-document.js';
-import type { ArangoContext } from './arango-context.js';
+import { workerLostEvents } from '../system-events.js';
+import { insertMany, type ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
 import { readJobDoc, readJobState } from './job-state.js';
 import type { QueryRunner } from './query-runner.js';
@@ -95,13 +96,15 @@ async function recordOne(
 export async function recordLostAttempts(
   ctx: ArangoContext,
   requests: LostAttemptRequest[],
-  options: LostAttemptOptions,
+  options: LostAttemptOptions & { event?: EventFields },
 ): Promise<LostAttemptOutcome[]> {
   if (requests.length === 0) return [];
-  return ctx.transaction(['jobs', 'results', 'returned', 'compute_nodes'], async (run) => {
+  return ctx.transaction(['jobs', 'results', 'returned', 'compute_nodes', 'events'], async (run) => {
     const now = new Date().toISOString();
     const out: LostAttemptOutcome[] = [];
     for (const r of requests) out.push(await recordOne(run, r, options, now));
+    const events = workerLostEvents(requests, out, options.event, now);
+    if (events.length) await insertMany(run, 'events', events);
     return out;
   });
 }

@@ -1,21 +1,37 @@
 /**
  * restartJobs on ArangoDB, mirroring src/graph/sqlite/restart-jobs.ts: one stream
  * transaction reads the reset jobs' neighbourhood (one query over the edge indexes), plans with
- * the shared plan-job-reset.ts, and writes jobs and workflow.
+ * the shared plan-job-reset.ts, and writes jobs, workflow and the `workflow_restarted` event —
+ * or answers the first outcome of a request id already recorded, changing nothing.
  */
 import { NotFoundError } from '../../core/errors.js';
 import type { JobStatus } from '../../core/model.js';
-import type { RestartOutcome } from '../graph-store.js';
+import type { RestartOptions, RestartOutcome } from '../graph-store.js';
 import { checkResettable, checkRestart } from '../lifecycle-rules.js';
 import { planJobReset } from '../plan-job-reset.js';
-import type { ArangoContext } from './arango-context.js';
+import { restartOutcomeOf, workflowRestartedEvent } from '../system-events.js';
+import { insertMany, type ArangoContext } from './arango-context.js';
 import { writeJobStatesQuery } from './queries/job-state.js';
-import { rerunWorkflowQuery, resetJobsQuery, resetNeighbourhoodQuery } from './queries/restart-queries.js';
+import {
+  earlierRestartQuery,
+  rerunWorkflowQuery,
+  resetJobsQuery,
+  resetNeighbourhoodQuery,
+} from './queries/restart-queries.js';
 import { requireWorkflow } from './workflow-ops.js';
 
-export async function restartJobs(ctx: ArangoContext, workflow: string, jobKeys: string[]): Promise<RestartOutcome> {
-  return ctx.transaction(['workflows', 'jobs'], async (run) => {
+export async function restartJobs(
+  ctx: ArangoContext,
+  workflow: string,
+  jobKeys: string[],
+  options: RestartOptions = {},
+): Promise<RestartOutcome> {
+  return ctx.transaction(['workflows', 'jobs', 'events'], async (run) => {
     const doc = await requireWorkflow(run, workflow);
+    if (options.request_id !== undefined) {
+      const earlier = await run.one(earlierRestartQuery(workflow, options.request_id));
+      if (earlier) return restartOutcomeOf(earlier);
+    }
     checkRestart(doc);
     const jobs = [...new Set(jobKeys)];
     if (jobs.length === 0) return { reset: [], ready: 0 };
@@ -56,6 +72,8 @@ export async function restartJobs(ctx: ArangoContext, workflow: string, jobKeys:
     await run.all(resetJobsQuery(asRows(plan.reset)));
     if (plan.waiting.length) await run.all(writeJobStatesQuery(asRows(plan.waiting)));
     await run.all(rerunWorkflowQuery(workflow));
-    return { reset: jobs, ready: plan.reset.filter((j) => j.status === 'ready').length };
+    const outcome = { reset: jobs, ready: plan.reset.filter((j) => j.status === 'ready').length };
+    await insertMany(run, 'events', [workflowRestartedEvent(workflow, outcome, options, new Date().toISOString())]);
+    return outcome;
   });
 }

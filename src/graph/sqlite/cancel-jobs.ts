@@ -1,6 +1,7 @@
 /**
- * Cancellation on SQLite: cancelWorkflow, cancelJob, and the completion of an attempt that
- * was running when its job was canceled (completeAttempts delegates to it).
+ * Cancellation on SQLite: cancelWorkflow, cancelJob (each with its event, in its
+ * transaction), and the completion of an attempt that was running when its job was
+ * canceled (completeAttempts delegates to it).
  *
  * A canceled job's document keeps `canceled_from` (the status it had): only an attempt
  * canceled while `running` may still report, because only such an attempt has a process
@@ -12,6 +13,8 @@ import { NON_FINAL_JOB_STATUSES, type JobStatus, type WorkflowDoc } from '../../
 import type { CancelOutcome, CompleteOutcome, CompleteRequest } from '../graph-store.js';
 import { checkCancelJob, checkCancelWorkflow } from '../lifecycle-rules.js';
 import { canceledWhileRunning, resultFromReport } from '../result-document.js';
+import { jobCanceledEvent, workflowCanceledEvent } from '../system-events.js';
+import { appendEvents } from './append-events.js';
 import { insertResult } from './record-result.js';
 import { finishJobs } from './finish-jobs.js';
 import { sqlList, type SqliteContext } from './sqlite-context.js';
@@ -50,7 +53,9 @@ export function cancelWorkflow(ctx: SqliteContext, key: string, message = DEFAUL
       .run({ now, message, workflow: key });
     const next: WorkflowDoc = { ...doc, status: 'canceled', finished_at: now };
     replaceWorkflow(ctx, next);
-    return { workflow: next, canceled: open.map((r) => r._key), ...split(open), newly_ready: 0 };
+    const outcome = { workflow: next, canceled: open.map((r) => r._key), ...split(open), newly_ready: 0 };
+    appendEvents(ctx, [workflowCanceledEvent(outcome, now)]);
+    return outcome;
   });
 }
 
@@ -61,20 +66,23 @@ export function cancelJob(ctx: SqliteContext, workflow: string, job: string, mes
       (OpenJobRow & { workflow: string }) | undefined;
     if (!row || row.workflow !== workflow) throw new NotFoundError('jobs', job);
     checkCancelJob(doc, job, row.status);
+    const now = new Date().toISOString();
     ctx
       .stmt(
         `UPDATE jobs SET status = 'canceled', doc = json_set(doc, '$.status', 'canceled', '$.finished_at', @now,
            '$.canceled_from', status, '$.message', @message)
          WHERE _key = @job`,
       )
-      .run({ now: new Date().toISOString(), message, job });
-    const outcome = finishJobs(ctx, [{ job, status: 'canceled' }]);
-    return {
+      .run({ now, message, job });
+    const propagated = finishJobs(ctx, [{ job, status: 'canceled' }]);
+    const outcome = {
       workflow: doc,
-      canceled: [job, ...outcome.canceled],
+      canceled: [job, ...propagated.canceled],
       ...split([row]),
-      newly_ready: outcome.newlyReady.length,
+      newly_ready: propagated.newlyReady.length,
     };
+    appendEvents(ctx, [jobCanceledEvent(job, outcome, now)]);
+    return outcome;
   });
 }
 

@@ -1,12 +1,15 @@
 /**
  * initializeWorkflow: read the workflow's jobs and relation edges, plan with the shared
- * pure planner, write derived `blocks` edges, counters and statuses. One transaction, O(V + E).
+ * pure planner, write derived `blocks` edges, counters, statuses and the `workflow_started`
+ * event. One transaction, O(V + E).
  */
 import { derivedBlocksKeys } from '../../core/keys.js';
 import { docId, type JobStatus } from '../../core/model.js';
-import type { InitializeOutcome } from '../graph-store.js';
-import { checkInitialize } from '../lifecycle-rules.js';
+import type { InitializeOptions, InitializeOutcome } from '../graph-store.js';
+import { checkInitialize, startedWorkflow } from '../lifecycle-rules.js';
 import { planInitialization, type KeyPair } from '../plan-initialization.js';
+import { workflowStartedEvent } from '../system-events.js';
+import { appendEvents } from './append-events.js';
 import { insertEdgeRow } from './doc-rows.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
@@ -20,7 +23,11 @@ function pairs(ctx: SqliteContext, workflow: string, collection: string): KeyPai
   return rows.map((r) => [keyOf(r._from), keyOf(r._to)] as const);
 }
 
-export function initializeWorkflow(ctx: SqliteContext, key: string): InitializeOutcome {
+export function initializeWorkflow(
+  ctx: SqliteContext,
+  key: string,
+  options: InitializeOptions = {},
+): InitializeOutcome {
   return ctx.write(() => {
     const workflow = requireWorkflow(ctx, key);
     checkInitialize(workflow);
@@ -46,8 +53,16 @@ export function initializeWorkflow(ctx: SqliteContext, key: string): InitializeO
        doc = json_set(doc, '$.status', @status, '$.attempt', 1, '$.unfinished_blockers', @n) WHERE _key = @job`,
     );
     for (const job of plan.jobs) update.run({ status: job.status, n: job.unfinished_blockers, job: job._key });
-    const next = { ...workflow, status: 'running' as const, started_at: new Date().toISOString() };
+    const now = new Date().toISOString();
+    const next = startedWorkflow(workflow, options.set, now);
     replaceWorkflow(ctx, next);
-    return { workflow: next, ready: plan.ready, blocked: plan.blocked, derived_blocks: plan.derivedBlocks.length };
+    const outcome = {
+      workflow: next,
+      ready: plan.ready,
+      blocked: plan.blocked,
+      derived_blocks: plan.derivedBlocks.length,
+    };
+    appendEvents(ctx, [workflowStartedEvent(outcome, options.event, now)]);
+    return outcome;
   });
 }

@@ -5,9 +5,11 @@
  */
 import { EXECUTED_KEY_INFIX, executedEdgeKey, resultKey } from '../../core/keys.js';
 import { lostAttemptRefusal } from '../attempt-admission.js';
-import type { LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
+import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
 import { lostAttemptResult } from '../result-document.js';
+import { workerLostEvents } from '../system-events.js';
+import { appendEvents } from './append-events.js';
 import { readJobDoc, readJobState } from './job-state.js';
 import { hasResult, insertResult } from './record-result.js';
 import { finishJobs } from './finish-jobs.js';
@@ -114,11 +116,14 @@ function recordOne(
 export function recordLostAttempts(
   ctx: SqliteContext,
   requests: LostAttemptRequest[],
-  options: LostAttemptOptions,
+  options: LostAttemptOptions & { event?: EventFields },
 ): LostAttemptOutcome[] {
   if (requests.length === 0) return [];
   return ctx.write(() => {
     const now = new Date().toISOString();
-    return requests.map((r) => recordOne(ctx, r, options, now));
+    const outcomes = requests.map((r) => recordOne(ctx, r, options, now));
+    const events = workerLostEvents(requests, outcomes, options.event, now);
+    if (events.length) appendEvents(ctx, events);
+    return outcomes;
   });
 }

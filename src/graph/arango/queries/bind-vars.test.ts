@@ -15,6 +15,7 @@ import { startAttemptQuery } from './start-attempt.js';
 import { recordResultQuery } from './record-result.js';
 import { resultFromReport } from '../../result-document.js';
 import {
+  earlierRestartQuery,
   fingerprintFactsQuery,
   inputFilesQuery,
   rerunWorkflowQuery,
@@ -107,6 +108,7 @@ const queries: Record<string, AqlQuery> = {
   resetNeighbourhood: resetNeighbourhoodQuery(['a']),
   resetJobs: resetJobsQuery([{ key: 'a', status: 'ready', unfinished_blockers: 0 }]),
   rerunWorkflow: rerunWorkflowQuery('wf'),
+  earlierRestart: earlierRestartQuery('wf', 'r1'),
   inputFiles: inputFilesQuery('a'),
   fingerprintFacts: fingerprintFactsQuery('a'),
 };
