@@ -210,3 +210,23 @@ export function workerRegisteredEvent(fields: {
     timestamp: fields.timestamp,
   };
 }
+
+/**
+ * `counter_drift`: `job` still waited for (or had already been released from) its blockers'
+ * count when `blocker` finished, its counter already 0 — a blocker was not counted or was
+ * counted twice (src/graph/propagate-finished.ts). Recorded with the finish that found it.
+ */
+export function counterDriftEvents(
+  workflow: string,
+  drift: ReadonlyArray<{ job: string; blocker: string; status: string }>,
+  now: string,
+): NewSystemEvent[] {
+  return drift.map((d) =>
+    systemEvent(workflow, 'counter_drift', now, {
+      job: d.job,
+      blocker: d.blocker,
+      status: d.status,
+      message: `job ${d.job} (${d.status}) had no unfinished blocker left to count when ${d.blocker} finished`,
+    }),
+  );
+}

@@ -78,7 +78,7 @@ export async function cancelJob(
           WITH { status: 'canceled', finished_at: @now, canceled_from: @from, message: @message } IN jobs`,
       bindVars: { job, now, from: state.status, message },
     });
-    const propagated = await finishJobs(run, [{ job, status: 'canceled' }]);
+    const propagated = await finishJobs(run, workflow, [{ job, status: 'canceled' }]);
     const outcome = {
       workflow: doc,
       canceled: [job, ...propagated.canceled],

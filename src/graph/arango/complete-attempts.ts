@@ -47,7 +47,7 @@ async function completeOne(run: QueryRunner, r: CompleteRequest, options: Comple
     await insertMany(run, 'events', [attemptRetriedEvent(r, retry.next_attempt, now)]);
     return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt: retry.next_attempt };
   }
-  const outcome = await finishJobs(run, [{ job: r.job, status: r.status }]);
+  const outcome = await finishJobs(run, r.workflow, [{ job: r.job, status: r.status }]);
   return { ok: true, duplicate: false, result: key, newly_ready: outcome.newlyReady.length };
 }
 

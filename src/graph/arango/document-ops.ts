@@ -1,6 +1,7 @@
 /**
  * Direct mode on ArangoDB, mirroring sqlite/document-ops.ts: insert, get, list, update and
- * delete documents of one workflow.
+ * delete documents of one workflow — each write one stream transaction that checks the
+ * Direct-mode rules (../direct-mode-rules.ts) on what it read.
  */
 import { childKey } from '../../core/keys.js';
 import { NotFoundError } from '../../core/errors.js';
@@ -12,9 +13,11 @@ import {
   type EdgeCollection,
   type WorkflowCollection,
 } from '../../core/model.js';
+import { checkDeleteDocument, checkInsertDocument, checkUpdateDocument } from '../direct-mode-rules.js';
 import type { ListOptions, Page } from '../graph-store.js';
 import type { ArangoContext } from './arango-context.js';
 import { fillJobDefaults } from '../job-defaults.js';
+import { runsAttempt } from './direct-mode-view.js';
 import { cleanPatch, conflictNamed } from './documents.js';
 import { listPageQuery } from './queries/list-page.js';
 import {
@@ -31,27 +34,23 @@ export async function insertDocument(
   collection: WorkflowCollection,
   body: Record<string, unknown>,
 ): Promise<BaseDoc> {
-  await requireWorkflow(ctx.run, workflow);
   const given = typeof body._key === 'string' && body._key !== '' ? body._key : undefined;
   // Events without a key get one from the collection's `padded` generator (insertion order).
   const key = given ?? (collection === 'events' ? undefined : childKey(workflow));
   const doc: Record<string, unknown> = { ...cleanPatch(body, ['_key', '_id']), workflow };
   if (key !== undefined) doc._key = key;
   if (collection === 'events' && doc.timestamp === undefined) doc.timestamp = new Date().toISOString();
-  if (collection === 'jobs') fillJobDefaults(doc as BaseDoc, 'body');
-  const inserted = await conflictNamed(collection, key, () =>
-    ctx.run.one<BaseDoc>({
-      // The workflow is checked again here: it may have been deleted since.
-      query: `
-        FOR w IN workflows
-          FILTER w._key == @wf
-          INSERT @doc INTO @@col
-          RETURN UNSET(NEW, '_rev')`,
-      bindVars: { '@col': collection, wf: workflow, doc },
-    }),
-  );
-  if (!inserted) throw new NotFoundError('workflows', workflow);
-  return inserted;
+  return ctx.transaction([collection], async (run) => {
+    checkInsertDocument(collection, await requireWorkflow(run, workflow), body);
+    if (collection === 'jobs') fillJobDefaults(doc as BaseDoc, 'body');
+    const inserted = await conflictNamed(collection, key, () =>
+      run.one<BaseDoc>({
+        query: `INSERT @doc INTO @@col RETURN UNSET(NEW, '_rev')`,
+        bindVars: { '@col': collection, doc },
+      }),
+    );
+    return inserted!;
+  });
 }
 
 /** @throws NotFoundError when absent or owned by another workflow */
@@ -89,9 +88,13 @@ export async function updateDocument(
     // Check the lifecycle fields the patch sets, on a copy with neutral defaults.
     fillJobDefaults({ _key: key, _id: docId(collection, key), ...clean }, 'patch');
   }
-  const updated = await ctx.run.one(updateOwnedQuery(collection, workflow, key, clean));
-  if (!updated) throw new NotFoundError(collection, key);
-  return updated;
+  return ctx.transaction([collection], async (run) => {
+    const wf = await requireWorkflow(run, workflow);
+    const stored = await run.one(getOwnedQuery<BaseDoc>(collection, workflow, key));
+    if (!stored) throw new NotFoundError(collection, key);
+    checkUpdateDocument(collection, wf, stored, clean);
+    return (await run.one(updateOwnedQuery(collection, workflow, key, clean)))!;
+  });
 }
 
 /** Edge collections that can touch a document of `collection`. */
@@ -107,8 +110,13 @@ export async function deleteDocument(
 ): Promise<void> {
   const edges = edgeCollectionsTouching(collection);
   await ctx.transaction([collection, ...edges], async (run) => {
-    const removed = await run.all(removeOwnedQuery(collection, workflow, key));
-    if (removed.length === 0) throw new NotFoundError(collection, key);
+    const wf = await requireWorkflow(run, workflow);
+    const stored = await run.one(getOwnedQuery<BaseDoc>(collection, workflow, key));
+    if (!stored) throw new NotFoundError(collection, key);
+    // The rule reads a synchronous view: ask only where it matters.
+    const running = collection === 'compute_nodes' && wf.status === 'running' && (await runsAttempt(run, key));
+    checkDeleteDocument(collection, wf, stored, { runsAttempt: () => running });
+    await run.all(removeOwnedQuery(collection, workflow, key));
     for (const edge of edges) await run.all(removeTouchingEdgesQuery(edge, docId(collection, key)));
   });
 }

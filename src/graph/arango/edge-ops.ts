@@ -1,12 +1,16 @@
 /**
  * Direct mode on edge collections on ArangoDB, mirroring sqlite/edge-ops.ts: insert
- * (endpoints checked in the same query) and list.
+ * (endpoints checked in the same query; a `blocks` edge of a started workflow keeps the
+ * counters right or is refused, by ../direct-mode-rules.ts, in the same stream
+ * transaction) and list.
  */
 import { childKey } from '../../core/keys.js';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../core/errors.js';
 import { EDGE_ENDPOINTS, parseDocId, type EdgeCollection, type EdgeDoc } from '../../core/model.js';
 import type { ListOptions, Page } from '../graph-store.js';
+import { checkInsertEdge, planBlocksInsert } from '../direct-mode-rules.js';
 import type { ArangoContext } from './arango-context.js';
+import { blocksView, writeCounter } from './direct-mode-view.js';
 import { listDocuments } from './document-ops.js';
 import { cleanPatch, conflictNamed } from './documents.js';
 import { insertEdgeQuery } from './queries/insert-edge.js';
@@ -46,7 +50,18 @@ export async function insertEdge(
   }
   const key = typeof body._key === 'string' && body._key !== '' ? body._key : childKey(workflow);
   const edge = { ...cleanPatch(body, ['_id']), _key: key, workflow };
-  const row = await conflictNamed(collection, key, () => ctx.run.one(insertEdgeQuery(collection, workflow, edge)));
+  const row = await ctx.transaction([collection, 'jobs'], async (run) => {
+    const wf = await requireWorkflow(run, workflow);
+    checkInsertEdge(collection, wf, body);
+    // endpointShapeIssues checked both are `_id`s of the right collections.
+    const blocker = parseDocId(body._from as string)!.key;
+    const dependent = parseDocId(body._to as string)!.key;
+    const view = collection === 'blocks' ? await blocksView(run, workflow, blocker, dependent) : undefined;
+    const counter = view && planBlocksInsert(wf, blocker, dependent, view);
+    const inserted = await conflictNamed(collection, key, () => run.one(insertEdgeQuery(collection, workflow, edge)));
+    if (inserted?.edge && counter) await writeCounter(run, counter);
+    return inserted;
+  });
   if (!row || row.problem === 'workflow') throw new NotFoundError('workflows', workflow);
   if (row.problem) {
     const expected = EDGE_ENDPOINTS[collection][row.problem === '_from' ? 0 : 1];

@@ -10,7 +10,7 @@ import { readJobState } from './job-state.js';
 import { requireWorkflow } from './workflow-ops.js';
 
 export async function failJobs(ctx: ArangoContext, workflow: string, jobs: string[], message: string): Promise<void> {
-  await ctx.transaction(['jobs'], async (run) => {
+  await ctx.transaction(['jobs', 'events'], async (run) => {
     await requireWorkflow(run, workflow);
     const now = new Date().toISOString();
     const failed: Array<{ job: string; status: JobStatus }> = [];
@@ -29,6 +29,6 @@ export async function failJobs(ctx: ArangoContext, workflow: string, jobs: strin
         bindVars: { jobs: failed.map((f) => f.job), message, now },
       });
     }
-    await finishJobs(run, failed);
+    await finishJobs(run, workflow, failed);
   });
 }

@@ -83,7 +83,7 @@ async function recordOne(
       next_attempt: r.attempt + 1,
       lost_reruns: plan.lostReruns,
     };
-  const outcome = await finishJobs(run, [{ job: r.job, status: 'failed' }]);
+  const outcome = await finishJobs(run, r.workflow, [{ job: r.job, status: 'failed' }]);
   return {
     recorded: true,
     result: key,

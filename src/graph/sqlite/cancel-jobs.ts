@@ -74,7 +74,7 @@ export function cancelJob(ctx: SqliteContext, workflow: string, job: string, mes
          WHERE _key = @job`,
       )
       .run({ now, message, job });
-    const propagated = finishJobs(ctx, [{ job, status: 'canceled' }]);
+    const propagated = finishJobs(ctx, workflow, [{ job, status: 'canceled' }]);
     const outcome = {
       workflow: doc,
       canceled: [job, ...propagated.canceled],

@@ -41,7 +41,7 @@ function completeOne(ctx: SqliteContext, r: CompleteRequest, options: CompleteOp
     .run({ status: r.status, now: new Date().toISOString(), job: r.job });
   if (interrupted)
     ctx.stmt(`UPDATE jobs SET doc = json_set(doc, '$.message', ?) WHERE _key = ?`).run(interrupted.jobMessage, r.job);
-  const outcome = finishJobs(ctx, [{ job: r.job, status: r.status }]);
+  const outcome = finishJobs(ctx, r.workflow, [{ job: r.job, status: r.status }]);
   return { ok: true, duplicate: false, result: key, newly_ready: outcome.newlyReady.length };
 }
 

@@ -103,7 +103,7 @@ function recordOne(
        WHERE _key = @job`,
     )
     .run({ message: plan.jobMessage, now, n: plan.lostReruns, job: r.job });
-  const outcome = finishJobs(ctx, [{ job: r.job, status: 'failed' }]);
+  const outcome = finishJobs(ctx, r.workflow, [{ job: r.job, status: 'failed' }]);
   return {
     recorded: true,
     result: key,

@@ -8,6 +8,7 @@
 import type { AqlQuery } from 'arangojs/aql';
 import { describe, expect, it } from 'vitest';
 import { claimReadyQuery, listJobResourcesQuery, listQueuedQuery } from './claim-ready.js';
+import { blocksNeighbourhoodQuery, runsAttemptQuery } from './direct-mode-view.js';
 import { insertEdgeQuery } from './insert-edge.js';
 import { dependentsQuery, jobDocQuery, jobStateQuery, writeJobStatesQuery } from './job-state.js';
 import { listPageQuery } from './list-page.js';
@@ -109,6 +110,8 @@ const queries: Record<string, AqlQuery> = {
   resetJobs: resetJobsQuery([{ key: 'a', status: 'ready', unfinished_blockers: 0 }]),
   rerunWorkflow: rerunWorkflowQuery('wf'),
   earlierRestart: earlierRestartQuery('wf', 'r1'),
+  runsAttempt: runsAttemptQuery('compute_nodes/n', '-x'),
+  blocksNeighbourhood: blocksNeighbourhoodQuery('wf', 'a', 'b'),
   inputFiles: inputFilesQuery('a'),
   fingerprintFacts: fingerprintFactsQuery('a'),
 };
