@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultKey } from '../../src/core/keys.js';
-import { createApiFixture, TEST_WORKER, type ApiFixture } from './api-fixture.js';
+import { createApiFixture, runAttempt, startedWorkflow, type ApiFixture } from './api-fixture.js';
 
 let api: ApiFixture;
 beforeAll(() => {
@@ -14,49 +14,15 @@ beforeAll(() => {
 });
 afterAll(async () => api.close());
 
-/** A started workflow a → c ← b, plus d; returns job keys by name. */
-async function started(): Promise<{ wf: string; key: (n: string) => string }> {
-  const created = await api.call('POST', '/api/v1/workflows', {
-    name: 'guarded',
-    jobs: [
-      { name: 'a', command: 'true' },
-      { name: 'b', command: 'true' },
-      { name: 'c', command: 'true', depends_on: ['a', 'b'] },
-      { name: 'd', command: 'true' },
-    ],
-  });
-  expect(created.status, created.text).toBe(201);
-  const wf = created.body._key as string;
-  expect((await api.call('POST', `/api/v1/workflows/${wf}/start`)).status).toBe(200);
-  const list = await api.call('GET', `/api/v1/workflows/${wf}/jobs`);
-  const keys = new Map((list.body.items as Array<{ _key: string; name: string }>).map((j) => [j.name, j._key]));
-  return { wf, key: (n) => keys.get(n)! };
-}
-
-/** Run one job through the worker protocol: claim, start, complete. */
-async function runJob(wf: string, job: string): Promise<void> {
-  await api.store.claimReady(100, wf);
-  const started = await api.call('POST', '/api/v1/attempts/start', {
-    worker: TEST_WORKER,
-    attempts: [{ workflow: wf, job, attempt: 1 }],
-  });
-  expect(started.body.outcomes[0].ok, started.text).toBe(true);
-  const done = await api.call('POST', '/api/v1/attempts/complete', {
-    results: [
-      {
-        workflow: wf,
-        job,
-        attempt: 1,
-        status: 'completed',
-        return_code: 0,
-        exec_time_s: 0.1,
-        completion_time: new Date().toISOString(),
-        compute_node: started.body.outcomes[0].compute_node,
-      },
-    ],
-  });
-  expect(done.body.outcomes[0], done.text).toMatchObject({ ok: true, duplicate: false });
-}
+/** A started workflow a → c ← b, plus d. */
+const started = () =>
+  startedWorkflow(api, [
+    { name: 'a', command: 'true' },
+    { name: 'b', command: 'true' },
+    { name: 'c', command: 'true', depends_on: ['a', 'b'] },
+    { name: 'd', command: 'true' },
+  ]);
+const runJob = (wf: string, job: string) => runAttempt(api, wf, job);
 
 describe('Direct mode on a running workflow', () => {
   it('refuses lifecycle fields with 422 naming each, and changes nothing', async () => {

@@ -12,6 +12,17 @@ import { WORKER, type ContractFixture } from './contract-fixture.js';
 
 export function eventsContract(fx: ContractFixture): void {
   const { k, create, claimAll, start, completion, run } = fx;
+  /** a → b finished `failed`: a failed, b (which runs after a failed blocker) completed. */
+  const failedWorkflow = async () => {
+    await create({
+      jobs: ['a', { name: 'b', cancel_on_blocking_job_failure: false }],
+      edges: { blocks: [['a', 'b']] },
+    });
+    await fx.store.initializeWorkflow(fx.wf);
+    await run('a', 'failed');
+    await run('b');
+    expect(await fx.store.finishWorkflowIfDone(fx.wf)).toMatchObject({ status: 'failed' });
+  };
   const eventsOf = async (type: string): Promise<BaseDoc[]> =>
     (await fx.store.listDocuments(fx.wf, 'events', { filter: { type }, limit: 100 })).items;
 
@@ -120,14 +131,7 @@ export function eventsContract(fx: ContractFixture): void {
 
     it('restartJobs records workflow_restarted with the jobs it reset; nothing reset, no event', async () => {
       const { store, wf } = fx;
-      await create({
-        jobs: ['a', { name: 'b', cancel_on_blocking_job_failure: false }],
-        edges: { blocks: [['a', 'b']] },
-      });
-      await store.initializeWorkflow(wf);
-      await run('a', 'failed');
-      await run('b');
-      await store.finishWorkflowIfDone(wf);
+      await failedWorkflow();
       expect(await store.restartJobs(wf, [])).toEqual({ reset: [], ready: 0 });
       expect(await eventsOf('workflow_restarted')).toEqual([]);
       const outcome = await store.restartJobs(wf, [k('a'), k('b')], { event: { reasons: { failed: 1 } } });
@@ -145,14 +149,7 @@ export function eventsContract(fx: ContractFixture): void {
 
     it('restartJobs with one request id resets once, however often it is repeated', async () => {
       const { store, wf } = fx;
-      await create({
-        jobs: ['a', { name: 'b', cancel_on_blocking_job_failure: false }],
-        edges: { blocks: [['a', 'b']] },
-      });
-      await store.initializeWorkflow(wf);
-      await run('a', 'failed');
-      await run('b');
-      await store.finishWorkflowIfDone(wf);
+      await failedWorkflow();
       const first = await store.restartJobs(wf, [k('a'), k('b')], { request_id: 'req-1' });
       expect(first).toEqual({ reset: [k('a'), k('b')], ready: 1 });
       // The scheduler may have claimed a job meanwhile: a plain restart of it would be refused,
