@@ -95,7 +95,7 @@ export interface GraphStore {
   /**
    * Move jobs queued → running for a worker. Per item: refused (`ok: false`) unless the job
    * is `queued` at that attempt. On success: the worker's compute node in that workflow is
-   * created on first use (key `${workflow}-${worker.worker_id}`), an `executed` edge
+   * created on first use (key `computeNodeKey(workflow, worker.worker_id)`), an `executed` edge
    * compute_node→job is written, `started_at` set, and a `job_started` event appended in the
    * same transaction.
    */
@@ -187,7 +187,7 @@ export interface GraphStore {
 
   /**
    * Attempts `running` now with the worker running them (the compute node of the current
-   * attempt's `executed` edge, key `${job}-x${attempt}`), for the lost-worker watchdog.
+   * attempt's `executed` edge, key `executedEdgeKey(job, attempt)`), for the lost-worker watchdog.
    * Only jobs of `running` workflows; at most `limit`, in no particular order.
    */
   listRunningAttempts(limit: number): Promise<RunningAttempt[]>;
