@@ -195,19 +195,19 @@ export function attemptReportedEvent(
 /**
  * `worker_registered`, as a `writeDocuments` event (workflow, source and timestamp are filled
  * in there): written with the worker's compute node, so neither exists without the other.
+ * Fields beyond the named ones (what the worker says about its instance) ride along.
  */
-export function workerRegisteredEvent(fields: {
-  worker_id: string;
-  hostname: string;
-  allocation?: string;
-  timestamp: string;
-}): { type: string; [field: string]: unknown } {
+export function workerRegisteredEvent(
+  fields: { worker_id: string; hostname: string; allocation?: string; timestamp: string } & EventFields,
+): { type: string; [field: string]: unknown } {
+  const { worker_id, hostname, allocation, timestamp, ...extra } = fields;
   return {
+    ...extra,
     type: 'worker_registered',
-    worker_id: fields.worker_id,
-    hostname: fields.hostname,
-    ...(fields.allocation !== undefined && { allocation: fields.allocation }),
-    timestamp: fields.timestamp,
+    worker_id,
+    hostname,
+    ...(allocation !== undefined && { allocation }),
+    timestamp,
   };
 }
 
