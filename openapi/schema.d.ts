@@ -106,7 +106,10 @@ export interface paths {
         /** List actions of a workflow */
         get: operations["listActions"];
         put?: never;
-        /** Add a document to actions */
+        /**
+         * Add a document to actions
+         * @description Server-owned fields (`claimed_at`, `claimed_by`, `outcome`, `finished_at`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createAction"];
         delete?: never;
         options?: never;
@@ -129,7 +132,10 @@ export interface paths {
         delete: operations["deleteAction"];
         options?: never;
         head?: never;
-        /** Shallow-merge fields into a document of actions */
+        /**
+         * Shallow-merge fields into a document of actions
+         * @description Server-owned fields (`claimed_at`, `claimed_by`, `outcome`, `finished_at`) are read-only: 422 naming the field. Sending one back unchanged is fine.
+         */
         patch: operations["updateAction"];
         trace?: never;
     };
@@ -160,7 +166,10 @@ export interface paths {
         /** List allocations of a workflow */
         get: operations["listAllocations"];
         put?: never;
-        /** Add a document to allocations */
+        /**
+         * Add a document to allocations
+         * @description Server-owned fields (`state`, `provider_id`, `reason`, `submitted_at`, `started_at`, `ends_at`, `ended_at`, `node_names`, `claimed_by`, `cancel_requested_at`, `cancel_reason`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createAllocation"];
         delete?: never;
         options?: never;
@@ -179,11 +188,17 @@ export interface paths {
         get: operations["getAllocation"];
         put?: never;
         post?: never;
-        /** Delete a document of allocations and every edge touching it */
+        /**
+         * Delete a document of allocations and every edge touching it
+         * @description Only once it has ended (409, rule `keep-allocation-until-ended`).
+         */
         delete: operations["deleteAllocation"];
         options?: never;
         head?: never;
-        /** Shallow-merge fields into a document of allocations */
+        /**
+         * Shallow-merge fields into a document of allocations
+         * @description Server-owned fields (`state`, `provider_id`, `reason`, `submitted_at`, `started_at`, `ends_at`, `ended_at`, `node_names`, `claimed_by`, `cancel_requested_at`, `cancel_reason`) are read-only: 422 naming the field. Sending one back unchanged is fine.
+         */
         patch: operations["updateAllocation"];
         trace?: never;
     };
@@ -217,7 +232,10 @@ export interface paths {
         /** List compute_nodes of a workflow */
         get: operations["listComputeNodes"];
         put?: never;
-        /** Add a document to compute_nodes */
+        /**
+         * Add a document to compute_nodes
+         * @description Server-owned fields (`worker_id`, `is_active`, `lost_at`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createComputeNode"];
         delete?: never;
         options?: never;
@@ -236,11 +254,17 @@ export interface paths {
         get: operations["getComputeNode"];
         put?: never;
         post?: never;
-        /** Delete a document of compute_nodes and every edge touching it */
+        /**
+         * Delete a document of compute_nodes and every edge touching it
+         * @description Not while it runs an attempt of a running workflow (409, rule `keep-compute-node-of-running-attempt`).
+         */
         delete: operations["deleteComputeNode"];
         options?: never;
         head?: never;
-        /** Shallow-merge fields into a document of compute_nodes */
+        /**
+         * Shallow-merge fields into a document of compute_nodes
+         * @description Server-owned fields (`worker_id`, `is_active`, `lost_at`) are read-only: 422 naming the field. Sending one back unchanged is fine.
+         */
         patch: operations["updateComputeNode"];
         trace?: never;
     };
@@ -254,7 +278,10 @@ export interface paths {
         /** List blocks edges (jobs → jobs) */
         get: operations["listBlocksEdges"];
         put?: never;
-        /** Add a blocks edge: `_from` a jobs `_id`, `_to` a jobs `_id` */
+        /**
+         * Add a blocks edge: `_from` a jobs `_id`, `_to` a jobs `_id`
+         * @description In a started workflow the dependent counts the new blocker (when the blocker is not final) and waits for it; an edge that closes a cycle is refused (422 `dependency_cycle` naming the jobs), and so is one onto a job already queued or running (409 `invalid_state`, rule `blocks-before-dependent-starts`). A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createBlocksEdge"];
         delete?: never;
         options?: never;
@@ -272,7 +299,10 @@ export interface paths {
         /** List consumes edges (jobs → user_data) */
         get: operations["listConsumesEdges"];
         put?: never;
-        /** Add a consumes edge: `_from` a jobs `_id`, `_to` a user_data `_id` */
+        /**
+         * Add a consumes edge: `_from` a jobs `_id`, `_to` a user_data `_id`
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createConsumesEdge"];
         delete?: never;
         options?: never;
@@ -290,7 +320,10 @@ export interface paths {
         /** List executed edges (compute_nodes → jobs) */
         get: operations["listExecutedEdges"];
         put?: never;
-        /** Add a executed edge: `_from` a compute_nodes `_id`, `_to` a jobs `_id` */
+        /**
+         * Add a executed edge: `_from` a compute_nodes `_id`, `_to` a jobs `_id`
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createExecutedEdge"];
         delete?: never;
         options?: never;
@@ -308,7 +341,10 @@ export interface paths {
         /** List needs edges (jobs → files) */
         get: operations["listNeedsEdges"];
         put?: never;
-        /** Add a needs edge: `_from` a jobs `_id`, `_to` a files `_id` */
+        /**
+         * Add a needs edge: `_from` a jobs `_id`, `_to` a files `_id`
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createNeedsEdge"];
         delete?: never;
         options?: never;
@@ -326,7 +362,10 @@ export interface paths {
         /** List produces edges (jobs → files) */
         get: operations["listProducesEdges"];
         put?: never;
-        /** Add a produces edge: `_from` a jobs `_id`, `_to` a files `_id` */
+        /**
+         * Add a produces edge: `_from` a jobs `_id`, `_to` a files `_id`
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createProducesEdge"];
         delete?: never;
         options?: never;
@@ -344,7 +383,10 @@ export interface paths {
         /** List requires edges (jobs → resource_requirements) */
         get: operations["listRequiresEdges"];
         put?: never;
-        /** Add a requires edge: `_from` a jobs `_id`, `_to` a resource_requirements `_id` */
+        /**
+         * Add a requires edge: `_from` a jobs `_id`, `_to` a resource_requirements `_id`
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createRequiresEdge"];
         delete?: never;
         options?: never;
@@ -362,7 +404,10 @@ export interface paths {
         /** List returned edges (jobs → results) */
         get: operations["listReturnedEdges"];
         put?: never;
-        /** Add a returned edge: `_from` a jobs `_id`, `_to` a results `_id` */
+        /**
+         * Add a returned edge: `_from` a jobs `_id`, `_to` a results `_id`
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createReturnedEdge"];
         delete?: never;
         options?: never;
@@ -380,7 +425,10 @@ export interface paths {
         /** List scheduled_by edges (jobs → schedulers) */
         get: operations["listScheduledByEdges"];
         put?: never;
-        /** Add a scheduled_by edge: `_from` a jobs `_id`, `_to` a schedulers `_id` */
+        /**
+         * Add a scheduled_by edge: `_from` a jobs `_id`, `_to` a schedulers `_id`
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createScheduledByEdge"];
         delete?: never;
         options?: never;
@@ -398,7 +446,10 @@ export interface paths {
         /** List stores edges (jobs → user_data) */
         get: operations["listStoresEdges"];
         put?: never;
-        /** Add a stores edge: `_from` a jobs `_id`, `_to` a user_data `_id` */
+        /**
+         * Add a stores edge: `_from` a jobs `_id`, `_to` a user_data `_id`
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createStoresEdge"];
         delete?: never;
         options?: never;
@@ -416,7 +467,10 @@ export interface paths {
         /** List events of a workflow */
         get: operations["listEvents"];
         put?: never;
-        /** Add a document to events */
+        /**
+         * Add a document to events
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -453,7 +507,10 @@ export interface paths {
         /** List files of a workflow */
         get: operations["listFiles"];
         put?: never;
-        /** Add a document to files */
+        /**
+         * Add a document to files
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createFile"];
         delete?: never;
         options?: never;
@@ -490,7 +547,10 @@ export interface paths {
         /** List jobs of a workflow */
         get: operations["listJobs"];
         put?: never;
-        /** Add a document to jobs */
+        /**
+         * Add a document to jobs
+         * @description Server-owned fields (`status`, `attempt`, `unfinished_blockers`, `queued_at`, `started_at`, `finished_at`, `failure_retries`, `lost_reruns`, `canceled_from`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422). Jobs are added before the workflow starts: 409 `invalid_state` after.
+         */
         post: operations["createJob"];
         delete?: never;
         options?: never;
@@ -509,11 +569,17 @@ export interface paths {
         get: operations["getJob"];
         put?: never;
         post?: never;
-        /** Delete a document of jobs and every edge touching it */
+        /**
+         * Delete a document of jobs and every edge touching it
+         * @description In a started workflow only a final job can be deleted (409 `invalid_state`, rule `delete-final-jobs-only`): cancel it first.
+         */
         delete: operations["deleteJob"];
         options?: never;
         head?: never;
-        /** Shallow-merge fields into a document of jobs */
+        /**
+         * Shallow-merge fields into a document of jobs
+         * @description Server-owned fields (`status`, `attempt`, `unfinished_blockers`, `queued_at`, `started_at`, `finished_at`, `failure_retries`, `lost_reruns`, `canceled_from`) are read-only: 422 naming the field. Sending one back unchanged is fine.
+         */
         patch: operations["updateJob"];
         trace?: never;
     };
@@ -547,7 +613,10 @@ export interface paths {
         /** List resource_requirements of a workflow */
         get: operations["listResourceRequirements"];
         put?: never;
-        /** Add a document to resource_requirements */
+        /**
+         * Add a document to resource_requirements
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createResourceRequirements"];
         delete?: never;
         options?: never;
@@ -585,7 +654,7 @@ export interface paths {
         put?: never;
         /**
          * Run jobs of a finished or running workflow again (new attempts; earlier results are kept)
-         * @description Each job goes back to `ready` (or `blocked` behind another reset or unfinished job) at attempt + 1 and the workflow becomes `running`. Event `workflow_restarted`. 409 `invalid_state` when the workflow was never started or a job is queued, running or disabled; 404 for an unknown job.
+         * @description Each job goes back to `ready` (or `blocked` behind another reset or unfinished job) at attempt + 1 and the workflow becomes `running`. Event `workflow_restarted`, written with the change. With `request_id`, a repeat changes nothing and answers the first outcome. 409 `invalid_state` when the workflow was never started or a job is queued, running or disabled; 404 for an unknown job.
          */
         post: operations["restartWorkflow"];
         delete?: never;
@@ -604,7 +673,10 @@ export interface paths {
         /** List results of a workflow */
         get: operations["listResults"];
         put?: never;
-        /** Add a document to results */
+        /**
+         * Add a document to results
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createResult"];
         delete?: never;
         options?: never;
@@ -641,7 +713,10 @@ export interface paths {
         /** List schedulers of a workflow */
         get: operations["listSchedulers"];
         put?: never;
-        /** Add a document to schedulers */
+        /**
+         * Add a document to schedulers
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createScheduler"];
         delete?: never;
         options?: never;
@@ -715,7 +790,10 @@ export interface paths {
         /** List user_data of a workflow */
         get: operations["listUserData"];
         put?: never;
-        /** Add a document to user_data */
+        /**
+         * Add a document to user_data
+         * @description A `_key` of a shape the server builds for itself is refused (422).
+         */
         post: operations["createUserData"];
         delete?: never;
         options?: never;
@@ -919,10 +997,14 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        /** @description Jobs are added before the workflow starts (409 `invalid_state` after). Lifecycle fields (status, attempt, counters, times, retries) are the server's: 422 naming the field. */
         JobCreate: {
             _key?: string;
-            /** @default 1 */
-            attempt?: number;
+            /**
+             * @description Server-owned: every job starts at attempt 1 (any other value: 422)
+             * @default 1
+             */
+            readonly attempt?: number;
             /** @default false */
             cancel_on_blocking_job_failure?: boolean;
             command: string;
@@ -930,28 +1012,38 @@ export interface components {
             invocation_script?: string;
             name: string;
             /**
+             * @description Server-owned, except that a job may be `disabled` (kept out of the run) or `uninitialized` again before the workflow starts; any other change is refused (422)
              * @default uninitialized
              * @enum {string}
              */
             status?: "uninitialized" | "blocked" | "ready" | "queued" | "running" | "completed" | "failed" | "canceled" | "terminated" | "disabled";
             /** @default false */
             supports_termination?: boolean;
-            /** @default 0 */
-            unfinished_blockers?: number;
+            /**
+             * @description Server-owned: counted at start (any value but 0: 422)
+             * @default 0
+             */
+            readonly unfinished_blockers?: number;
         } & {
             [key: string]: unknown;
         };
+        /** @description Lifecycle fields are the server's: a patch that changes one is refused (422 naming the field). */
         JobPatch: {
-            attempt?: number;
+            /** @description Server-owned: refused unless unchanged */
+            readonly attempt?: number;
             cancel_on_blocking_job_failure?: boolean;
             command?: string;
             failure_handler?: string;
             invocation_script?: string;
             name?: string;
-            /** @enum {string} */
+            /**
+             * @description Server-owned, except that a job may be `disabled` (kept out of the run) or `uninitialized` again before the workflow starts; any other change is refused (422)
+             * @enum {string}
+             */
             status?: "uninitialized" | "blocked" | "ready" | "queued" | "running" | "completed" | "failed" | "canceled" | "terminated" | "disabled";
             supports_termination?: boolean;
-            unfinished_blockers?: number;
+            /** @description Server-owned: refused unless unchanged */
+            readonly unfinished_blockers?: number;
         } & {
             [key: string]: unknown;
         };
@@ -1029,10 +1121,12 @@ export interface components {
             [key: string]: unknown;
         };
         RestartOutcome: {
-            /** @description What was selected and why: the requested or failed jobs, and their downstream */
+            /** @description What was selected and why: the requested or failed jobs, and their downstream. For a repeated request: the jobs the first one reset, each with the reason "restarted by an earlier request with this request_id" */
             plan: components["schemas"]["RestartSelection"][];
             /** @description Of those, the ones ready to run at once */
             ready: number;
+            /** @description True when this answers an earlier request with the same `request_id` */
+            repeated?: boolean;
             /** @description Jobs reset to a new attempt, in plan order */
             reset: string[];
             workflow: components["schemas"]["Workflow"];
@@ -1046,6 +1140,11 @@ export interface components {
             reasons?: {
                 [key: string]: number;
             };
+            /**
+             * @description Makes the request idempotent: a repeat with the same id (a retry after a lost answer) changes nothing and answers the first outcome with `repeated: true`. Recorded in the `workflow_restarted` event.
+             * @example 3f1c2a9e-6d0b-4c1e-9a57-2b8e0c4d1f00
+             */
+            request_id?: string;
         };
         RestartSelection: {
             job: string;
@@ -1699,6 +1798,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed; `issues` names each field */
             422: {
                 headers: {
@@ -2035,6 +2143,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed; `issues` names each field */
             422: {
                 headers: {
@@ -2351,6 +2468,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3729,6 +3855,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed; `issues` names each field */
             422: {
                 headers: {
@@ -4000,6 +4135,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed; `issues` names each field */
             422: {
                 headers: {
@@ -4264,6 +4408,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4585,6 +4738,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4937,6 +5099,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation failed; `issues` names each field */
             422: {
                 headers: {
@@ -5199,6 +5370,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5563,6 +5743,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

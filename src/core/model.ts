@@ -96,6 +96,8 @@ export const FINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set([
   'terminated',
   'disabled',
 ]);
+/** Every status but the final ones: a workflow with a job in one of these is not done. */
+export const NON_FINAL_JOB_STATUSES: readonly JobStatus[] = JOB_STATUSES.filter((s) => !FINAL_JOB_STATUSES.has(s));
 /** Final states that count as a failure for dependents (`cancel_on_blocking_job_failure`). */
 export const FAILED_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(['failed', 'canceled', 'terminated']);
 

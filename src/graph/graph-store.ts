@@ -19,7 +19,10 @@ import type {
  * InvalidStateError, CycleError.
  *
  * Every multi-document write is atomic (one transaction). Methods that take a batch
- * process it in one transaction and answer per item, in order.
+ * process it in one transaction and answer per item, in order. Every lifecycle operation
+ * records its own event (src/graph/system-events.ts) in the transaction of its change, so
+ * an event exists exactly when its change does; callers add what only they know through
+ * `EventFields` and never append a lifecycle event themselves.
  */
 export interface GraphStore {
   /** Release connections / file handles. Idempotent. */
@@ -75,10 +78,11 @@ export interface GraphStore {
    * Start a workflow, in one transaction: derive `blocks` edges from produces→needs and
    * stores→consumes (no duplicates of existing ones), reject cycles, set each non-disabled
    * job's `unfinished_blockers` and status (`ready` when 0, else `blocked`), attempt 1,
-   * workflow status `running` and `started_at`.
+   * workflow status `running` and `started_at` (and `options.set`), and a `workflow_started`
+   * event {ready, blocked, derived_blocks}.
    * @throws InvalidStateError unless the workflow is `created`; CycleError naming the jobs.
    */
-  initializeWorkflow(key: string): Promise<InitializeOutcome>;
+  initializeWorkflow(key: string, options?: InitializeOptions): Promise<InitializeOutcome>;
   /**
    * Atomically move up to `limit` `ready` jobs to `queued` (setting `queued_at`) and return
    * them with their resources (from the `requires` edge, else DEFAULT_RESOURCES).
@@ -91,7 +95,7 @@ export interface GraphStore {
   /**
    * Move jobs queued → running for a worker. Per item: refused (`ok: false`) unless the job
    * is `queued` at that attempt. On success: the worker's compute node in that workflow is
-   * created on first use (key `${workflow}-${worker.worker_id}`), an `executed` edge
+   * created on first use (key `computeNodeKey(workflow, worker.worker_id)`), an `executed` edge
    * compute_node→job is written, `started_at` set, and a `job_started` event appended in the
    * same transaction.
    */
@@ -147,7 +151,8 @@ export interface GraphStore {
   /**
    * When the workflow is `running` and no job is in a non-final state, set its final status
    * (`completed` if every job completed or is disabled, else `failed`) and `finished_at`,
-   * and return it; otherwise undefined. Idempotent.
+   * record a `workflow_finished` event {status, finished_at}, and return it; otherwise
+   * undefined. Idempotent: only the transition writes, so one event per finish.
    */
   finishWorkflowIfDone(workflow: string): Promise<WorkflowDoc | undefined>;
   /** Workflows in a given status (the scheduler watches `running` ones). */
@@ -160,8 +165,9 @@ export interface GraphStore {
    * Cancel a `created` or `running` workflow, in one transaction: every job not in a final
    * state becomes `canceled` (`finished_at`, `message`, and `canceled_from` = the status it
    * had), no propagation (every dependent is canceled too); the workflow becomes `canceled`
-   * with `finished_at`. Returns the attempts that were `running` (their workers must
-   * terminate them) and `queued` (their queue entries can go).
+   * with `finished_at`; a `workflow_canceled` event {canceled, running, queued} counts them.
+   * Returns the attempts that were `running` (their workers must terminate them) and
+   * `queued` (their queue entries can go).
    * @throws NotFoundError; InvalidStateError when the workflow is already finished.
    */
   cancelWorkflow(key: string, message?: string): Promise<CancelOutcome>;
@@ -170,7 +176,8 @@ export interface GraphStore {
    * cancelWorkflow does for each job, and its dependents are treated as after a failed
    * blocker (completeAttempts' rule): with `cancel_on_blocking_job_failure` they are
    * canceled transitively, otherwise their counters drop and they may become `ready`.
-   * A completion later reported for the attempt that was running is accepted by
+   * Event `job_canceled` {job, attempt and was_running when it ran, dependents_canceled,
+   * newly_ready}. A completion later reported for the attempt that was running is accepted by
    * completeAttempts: its result is recorded with status `canceled`, the job is not changed
    * again and nothing propagates a second time.
    * @throws NotFoundError (workflow or job); InvalidStateError when the workflow is not
@@ -180,7 +187,7 @@ export interface GraphStore {
 
   /**
    * Attempts `running` now with the worker running them (the compute node of the current
-   * attempt's `executed` edge, key `${job}-x${attempt}`), for the lost-worker watchdog.
+   * attempt's `executed` edge, key `executedEdgeKey(job, attempt)`), for the lost-worker watchdog.
    * Only jobs of `running` workflows; at most `limit`, in no particular order.
    */
   listRunningAttempts(limit: number): Promise<RunningAttempt[]>;
@@ -193,11 +200,13 @@ export interface GraphStore {
    * job's `max_lost_reruns`, else `options.maxLostReruns`) — failure handlers are not
    * consulted and their retries are not spent — or, cap hit, becomes `failed` with a message
    * saying so, its dependents treated as after a failure. Each item's compute node gets
-   * `is_active: false` and `lost_at`.
+   * `is_active: false` and `lost_at`, and a `worker_lost` event {compute_node, jobs: [{job,
+   * attempt, outcome, next_attempt?, lost_reruns}], ...options.event} per compute node with
+   * a recorded attempt.
    */
   recordLostAttempts(
     requests: LostAttemptRequest[],
-    options: { maxLostReruns: number; message?: string },
+    options: { maxLostReruns: number; message?: string; event?: EventFields },
   ): Promise<LostAttemptOutcome[]>;
 
   /**
@@ -209,16 +218,44 @@ export interface GraphStore {
    * and is not reset does not count), and it becomes `ready` at 0, else `blocked`. Jobs not
    * given but waiting (non-final) downstream of a reset job get their counter recomputed
    * the same way (a `ready` one whose counter is no longer 0 goes back to `blocked`). The
-   * workflow becomes `running` without `finished_at`. Duplicate keys count once; an empty
-   * list changes nothing. The caller appends `workflow_restarted` and wakes the scheduler.
+   * workflow becomes `running` without `finished_at`, and a `workflow_restarted` event
+   * {jobs, ready, reset, request_id?, ...options.event} records it. Duplicate keys count
+   * once; an empty list changes nothing and records nothing. The caller wakes the scheduler.
+   *
+   * With `options.request_id`: when a `workflow_restarted` event of this workflow already
+   * carries that id, nothing changes and its outcome is answered again with `repeated: true`
+   * — a client's retry after a lost answer does not bump the attempts twice.
    * @throws NotFoundError (workflow, or a job not in it); InvalidStateError when the
    *   workflow is `created`, or a given job is `queued`, `running` or `disabled`.
    */
-  restartJobs(workflow: string, jobKeys: string[]): Promise<RestartOutcome>;
+  restartJobs(workflow: string, jobKeys: string[], options?: RestartOptions): Promise<RestartOutcome>;
 
   // ── events ───────────────────────────────────────────────────────────────
-  /** Append events (`timestamp` set when absent). */
+  /** Append events (`timestamp` set when absent): user events, never a lifecycle change's own. */
   appendEvents(events: Array<Omit<EventDoc, '_key' | '_id' | 'timestamp'> & { timestamp?: string }>): Promise<void>;
+}
+
+/**
+ * Fields a caller adds to the event an operation records: what only the caller knows (a
+ * restart's reasons, the heartbeat of a lost worker, `auto_scale`). The store's own fields
+ * (type, workflow, source, timestamp and the outcome it reports) win over these.
+ */
+export type EventFields = Record<string, unknown>;
+
+/** See GraphStore.initializeWorkflow. */
+export interface InitializeOptions {
+  /** Fields set on the workflow document with its start, e.g. `auto_scale`: the provisioner sees them with the first ready jobs. */
+  set?: Record<string, unknown>;
+  /** Extra fields of the `workflow_started` event. */
+  event?: EventFields;
+}
+
+/** See GraphStore.restartJobs. */
+export interface RestartOptions {
+  /** The client's id of this request: a repeat changes nothing and answers the first outcome. */
+  request_id?: string;
+  /** Extra fields of the `workflow_restarted` event (the reasons). */
+  event?: EventFields;
 }
 
 /** Collections `writeDocuments` may change: never jobs, results or workflows (their lifecycle has its own operations). */
@@ -395,6 +432,8 @@ export interface RestartOutcome {
   reset: string[];
   /** Of those, the ones that are `ready` now. */
   ready: number;
+  /** Set when this answers an earlier request with the same `request_id`: nothing changed now. */
+  repeated?: boolean;
 }
 
 export type CompleteOutcome =

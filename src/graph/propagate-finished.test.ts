@@ -88,3 +88,27 @@ describe('propagateFinished', () => {
     expect(out.newlyReady).toEqual(['d']);
   });
 });
+
+describe('propagateFinished: counter drift', () => {
+  it('reports a waiting dependent whose counter is already 0, and still releases it', () => {
+    const g = graph([['a', 'b']], { b: { unfinished_blockers: 0 } });
+    const out = propagateFinished(done('a'), g);
+    expect(out.drift).toEqual([{ job: 'b', blocker: 'a', status: 'blocked' }]);
+    // Left blocked it would wait for ever; its counter does not go below 0.
+    expect(out.updates.get('b')).toMatchObject({ status: 'ready', unfinished_blockers: 0 });
+  });
+
+  it('reports a dependent that already runs, and changes nothing else about it', () => {
+    const g = graph([['a', 'b']], { b: { status: 'running', unfinished_blockers: 0 } });
+    const out = propagateFinished(done('a'), g);
+    expect(out.drift).toEqual([{ job: 'b', blocker: 'a', status: 'running' }]);
+    expect(out.updates.get('b')).toMatchObject({ status: 'running', unfinished_blockers: 0 });
+  });
+
+  it('does not count final, disabled or uninitialized dependents, whose counters are not kept', () => {
+    for (const status of ['completed', 'failed', 'canceled', 'disabled', 'uninitialized'] as const) {
+      const g = graph([['a', 'b']], { b: { status, unfinished_blockers: 0 } });
+      expect(propagateFinished(done('a'), g).drift, status).toEqual([]);
+    }
+  });
+});

@@ -4,7 +4,12 @@
  * the graph through a synchronous view and writes back the returned states.
  *
  * For each `blocks` edge job→dependent: the dependent's `unfinished_blockers` drops by
- * one (never below 0). A `blocked` dependent then
+ * one. A dependent still in the lifecycle (blocked, ready, queued, running) whose counter is
+ * already 0 means the counters drifted — some blocker was not counted, or counted twice:
+ * that is reported in `drift` (the adapter records a `counter_drift` event in the same
+ * transaction) and the counter stays at 0; a final, disabled or uninitialized dependent's
+ * counter is not maintained (restartJobs recounts it), so 0 there is no drift. A `blocked`
+ * dependent then
  * - becomes `canceled` when the finished job failed (failed/canceled/terminated) and the
  *   dependent has `cancel_on_blocking_job_failure` — and, being final itself, propagates
  *   to ITS dependents as a failed blocker;
@@ -13,6 +18,9 @@
  * Dependents in any other state only get the counter decrement.
  */
 import { FAILED_JOB_STATUSES, type JobStatus } from '../core/model.js';
+
+/** Statuses whose counter must be right: the job waits for its blockers or ran because they finished. */
+const COUNTED: ReadonlySet<JobStatus> = new Set(['blocked', 'ready', 'queued', 'running']);
 
 export interface DependentState {
   status: JobStatus;
@@ -35,6 +43,8 @@ export interface PropagationOutcome {
   newlyReady: string[];
   /** Jobs that became `canceled` by a failed blocker. */
   canceled: string[];
+  /** Dependents whose counter was already 0 when `blocker` finished: the counters drifted. */
+  drift: Array<{ job: string; blocker: string; status: JobStatus }>;
 }
 
 /**
@@ -48,6 +58,7 @@ export function propagateFinished(
   const updates = new Map<string, DependentState>();
   const newlyReady: string[] = [];
   const canceled: string[] = [];
+  const drift: PropagationOutcome['drift'] = [];
   const stateOf = (job: string) => updates.get(job) ?? graph.stateOf(job);
   const work = [...finished];
   for (let i = 0; i < work.length; i++) {
@@ -56,6 +67,8 @@ export function propagateFinished(
     for (const dependent of graph.dependentsOf(job)) {
       const current = stateOf(dependent);
       if (!current) continue;
+      if (current.unfinished_blockers <= 0 && COUNTED.has(current.status))
+        drift.push({ job: dependent, blocker: job, status: current.status });
       const next: DependentState = { ...current, unfinished_blockers: Math.max(0, current.unfinished_blockers - 1) };
       if (current.status === 'blocked') {
         if (failed && current.cancel_on_blocking_job_failure) {
@@ -70,5 +83,5 @@ export function propagateFinished(
       updates.set(dependent, next);
     }
   }
-  return { updates, newlyReady, canceled };
+  return { updates, newlyReady, canceled, drift };
 }

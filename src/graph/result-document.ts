@@ -6,11 +6,6 @@ import { resultKey } from '../core/keys.js';
 import { docId, type ResultDoc } from '../core/model.js';
 import type { CompleteRequest, LostAttemptRequest } from './graph-store.js';
 
-/** The `returned` edge of (job, attempt): a deterministic key makes recording it idempotent. */
-export function returnedEdgeKey(job: string, attempt: number): string {
-  return `${job}-r${attempt}`;
-}
-
 /**
  * The result of report `r`; `overrides` replace what the report says (a canceled
  * attempt's status and message, a lost attempt's return code).

@@ -1,18 +1,10 @@
 /**
  * How allocations are named at a provider. The key of an allocation is made by the
- * provisioner as `<workflow key>-a<n>`, so a provider that keeps nothing but the key (a Slurm
- * job name, an EC2 tag) can still tell which workflow an allocation belongs to.
+ * provisioner as `<workflow key>-a<n>` (core/keys.ts builds it, beside every other key the
+ * system reserves), so a provider that keeps nothing but the key (a Slurm job name, an EC2
+ * tag) can still tell which workflow an allocation belongs to.
  */
-
-/** The key of a workflow's `n`-th allocation. */
-export function allocationKey(workflow: string, n: number): string {
-  return `${workflow}-a${n}`;
-}
-
-/** Whether an allocation key is one of `workflow`'s (`<workflow>-a<n>`). */
-export function isAllocationOf(allocation: string, workflow: string): boolean {
-  return allocation.startsWith(`${workflow}-a`) && /^\d+$/.test(allocation.slice(workflow.length + 2));
-}
+export { allocationKey, isAllocationOf } from '../core/keys.js';
 
 /** The workflow an allocation key was made for (`<workflow>-a<n>`); undefined for a key not made so. */
 export function workflowOfAllocation(allocation: string): string | undefined {

@@ -1,6 +1,7 @@
 /**
  * Completion: a `running` workflow with no job left in a non-final state gets its final
- * status (the store decides, atomically and once) and a `workflow_finished` event.
+ * status and its `workflow_finished` event (the store decides and records both, atomically
+ * and once).
  */
 import type { Logger } from '../core/logger.js';
 import { NotFoundError } from '../core/errors.js';
@@ -8,7 +9,7 @@ import type { WorkflowDoc } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
 
 export interface FinishDeps {
-  store: Pick<GraphStore, 'finishWorkflowIfDone' | 'appendEvents'>;
+  store: Pick<GraphStore, 'finishWorkflowIfDone'>;
   logger?: Logger;
   /** Called once per workflow that finished in this call (e.g. `jobgraph run` waits for it). */
   onFinished?: (workflow: WorkflowDoc) => void;
@@ -16,7 +17,7 @@ export interface FinishDeps {
 
 /**
  * Finish each workflow that is done. The store's `finishWorkflowIfDone` returns a document
- * only on the transition, so calling this twice for the same workflow writes one event.
+ * (and writes the event) only on the transition, so calling this twice writes one event.
  * A failure for one workflow is logged and does not stop the others (the periodic
  * reconcile retries every running workflow).
  * @returns the workflows finished by this call.
@@ -35,19 +36,6 @@ export async function finishWorkflows(deps: FinishDeps, workflows: Iterable<stri
     }
     if (!doc) continue;
     finished.push(doc);
-    try {
-      await deps.store.appendEvents([
-        {
-          workflow: key,
-          source: 'system',
-          type: 'workflow_finished',
-          status: doc.status,
-          finished_at: doc.finished_at,
-        },
-      ]);
-    } catch (err) {
-      deps.logger?.error({ err, workflow: key }, 'could not record workflow_finished event');
-    }
     deps.logger?.info({ workflow: key, status: doc.status }, 'workflow finished');
     try {
       deps.onFinished?.(doc);

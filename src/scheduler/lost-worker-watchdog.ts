@@ -3,8 +3,8 @@
  * heartbeat key is gone (see queue/worker-heartbeat.ts) while the graph says it runs
  * jobs is suspected; when the key is still gone at a check at least `confirmMs` later it
  * is declared lost: its attempts are recorded as lost (one result each) and re-run as new
- * attempts, capped per job (GraphStore.recordLostAttempts), and a `worker_lost` event is
- * appended per compute node.
+ * attempts, capped per job (GraphStore.recordLostAttempts, which records a `worker_lost`
+ * event per compute node in the same transaction).
  *
  * Why two looks: a Redis that lost its data (FLUSHALL, restart without persistence) drops
  * every heartbeat at once. A live worker sets its key again within one heartbeat interval,
@@ -12,12 +12,12 @@
  * from a death. Suspicions live in memory: a restarted scheduler just looks twice again.
  */
 import type { Logger } from '../core/logger.js';
-import type { GraphStore, LostAttemptOutcome, RunningAttempt } from '../graph/graph-store.js';
+import type { GraphStore, RunningAttempt } from '../graph/graph-store.js';
 import type { WorkerLiveness } from '../queue/worker-heartbeat.js';
 
 /** Options of {@link LostWorkerWatchdog}. */
 export interface LostWorkerWatchdogOptions {
-  store: Pick<GraphStore, 'listRunningAttempts' | 'recordLostAttempts' | 'appendEvents'>;
+  store: Pick<GraphStore, 'listRunningAttempts' | 'recordLostAttempts'>;
   liveness: Pick<WorkerLiveness, 'alive'>;
   logger: Logger;
   /** How long a heartbeat must stay missing before its worker is declared lost; at least the heartbeat interval. */
@@ -41,12 +41,6 @@ export interface WatchdogReport {
   failed: number;
   /** Workflows whose jobs changed (the scheduler promotes and checks them for completion). */
   workflows: string[];
-}
-
-interface NodeGroup {
-  workflow: string;
-  compute_node: string;
-  jobs: Array<{ job: string; attempt: number; outcome: LostAttemptOutcome }>;
 }
 
 export class LostWorkerWatchdog {
@@ -88,46 +82,25 @@ export class LostWorkerWatchdog {
       const missingSince = new Date(this.suspects.get(id)!).toISOString();
       const outcomes = await store.recordLostAttempts(
         attempts.map(({ workflow, job, attempt, compute_node }) => ({ workflow, job, attempt, compute_node })),
-        { maxLostReruns: this.opts.maxLostReruns },
+        // The store writes the `worker_lost` events with the attempts; these are what only the watchdog knows.
+        { maxLostReruns: this.opts.maxLostReruns, event: { worker_id: id, heartbeat_missing_since: missingSince } },
       );
       this.suspects.delete(id);
       report.lostWorkers.push(id);
-      const groups = new Map<string, NodeGroup>();
-      attempts.forEach((a, i) => {
+      const recorded = attempts.filter((a, i) => {
         const outcome = outcomes[i]!;
-        if (!outcome.recorded) return;
+        if (!outcome.recorded) return false;
         if (outcome.outcome === 'requeued') report.requeued++;
         else report.failed++;
         workflows.add(a.workflow);
-        const group = groups.get(a.compute_node) ?? { workflow: a.workflow, compute_node: a.compute_node, jobs: [] };
-        group.jobs.push({ job: a.job, attempt: a.attempt, outcome });
-        groups.set(a.compute_node, group);
+        return true;
       });
-      if (groups.size === 0) continue;
-      await store.appendEvents(
-        [...groups.values()].map((g) => ({
-          workflow: g.workflow,
-          source: 'system' as const,
-          type: 'worker_lost',
-          worker_id: id,
-          compute_node: g.compute_node,
-          heartbeat_missing_since: missingSince,
-          jobs: g.jobs.map(({ job, attempt, outcome }) => ({
-            job,
-            attempt,
-            outcome: outcome.recorded ? outcome.outcome : 'skipped',
-            ...(outcome.recorded && outcome.outcome === 'requeued' && { next_attempt: outcome.next_attempt }),
-            ...(outcome.recorded && { lost_reruns: outcome.lost_reruns }),
-          })),
-        })),
-      );
+      if (recorded.length === 0) continue;
       logger.warn(
         {
           worker: id,
           missingSince,
-          jobs: [...groups.values()]
-            .flatMap((g) => g.jobs.map((j) => `${g.workflow}/${j.job}#${j.attempt}`))
-            .slice(0, 20),
+          jobs: recorded.map((a) => `${a.workflow}/${a.job}#${a.attempt}`).slice(0, 20),
         },
         'worker lost: its running attempts were recorded as lost and re-queued (or failed at the cap)',
       );

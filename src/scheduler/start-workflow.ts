@@ -1,13 +1,13 @@
 /**
  * Starting a workflow from inside the process that runs the scheduler (`jobgraph run`):
- * initialize it in the graph, record the event, and poke the scheduler so its ready jobs
+ * initialize it in the graph (the store records `workflow_started`), and poke the scheduler so its ready jobs
  * are promoted at once. (The API initializes and publishes `ready` instead.)
  */
 import type { GraphStore, InitializeOutcome } from '../graph/graph-store.js';
 import type { Scheduler } from './scheduler.js';
 
 export interface StartWorkflowDeps {
-  store: Pick<GraphStore, 'initializeWorkflow' | 'appendEvents'>;
+  store: Pick<GraphStore, 'initializeWorkflow'>;
   scheduler: Pick<Scheduler, 'poke'>;
 }
 
@@ -17,16 +17,6 @@ export interface StartWorkflowDeps {
  */
 export async function startWorkflow(deps: StartWorkflowDeps, workflow: string): Promise<InitializeOutcome> {
   const outcome = await deps.store.initializeWorkflow(workflow);
-  await deps.store.appendEvents([
-    {
-      workflow,
-      source: 'system',
-      type: 'workflow_started',
-      ready: outcome.ready,
-      blocked: outcome.blocked,
-      derived_blocks: outcome.derived_blocks,
-    },
-  ]);
   // Poke even with zero ready jobs: an empty (or all-disabled) workflow finishes right away.
   deps.scheduler.poke([workflow]);
   return outcome;

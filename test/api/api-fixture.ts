@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { closeApp, createApp } from '../../src/api/app.js';
 import { randomKey } from '../../src/core/keys.js';
 import type { GraphStore } from '../../src/graph/graph-store.js';
@@ -77,3 +77,47 @@ export const TEST_WORKER = {
   memory_bytes: 8 * 1024 ** 3,
   num_gpus: 0,
 };
+
+/** Create a workflow of `jobs` (spec entries) and start it; `key` finds a job's key by its name. */
+export async function startedWorkflow(
+  api: ApiFixture,
+  jobs: Array<Record<string, unknown>>,
+): Promise<{ wf: string; key: (name: string) => string }> {
+  const created = await api.call('POST', '/api/v1/workflows', { name: 'wf', jobs });
+  expect(created.status, created.text).toBe(201);
+  const wf = created.body._key as string;
+  expect((await api.call('POST', `/api/v1/workflows/${wf}/start`)).status).toBe(200);
+  const list = await api.call('GET', `/api/v1/workflows/${wf}/jobs`);
+  const keys = new Map((list.body.items as Array<{ _key: string; name: string }>).map((j) => [j.name, j._key]));
+  return { wf, key: (name) => keys.get(name)! };
+}
+
+/** Run attempt 1 of `job` through the worker protocol, as a worker would: claim, start, report. */
+export async function runAttempt(
+  api: ApiFixture,
+  wf: string,
+  job: string,
+  status: 'completed' | 'failed' = 'completed',
+): Promise<void> {
+  await api.store.claimReady(100, wf);
+  const started = await api.call('POST', '/api/v1/attempts/start', {
+    worker: TEST_WORKER,
+    attempts: [{ workflow: wf, job, attempt: 1 }],
+  });
+  expect(started.body.outcomes[0].ok, started.text).toBe(true);
+  const done = await api.call('POST', '/api/v1/attempts/complete', {
+    results: [
+      {
+        workflow: wf,
+        job,
+        attempt: 1,
+        status,
+        return_code: status === 'completed' ? 0 : 1,
+        exec_time_s: 0.1,
+        completion_time: new Date().toISOString(),
+        compute_node: started.body.outcomes[0].compute_node,
+      },
+    ],
+  });
+  expect(done.body.outcomes[0], done.text).toMatchObject({ ok: true, duplicate: false });
+}

@@ -7,7 +7,7 @@ import type { ClaimedJob } from '../../src/graph/graph-store.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { Notifier } from '../../src/queue/notifications.js';
 import { bullJobId } from '../../src/queue/queue-names.js';
-import { createApiFixture, TEST_WORKER, type ApiFixture } from './api-fixture.js';
+import { createApiFixture, startedWorkflow, TEST_WORKER, type ApiFixture } from './api-fixture.js';
 
 let api: ApiFixture;
 let producer: JobProducer;
@@ -29,15 +29,10 @@ afterAll(async () => {
 async function queuedWorkflow(
   jobs: Array<Record<string, unknown>>,
 ): Promise<{ wf: string; key: (n: string) => string; claimed: ClaimedJob[] }> {
-  const created = await api.call('POST', '/api/v1/workflows', { name: 'wf', jobs });
-  expect(created.status, created.text).toBe(201);
-  const wf = created.body._key as string;
-  expect((await api.call('POST', `/api/v1/workflows/${wf}/start`)).status).toBe(200);
+  const { wf, key } = await startedWorkflow(api, jobs);
   const claimed = await api.store.claimReady(100, wf);
   await producer.enqueue(claimed.map((c) => ({ ...c })));
-  const list = await api.call('GET', `/api/v1/workflows/${wf}/jobs`);
-  const keys = new Map((list.body.items as Array<{ _key: string; name: string }>).map((j) => [j.name, j._key]));
-  return { wf, key: (n) => keys.get(n)!, claimed };
+  return { wf, key, claimed };
 }
 
 async function startJob(wf: string, job: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notifier } from '../../src/queue/notifications.js';
-import { createApiFixture, TEST_WORKER, type ApiFixture } from './api-fixture.js';
+import { createApiFixture, runAttempt, startedWorkflow, type ApiFixture } from './api-fixture.js';
 
 let api: ApiFixture;
 let listener: Notifier;
@@ -22,48 +22,16 @@ afterAll(async () => {
 
 /** a → b → c, plus d: a and d complete, b fails, c runs after it and completes; the workflow finishes failed. */
 async function finishedWorkflow() {
-  const created = await api.call('POST', '/api/v1/workflows', {
-    name: 'wf',
-    jobs: [
-      { name: 'a', command: 'true' },
-      { name: 'b', command: 'false', depends_on: ['a'] },
-      { name: 'c', command: 'true', depends_on: ['b'] },
-      { name: 'd', command: 'true' },
-    ],
-  });
-  expect(created.status, created.text).toBe(201);
-  const wf = created.body._key as string;
-  expect((await api.call('POST', `/api/v1/workflows/${wf}/start`)).status).toBe(200);
-  const list = await api.call('GET', `/api/v1/workflows/${wf}/jobs`);
-  const keys = new Map((list.body.items as Array<{ _key: string; name: string }>).map((j) => [j.name, j._key]));
-  const key = (n: string) => keys.get(n)!;
-  const runJob = async (n: string, ok: boolean) => {
-    await api.store.claimReady(100, wf);
-    const started = await api.call('POST', '/api/v1/attempts/start', {
-      worker: TEST_WORKER,
-      attempts: [{ workflow: wf, job: key(n), attempt: 1 }],
-    });
-    expect(started.body.outcomes[0].ok, started.text).toBe(true);
-    const done = await api.call('POST', '/api/v1/attempts/complete', {
-      results: [
-        {
-          workflow: wf,
-          job: key(n),
-          attempt: 1,
-          status: ok ? 'completed' : 'failed',
-          return_code: ok ? 0 : 1,
-          exec_time_s: 0.1,
-          completion_time: new Date().toISOString(),
-          compute_node: started.body.outcomes[0].compute_node,
-        },
-      ],
-    });
-    expect(done.body.outcomes[0].ok, done.text).toBe(true);
-  };
-  await runJob('a', true);
-  await runJob('d', true);
-  await runJob('b', false);
-  await runJob('c', true);
+  const { wf, key } = await startedWorkflow(api, [
+    { name: 'a', command: 'true' },
+    { name: 'b', command: 'false', depends_on: ['a'] },
+    { name: 'c', command: 'true', depends_on: ['b'] },
+    { name: 'd', command: 'true' },
+  ]);
+  await runAttempt(api, wf, key('a'));
+  await runAttempt(api, wf, key('d'));
+  await runAttempt(api, wf, key('b'), 'failed');
+  await runAttempt(api, wf, key('c'));
   expect((await api.store.finishWorkflowIfDone(wf))?.status).toBe('failed');
   return { wf, key };
 }
@@ -112,6 +80,42 @@ describe('POST /workflows/{wf}/restart', () => {
       (jobs.body.items as Array<{ name: string; status: string }>).map((j) => [j.name, j.status]),
     );
     expect(status).toEqual({ a: 'ready', b: 'blocked', c: 'blocked', d: 'completed' });
+  });
+
+  it('answers a repeated request_id with the first outcome and bumps the attempts once', async () => {
+    const { wf, key } = await finishedWorkflow();
+    const body = { failed_only: true, request_id: 'cli-retry-1' };
+    const first = await api.call('POST', `/api/v1/workflows/${wf}/restart`, body);
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toMatchObject({ reset: [key('b'), key('c')], ready: 1 });
+    expect(first.body).not.toHaveProperty('repeated');
+    // The answer was lost; the client sends the same request again. A failed-only plan would now
+    // select nothing (b is ready), and a plain restart of a claimed job would be refused.
+    await api.store.claimReady(100, wf);
+    const again = await api.call('POST', `/api/v1/workflows/${wf}/restart`, body);
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).toMatchObject({
+      workflow: { _key: wf, status: 'running' },
+      reset: [key('b'), key('c')],
+      ready: 1,
+      repeated: true,
+      plan: [
+        { job: key('b'), name: 'b', reasons: ['restarted by an earlier request with this request_id'] },
+        { job: key('c'), name: 'c', reasons: ['restarted by an earlier request with this request_id'] },
+      ],
+    });
+    const b = await api.call('GET', `/api/v1/workflows/${wf}/jobs/${key('b')}`);
+    expect(b.body).toMatchObject({ status: 'queued', attempt: 2 });
+    const events = await api.call('GET', `/api/v1/workflows/${wf}/events?type=workflow_restarted`);
+    expect(events.body.items).toEqual([
+      expect.objectContaining({ request_id: 'cli-retry-1', jobs: 2, reset: [key('b'), key('c')] }),
+    ]);
+    const tooLong = await api.call('POST', `/api/v1/workflows/${wf}/restart`, {
+      jobs: [],
+      request_id: 'x'.repeat(201),
+    });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.issues[0].path).toBe('request_id');
   });
 
   it('resets an explicit list, and answers errors with problems', async () => {

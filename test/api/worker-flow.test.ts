@@ -43,6 +43,16 @@ describe('worker endpoints', () => {
     expect(res.status).toBe(201);
     const nodes = await api.call('GET', `/api/v1/workflows/${wf}/compute_nodes`);
     expect(nodes.body.items.map((n: { worker_id: string }) => n.worker_id)).toEqual([res.body.worker_id]);
+    // Written with the node (one writeDocuments call), so neither exists without the other.
+    const events = await api.call('GET', `/api/v1/workflows/${wf}/events?type=worker_registered`);
+    expect(events.body.items).toEqual([
+      expect.objectContaining({
+        source: 'system',
+        worker_id: res.body.worker_id,
+        hostname: 'h',
+        timestamp: nodes.body.items[0].started_at,
+      }),
+    ]);
 
     const missing = await api.call('POST', '/api/v1/workers', {
       hostname: 'h',

@@ -102,6 +102,33 @@ describe('workflows', () => {
     expect(again.body.code).toBe('invalid_state');
   });
 
+  it('starts with auto_scale: the setting and the workflow_started event are written with the start', async () => {
+    const wf = await create({ name: 'scaled', jobs: [{ name: 'a', command: 'true' }] });
+    // The route reads a body only when it has a length (an HTTP client always sends one).
+    const startWith = async (body: Record<string, unknown>) => {
+      const text = JSON.stringify(body);
+      const res = await api.app.request(`/api/v1/workflows/${wf}/start`, {
+        method: 'POST',
+        body: text,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) },
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const start = await startWith({ auto_scale: true, max_allocations: 3 });
+    expect(start.status, JSON.stringify(start.body)).toBe(200);
+    expect(start.body.workflow).toMatchObject({ status: 'running', auto_scale: { max_allocations: 3 } });
+    expect((await api.call('GET', `/api/v1/workflows/${wf}`)).body.auto_scale).toEqual({ max_allocations: 3 });
+    const events = await api.call('GET', `/api/v1/workflows/${wf}/events?type=workflow_started`);
+    expect(events.body.items).toEqual([
+      expect.objectContaining({ source: 'system', ready: 1, blocked: 0, derived_blocks: 0, auto_scale: true }),
+    ]);
+    // A refused start changes nothing: no setting, no second event.
+    const again = await startWith({ auto_scale: true, max_allocations: 9 });
+    expect(again.status).toBe(409);
+    expect((await api.call('GET', `/api/v1/workflows/${wf}`)).body.auto_scale).toEqual({ max_allocations: 3 });
+    expect((await api.call('GET', `/api/v1/workflows/${wf}/events?type=workflow_started`)).body.total).toBe(1);
+  });
+
   it('announces a started workflow to the scheduler', async () => {
     const wf = await create({ name: 'announce', jobs: [{ name: 'a', command: 'true' }] });
     const announced: string[] = [];

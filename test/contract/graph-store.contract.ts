@@ -7,6 +7,8 @@ import type { GraphStore } from '../../src/graph/graph-store.js';
 import { cancelContract } from './contract-cancel.js';
 import { completionContract } from './contract-completion.js';
 import { directModeContract } from './contract-direct-mode.js';
+import { directModeGuardsContract } from './contract-direct-mode-guards.js';
+import { eventsContract } from './contract-events.js';
 import { useContractFixture } from './contract-fixture.js';
 import { initializeAndClaimContract } from './contract-initialize-and-claim.js';
 import { lostWorkersContract } from './contract-lost-workers.js';
@@ -28,6 +30,7 @@ export function describeGraphStoreContract(
     const fx = useContractFixture(open, cleanup);
     workflowsContract(fx);
     directModeContract(fx);
+    directModeGuardsContract(fx);
     initializeAndClaimContract(fx);
     completionContract(fx);
     cancelContract(fx);
@@ -35,5 +38,6 @@ export function describeGraphStoreContract(
     retriesContract(fx);
     restartContract(fx);
     provisioningContract(fx);
+    eventsContract(fx);
   });
 }

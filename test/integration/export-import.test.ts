@@ -100,8 +100,13 @@ describe('export / import', () => {
     // Everything that happened is in the file, not only what was created.
     expect(bundle.documents.results).toHaveLength(1);
     expect(bundle.documents.compute_nodes).toHaveLength(1);
-    // The store records the attempt's lifecycle events itself; the user added a note.
-    expect(bundle.documents.events!.map((e) => e.type).sort()).toEqual(['job_completed', 'job_started', 'note']);
+    // The store records the lifecycle events itself (the start too, since issue 9); the user added a note.
+    expect(bundle.documents.events!.map((e) => e.type).sort()).toEqual([
+      'job_completed',
+      'job_started',
+      'note',
+      'workflow_started',
+    ]);
     expect(bundle.edges.blocks).toHaveLength(2);
     expect(bundle.edges.executed).toHaveLength(1);
 

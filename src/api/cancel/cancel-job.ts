@@ -27,21 +27,10 @@ const route = createRoute({
 export function cancelJobRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { wf, key } = c.req.valid('param');
+    // The store records `job_canceled` with the change.
     const outcome = await deps.store.cancelJob(wf, key, 'job canceled');
-    const [, ...dependents] = outcome.canceled;
-    await deps.store.appendEvents([
-      {
-        workflow: wf,
-        source: 'system',
-        type: 'job_canceled',
-        job: key,
-        ...(outcome.running[0] ? { attempt: outcome.running[0].attempt, was_running: true } : {}),
-        dependents_canceled: dependents,
-        newly_ready: outcome.newly_ready,
-      },
-    ]);
     await applyCancellation(deps, wf, outcome, false);
-    deps.logger?.info({ workflow: wf, job: key, dependents_canceled: dependents.length }, 'job canceled');
+    deps.logger?.info({ workflow: wf, job: key, dependents_canceled: outcome.canceled.length - 1 }, 'job canceled');
     return c.json(outcome, 200);
   });
 }

@@ -26,17 +26,8 @@ const route = createRoute({
 export function cancelWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { wf } = c.req.valid('param');
+    // The store records `workflow_canceled` with the change.
     const outcome = await deps.store.cancelWorkflow(wf, 'workflow canceled');
-    await deps.store.appendEvents([
-      {
-        workflow: wf,
-        source: 'system',
-        type: 'workflow_canceled',
-        canceled: outcome.canceled.length,
-        running: outcome.running.length,
-        queued: outcome.queued.length,
-      },
-    ]);
     await applyCancellation(deps, wf, outcome, true);
     deps.logger?.info(
       { workflow: wf, canceled: outcome.canceled.length, running: outcome.running.length },

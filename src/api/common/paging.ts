@@ -1,10 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { ListOptions, Page } from '../../graph/graph-store.js';
-
-/** Largest page a list endpoint returns (the GraphStore's own cap). */
-export const MAX_LIMIT = 10_000;
-/** Page size when `limit` is not given. */
-export const DEFAULT_LIMIT = 100;
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../../graph/list-paging.js';
 
 /** `offset` and `limit` query parameters, shared by every list endpoint. */
 export const pagingQueryShape = {

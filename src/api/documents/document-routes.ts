@@ -11,6 +11,7 @@ import {
   DOCUMENT_LIST_FILTERS,
   DOCUMENT_PATCH_SCHEMAS,
 } from '../../core/schemas/documents.js';
+import { serverOwnedFields } from '../../graph/direct-mode-rules.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { DocumentSchema, keyParam, workflowParam } from '../common/document-schema.js';
@@ -28,7 +29,33 @@ const DocumentPageSchema = z
   })
   .openapi('DocumentPage');
 
+/** What the Direct-mode rules (decision 0010) say about writes to `collection`, for the route descriptions. */
+function rulesOf(collection: WorkflowCollection): { create: string; patch: string; remove: string } {
+  const owned = serverOwnedFields(collection).map((f) => `\`${f}\``);
+  const ownedText = owned.length
+    ? `Server-owned fields (${owned.join(', ')}) are read-only: 422 naming the field. `
+    : '';
+  const keys = 'A `_key` of a shape the server builds for itself is refused (422). ';
+  return {
+    create:
+      ownedText +
+      keys +
+      (collection === 'jobs' ? 'Jobs are added before the workflow starts: 409 `invalid_state` after. ' : ''),
+    patch: owned.length ? `${ownedText}Sending one back unchanged is fine.` : '',
+    remove:
+      collection === 'jobs'
+        ? 'In a started workflow only a final job can be deleted (409 `invalid_state`, rule `delete-final-jobs-only`): ' +
+          'cancel it first.'
+        : collection === 'compute_nodes'
+          ? 'Not while it runs an attempt of a running workflow (409, rule `keep-compute-node-of-running-attempt`).'
+          : collection === 'allocations'
+            ? 'Only once it has ended (409, rule `keep-allocation-until-ended`).'
+            : '',
+  };
+}
+
 export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: WorkflowCollection): void {
+  const rules = rulesOf(collection);
   const { one, many } = COLLECTION_NAMES[collection];
   const base = `/api/v1/workflows/{wf}/${collection}`;
   const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
@@ -69,6 +96,7 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       operationId: `create${one}`,
       tags: ['documents'],
       summary: `Add a document to ${collection}`,
+      description: rules.create,
       request: { params: wfParams, body: { required: true, content: json(DOCUMENT_CREATE_SCHEMAS[collection]) } },
       responses: {
         201: { description: 'Created', content: json(DocumentSchema) },
@@ -105,6 +133,7 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       operationId: `update${one}`,
       tags: ['documents'],
       summary: `Shallow-merge fields into a document of ${collection}`,
+      ...(rules.patch && { description: rules.patch }),
       request: { params: docParams, body: { required: true, content: json(DOCUMENT_PATCH_SCHEMAS[collection]) } },
       responses: {
         200: { description: 'The updated document', content: json(DocumentSchema) },
@@ -125,8 +154,9 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       operationId: `delete${one}`,
       tags: ['documents'],
       summary: `Delete a document of ${collection} and every edge touching it`,
+      ...(rules.remove && { description: rules.remove }),
       request: { params: docParams },
-      responses: { 204: { description: 'Deleted' }, ...problems(404, 422) },
+      responses: { 204: { description: 'Deleted' }, ...problems(404, 409, 422) },
     }),
     async (c) => {
       const { wf, key } = c.req.valid('param');

@@ -70,6 +70,12 @@ export function edgeRoutesFor(app: ApiApp, deps: ApiDeps, collection: EdgeCollec
       operationId: `create${pascal(collection)}Edge`,
       tags: ['edges'],
       summary: `Add a ${collection} edge: \`_from\` a ${from} \`_id\`, \`_to\` a ${to} \`_id\``,
+      description:
+        (collection === 'blocks'
+          ? 'In a started workflow the dependent counts the new blocker (when the blocker is not final) and waits ' +
+            'for it; an edge that closes a cycle is refused (422 `dependency_cycle` naming the jobs), and so is one ' +
+            'onto a job already queued or running (409 `invalid_state`, rule `blocks-before-dependent-starts`). '
+          : '') + 'A `_key` of a shape the server builds for itself is refused (422).',
       request: { params, body: { required: true, content: { 'application/json': { schema: EdgeCreateSchema } } } },
       responses: {
         201: { description: 'Created', content: { 'application/json': { schema: EdgeSchema } } },

@@ -27,6 +27,17 @@ export const RestartRequestSchema = z
       .record(z.string(), z.number().int().nonnegative())
       .optional()
       .openapi({ description: 'Reason kind → job count, recorded in the `workflow_restarted` event' }),
+    request_id: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({
+        description:
+          'Makes the request idempotent: a repeat with the same id (a retry after a lost answer) changes nothing ' +
+          'and answers the first outcome with `repeated: true`. Recorded in the `workflow_restarted` event.',
+        example: '3f1c2a9e-6d0b-4c1e-9a57-2b8e0c4d1f00',
+      }),
   })
   .refine((b) => (b.jobs !== undefined) !== (b.failed_only === true), {
     message: 'give either `jobs` or `failed_only: true`',
@@ -44,8 +55,14 @@ export const RestartOutcomeSchema = z
     workflow: WorkflowSchema,
     reset: z.array(z.string()).openapi({ description: 'Jobs reset to a new attempt, in plan order' }),
     ready: z.number().int().openapi({ description: 'Of those, the ones ready to run at once' }),
-    plan: z
-      .array(RestartSelectionSchema)
-      .openapi({ description: 'What was selected and why: the requested or failed jobs, and their downstream' }),
+    plan: z.array(RestartSelectionSchema).openapi({
+      description:
+        'What was selected and why: the requested or failed jobs, and their downstream. For a repeated request: ' +
+        'the jobs the first one reset, each with the reason "restarted by an earlier request with this request_id"',
+    }),
+    repeated: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'True when this answers an earlier request with the same `request_id`' }),
   })
   .openapi('RestartOutcome');

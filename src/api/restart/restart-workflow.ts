@@ -11,7 +11,7 @@ import { planRestart, summarizeReasons, type RestartSelection } from '../../grap
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { workflowParam } from '../common/document-schema.js';
-import { MAX_LIMIT } from '../common/paging.js';
+import { MAX_LIMIT } from '../../graph/list-paging.js';
 import { problems } from '../common/problem-schema.js';
 import { RestartOutcomeSchema, RestartRequestSchema } from './restart-schema.js';
 
@@ -23,7 +23,8 @@ const route = createRoute({
   summary: 'Run jobs of a finished or running workflow again (new attempts; earlier results are kept)',
   description:
     'Each job goes back to `ready` (or `blocked` behind another reset or unfinished job) at attempt + 1 and the ' +
-    'workflow becomes `running`. Event `workflow_restarted`. 409 `invalid_state` when the workflow was never ' +
+    'workflow becomes `running`. Event `workflow_restarted`, written with the change. With `request_id`, a repeat ' +
+    'changes nothing and answers the first outcome. 409 `invalid_state` when the workflow was never ' +
     'started or a job is queued, running or disabled; 404 for an unknown job.',
   request: {
     params: z.object({ wf: workflowParam }),
@@ -71,6 +72,21 @@ async function planOnServer(
   });
 }
 
+/** The plan of a repeated request: the jobs the first one reset (their per-job reasons were not kept). */
+async function repeatedPlan(store: GraphStore, wf: string, reset: readonly string[]): Promise<RestartSelection[]> {
+  const names = new Map(
+    (await readAll((offset) => store.listDocuments(wf, 'jobs', { offset, limit: MAX_LIMIT }))).map((j) => [
+      j._key,
+      String(j.name),
+    ]),
+  );
+  return reset.map((job) => ({
+    job,
+    name: names.get(job) ?? job,
+    reasons: ['restarted by an earlier request with this request_id'],
+  }));
+}
+
 export function restartWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { wf } = c.req.valid('param');
@@ -83,25 +99,20 @@ export function restartWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
       body.failed_only ? { failedOnly: true } : { requested: body.jobs ?? [] },
     );
     const jobs = plan.map((s) => s.job);
-    const outcome = await deps.store.restartJobs(wf, jobs);
+    const outcome = await deps.store.restartJobs(wf, jobs, {
+      ...(body.request_id !== undefined && { request_id: body.request_id }),
+      // The CLI sends the reasons it found (changed inputs, missing outputs); else the plan's own.
+      event: { reasons: body.reasons ?? summarizeReasons(plan) },
+    });
     if (outcome.reset.length > 0) {
-      await deps.store.appendEvents([
-        {
-          workflow: wf,
-          source: 'system',
-          type: 'workflow_restarted',
-          jobs: outcome.reset.length,
-          ready: outcome.ready,
-          // The CLI sends the reasons it found (changed inputs, missing outputs); else the plan's own.
-          reasons: body.reasons ?? summarizeReasons(plan),
-        },
-      ]);
+      // Again on a repeat: the first answer may have been lost before its hint went out.
       await deps.notifier?.publish('ready', [wf]).catch((err: unknown) => {
         deps.logger?.warn({ err }, 'could not publish the restarted workflow');
       });
-      deps.logger?.info({ workflow: wf, jobs: outcome.reset.length }, 'workflow restarted');
+      deps.logger?.info({ workflow: wf, jobs: outcome.reset.length, repeated: outcome.repeated }, 'workflow restarted');
     }
     const workflow = await deps.store.getWorkflow(wf);
-    return c.json({ workflow, ...outcome, plan }, 200);
+    const answered = outcome.repeated ? await repeatedPlan(deps.store, wf, outcome.reset) : plan;
+    return c.json({ workflow, ...outcome, plan: answered }, 200);
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { randomKey } from '../../core/keys.js';
+import { computeNodeKey, randomKey } from '../../core/keys.js';
 import { RegisterWorkerRequestSchema, RegisterWorkerResponseSchema } from '../../core/schemas/worker-protocol.js';
+import { workerRegisteredEvent } from '../../graph/system-events.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { problems } from '../common/problem-schema.js';
@@ -35,31 +36,36 @@ export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
       const workflow = body.workflow;
       await deps.store.getWorkflow(workflow); // 404 for an unknown workflow
       const started_at = new Date().toISOString();
-      await deps.store.insertDocument(workflow, 'compute_nodes', {
-        _key: `${workflow}-${worker_id}`,
-        worker_id,
-        hostname: body.hostname,
-        pid: body.pid,
-        num_cpus: body.num_cpus,
-        memory_bytes: body.memory_bytes,
-        num_gpus: body.num_gpus,
-        ...(body.allocation !== undefined && { allocation: body.allocation }),
-        ...instance,
-        started_at,
-        is_active: true,
+      // The compute node and its event in one write: neither exists without the other.
+      await deps.store.writeDocuments(workflow, {
+        insert: [
+          {
+            collection: 'compute_nodes',
+            doc: {
+              _key: computeNodeKey(workflow, worker_id),
+              worker_id,
+              hostname: body.hostname,
+              pid: body.pid,
+              num_cpus: body.num_cpus,
+              memory_bytes: body.memory_bytes,
+              num_gpus: body.num_gpus,
+              ...(body.allocation !== undefined && { allocation: body.allocation }),
+              ...instance,
+              started_at,
+              is_active: true,
+            },
+          },
+        ],
+        events: [
+          workerRegisteredEvent({
+            worker_id,
+            hostname: body.hostname,
+            allocation: body.allocation,
+            ...instance,
+            timestamp: started_at,
+          }),
+        ],
       });
-      await deps.store.appendEvents([
-        {
-          workflow,
-          source: 'system',
-          type: 'worker_registered',
-          worker_id,
-          hostname: body.hostname,
-          ...(body.allocation !== undefined && { allocation: body.allocation }),
-          ...instance,
-          timestamp: started_at,
-        },
-      ]);
     }
     deps.logger?.info(
       { worker: worker_id, hostname: body.hostname, workflow: body.workflow, ...instance },

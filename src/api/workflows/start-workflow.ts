@@ -55,25 +55,16 @@ export function startWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { wf } = c.req.valid('param');
     const body = (c.req.header('content-length') ?? '0') === '0' ? {} : c.req.valid('json');
-    if (body.auto_scale) {
-      // Before initializing, so the provisioner sees the setting with the first ready jobs.
-      const current = await deps.store.getWorkflow(wf);
-      if (current.status === 'created')
-        await deps.store.updateWorkflow(wf, {
-          auto_scale: body.max_allocations !== undefined ? { max_allocations: body.max_allocations } : true,
-        });
-    }
-    const outcome = await deps.store.initializeWorkflow(wf);
-    await deps.store.appendEvents([
-      {
-        workflow: wf,
-        source: 'system',
-        type: 'workflow_started',
-        ready: outcome.ready,
-        blocked: outcome.blocked,
-        ...(body.auto_scale && { auto_scale: true }),
-      },
-    ]);
+    // The setting is written with the start itself, so the provisioner sees it with the first ready jobs.
+    const outcome = await deps.store.initializeWorkflow(
+      wf,
+      body.auto_scale
+        ? {
+            set: { auto_scale: body.max_allocations !== undefined ? { max_allocations: body.max_allocations } : true },
+            event: { auto_scale: true },
+          }
+        : {},
+    );
     // A hint only: the scheduler's reconcile finds the ready jobs if this is lost.
     await deps.notifier
       ?.publish('ready', [wf])

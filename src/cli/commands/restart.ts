@@ -6,8 +6,10 @@
  * API to reset those jobs.
  */
 import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../core/config.js';
+import { UnavailableError } from '../../core/errors.js';
 import { planRestart, summarizeReasons, type RestartSelection } from '../../graph/plan-restart.js';
 import { apiRequest } from '../api-request.js';
 import { formatTable } from '../print-table.js';
@@ -30,6 +32,20 @@ interface Page {
 interface RestartAnswer {
   reset: string[];
   ready: number;
+}
+
+/** Tries of the restart request when the API cannot be reached or the answer is lost. */
+const RESTART_TRIES = 3;
+
+async function withRetries<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (err) {
+      if (!(err instanceof UnavailableError) || attempt >= RESTART_TRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 }
 
 function planTable(plan: RestartSelection[]): string {
@@ -72,10 +88,12 @@ export function addWorkflowRestartCommand(wf: Command): void {
         process.stdout.write(flags.json ? JSON.stringify(plan, null, 2) + '\n' : planTable(plan));
         return;
       }
-      const answer = await apiRequest<RestartAnswer>(base, 'POST', `/workflows/${encodeURIComponent(key)}/restart`, {
-        jobs: plan.map((s) => s.job),
-        reasons: summarizeReasons(plan),
-      });
+      // One id for every try: a retry after a lost answer is answered with the first outcome
+      // instead of bumping the attempts again.
+      const body = { jobs: plan.map((s) => s.job), reasons: summarizeReasons(plan), request_id: randomUUID() };
+      const answer = await withRetries(() =>
+        apiRequest<RestartAnswer>(base, 'POST', `/workflows/${encodeURIComponent(key)}/restart`, body),
+      );
       process.stdout.write(
         flags.json
           ? JSON.stringify({ ...answer, plan }, null, 2) + '\n'

@@ -36,29 +36,49 @@ const jobFields = {
   failure_handler: z.string().optional(),
 };
 
+/**
+ * A job's status. Typed here; what Direct mode may set is the store's rule (decision 0010),
+ * which names every refused field at once.
+ */
+const DirectJobStatusSchema = z.enum(JOB_STATUSES).openapi({
+  description:
+    'Server-owned, except that a job may be `disabled` (kept out of the run) or `uninitialized` again before ' +
+    'the workflow starts; any other change is refused (422)',
+});
+
+/** A server-owned counter: shown, never set by a client (422 when a client changes it). */
+const serverOwned = (schema: z.ZodType, description: string) =>
+  schema.openapi({ readOnly: true, description: `Server-owned: ${description}` });
+
 export const JobCreateSchema = z
   .looseObject({
     ...optionalKey,
     ...jobFields,
-    status: z.enum(JOB_STATUSES).default('uninitialized'),
-    attempt: z.number().int().positive().default(1),
-    unfinished_blockers: z.number().int().nonnegative().default(0),
+    status: DirectJobStatusSchema.default('uninitialized'),
+    attempt: serverOwned(z.number().int(), 'every job starts at attempt 1 (any other value: 422)').default(1),
+    unfinished_blockers: serverOwned(z.number().int(), 'counted at start (any value but 0: 422)').default(0),
     cancel_on_blocking_job_failure: z.boolean().default(false),
     supports_termination: z.boolean().default(false),
   })
-  .openapi('JobCreate');
+  .openapi('JobCreate', {
+    description:
+      'Jobs are added before the workflow starts (409 `invalid_state` after). Lifecycle fields (status, attempt, ' +
+      "counters, times, retries) are the server's: 422 naming the field.",
+  });
 
 export const JobPatchSchema = z
   .looseObject({
     ...jobFields,
-    status: z.enum(JOB_STATUSES),
-    attempt: z.number().int().positive(),
-    unfinished_blockers: z.number().int().nonnegative(),
+    status: DirectJobStatusSchema,
+    attempt: serverOwned(z.number().int().positive(), 'refused unless unchanged'),
+    unfinished_blockers: serverOwned(z.number().int().nonnegative(), 'refused unless unchanged'),
     cancel_on_blocking_job_failure: z.boolean(),
     supports_termination: z.boolean(),
   })
   .partial()
-  .openapi('JobPatch');
+  .openapi('JobPatch', {
+    description: "Lifecycle fields are the server's: a patch that changes one is refused (422 naming the field).",
+  });
 
 const fileFields = { name: z.string().min(1), path: z.string().min(1) };
 export const FileCreateSchema = z.looseObject({ ...optionalKey, ...fileFields }).openapi('FileCreate');

@@ -16,7 +16,7 @@ import { ARANGO_ERRORS, hasErrorNum } from './arango-errors.js';
 export const GRAPH_NAME = 'jobgraph';
 
 /** Persistent indexes beyond the `workflow` index every workflow-owned collection gets. */
-const EXTRA_INDEXES: Array<{ collection: string; fields: string[] }> = [
+const EXTRA_INDEXES: Array<{ collection: string; fields: string[]; sparse?: boolean }> = [
   { collection: 'workflows', fields: ['status'] },
   // statusCounts, finishWorkflowIfDone, claimReady for one workflow.
   { collection: 'jobs', fields: ['workflow', 'status'] },
@@ -28,6 +28,8 @@ const EXTRA_INDEXES: Array<{ collection: string; fields: string[] }> = [
   { collection: 'results', fields: ['workflow', 'job'] },
   { collection: 'compute_nodes', fields: ['workflow', 'worker_id'] },
   { collection: 'events', fields: ['workflow', 'timestamp'] },
+  // restartJobs looks up a request id; sparse: only the events that carry one are indexed.
+  { collection: 'events', fields: ['workflow', 'request_id'], sparse: true },
 ];
 
 async function ignoreDuplicate(work: () => Promise<unknown>, errorNum: number): Promise<void> {
@@ -89,10 +91,13 @@ export async function ensureSchema(system: Database, databaseName: string): Prom
       .collection(collection)
       .ensureIndex({ type: 'persistent', fields: ['workflow'], name: `idx_${collection}_workflow` });
   }
-  for (const { collection, fields } of EXTRA_INDEXES) {
-    await db
-      .collection(collection)
-      .ensureIndex({ type: 'persistent', fields, name: `idx_${collection}_${fields.join('_')}` });
+  for (const { collection, fields, sparse } of EXTRA_INDEXES) {
+    await db.collection(collection).ensureIndex({
+      type: 'persistent',
+      fields,
+      name: `idx_${collection}_${fields.join('_')}`,
+      ...(sparse && { sparse: true }),
+    });
   }
   return db;
 }

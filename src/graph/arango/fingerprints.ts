@@ -1,5 +1,5 @@
 /**
- * Run-time fingerprints on ArangoDB (decision 0007), mirroring sqlite/fingerprint-rows.ts:
+ * Run-time fingerprints on ArangoDB (decision 0007), mirroring sqlite/fingerprints.ts:
  * the input files a start hands the worker, and what a result records. O(in-degree) each.
  */
 import { commandHash, userDataHash, type ResultFingerprint } from '../fingerprint.js';

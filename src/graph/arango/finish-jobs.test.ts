@@ -57,7 +57,7 @@ describe('finishJobs (ArangoDB loading loop)', () => {
         ['c', 'd'],
       ],
     );
-    const outcome = await finishJobs(runner, [{ job: 'a', status: 'failed' }]);
+    const outcome = await finishJobs(runner, 'wf', [{ job: 'a', status: 'failed' }]);
     expect(outcome.canceled).toEqual(['b', 'c']);
     expect(outcome.newlyReady).toEqual([]);
     expect(loads).toEqual([['a'], ['b'], ['c']]);
@@ -76,7 +76,7 @@ describe('finishJobs (ArangoDB loading loop)', () => {
         ['a', 'c'],
       ],
     );
-    const outcome = await finishJobs(runner, [{ job: 'a', status: 'completed' }]);
+    const outcome = await finishJobs(runner, 'wf', [{ job: 'a', status: 'completed' }]);
     expect(outcome.newlyReady).toEqual(['b']);
     expect(writes).toEqual([
       { key: 'b', status: 'ready', unfinished_blockers: 0 },

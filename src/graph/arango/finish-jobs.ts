@@ -1,16 +1,19 @@
 /**
  * After jobs reach a final state: apply the shared dependents rule
- * (src/graph/propagate-finished.ts) and write the touched dependents back. Caller owns
- * the transaction; O(out-degree) reads per finished or cascaded job, never a workflow scan.
+ * (src/graph/propagate-finished.ts), write the touched dependents back and record any
+ * counter drift as `counter_drift` events. Caller owns the transaction (writing `events`); O(out-degree) reads per finished or cascaded job, never a workflow scan.
  */
 import type { JobStatus } from '../../core/model.js';
 import { propagateFinished, type DependentState, type PropagationOutcome } from '../propagate-finished.js';
 import { cancelsOnBlockerFailure } from '../job-defaults.js';
 import { dependentsQuery, writeJobStatesQuery } from './queries/job-state.js';
+import { counterDriftEvents } from '../system-events.js';
+import { insertMany } from './arango-context.js';
 import type { QueryRunner } from './query-runner.js';
 
 export async function finishJobs(
   run: QueryRunner,
+  workflow: string,
   finished: ReadonlyArray<{ job: string; status: JobStatus }>,
 ): Promise<PropagationOutcome> {
   const dependents = new Map<string, string[]>();
@@ -55,6 +58,8 @@ export async function finishJobs(
         unfinished_blockers: s.unfinished_blockers,
       }));
       if (updates.length) await run.all(writeJobStatesQuery(updates));
+      if (outcome.drift.length)
+        await insertMany(run, 'events', counterDriftEvents(workflow, outcome.drift, new Date().toISOString()));
       return outcome;
     }
     toLoad = [...missing];

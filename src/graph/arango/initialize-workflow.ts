@@ -1,12 +1,14 @@
 /**
  * initializeWorkflow on ArangoDB: read the workflow's jobs and relation edges, plan with
  * the shared pure planner (src/graph/plan-initialization.ts), write derived `blocks`
- * edges, counters, statuses and the workflow state. One stream transaction, O(V + E).
+ * edges, counters, statuses, the workflow state and the `workflow_started` event. One
+ * stream transaction, O(V + E).
  */
-import { InvalidStateError } from '../../core/errors.js';
-import { childKey } from '../../core/keys.js';
+import { derivedBlocksKeys } from '../../core/keys.js';
 import { docId, type JobStatus, type WorkflowDoc } from '../../core/model.js';
-import type { InitializeOutcome } from '../graph-store.js';
+import type { InitializeOptions, InitializeOutcome } from '../graph-store.js';
+import { checkInitialize, startedWorkflow } from '../lifecycle-rules.js';
+import { workflowStartedEvent } from '../system-events.js';
 import { planInitialization, type KeyPair } from '../plan-initialization.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
 import { requireWorkflow } from './workflow-ops.js';
@@ -24,15 +26,14 @@ async function pairs(run: QueryRunner, workflow: string, collection: string): Pr
   });
 }
 
-export async function initializeWorkflow(ctx: ArangoContext, key: string): Promise<InitializeOutcome> {
-  return ctx.transaction(['workflows', 'jobs', 'blocks'], async (run) => {
+export async function initializeWorkflow(
+  ctx: ArangoContext,
+  key: string,
+  options: InitializeOptions = {},
+): Promise<InitializeOutcome> {
+  return ctx.transaction(['workflows', 'jobs', 'blocks', 'events'], async (run) => {
     const workflow = await requireWorkflow(run, key);
-    if (workflow.status !== 'created') {
-      throw new InvalidStateError(`workflow ${key} is ${workflow.status}; only a created workflow can be initialized`, {
-        workflow: key,
-        status: workflow.status,
-      });
-    }
+    checkInitialize(workflow);
     const jobs = await run.all<{ _key: string; name: string; status: JobStatus }>({
       query: `
         FOR j IN jobs
@@ -48,11 +49,12 @@ export async function initializeWorkflow(ctx: ArangoContext, key: string): Promi
       stores: await pairs(run, key, 'stores'),
       consumes: await pairs(run, key, 'consumes'),
     });
+    const derivedKey = derivedBlocksKeys(key);
     await insertMany(
       run,
       'blocks',
-      plan.derivedBlocks.map(([from, to]) => ({
-        _key: childKey(key),
+      plan.derivedBlocks.map(([from, to], i) => ({
+        _key: derivedKey(i),
         _from: docId('jobs', from),
         _to: docId('jobs', to),
         workflow: key,
@@ -68,9 +70,16 @@ export async function initializeWorkflow(ctx: ArangoContext, key: string): Promi
         bindVars: { updates: plan.jobs.slice(i, i + BATCH) },
       });
     }
-    const next = (await run.one<WorkflowDoc>(
-      updateWorkflowQuery(key, { status: 'running', started_at: new Date().toISOString() }),
-    ))!;
-    return { workflow: next, ready: plan.ready, blocked: plan.blocked, derived_blocks: plan.derivedBlocks.length };
+    const now = new Date().toISOString();
+    const { _key, _id, ...started } = startedWorkflow(workflow, options.set, now);
+    const next = (await run.one<WorkflowDoc>(updateWorkflowQuery(key, started)))!;
+    const outcome = {
+      workflow: next,
+      ready: plan.ready,
+      blocked: plan.blocked,
+      derived_blocks: plan.derivedBlocks.length,
+    };
+    await insertMany(run, 'events', [workflowStartedEvent(outcome, options.event, now)]);
+    return outcome;
   });
 }

@@ -1,28 +1,38 @@
 /**
  * restartJobs on ArangoDB, mirroring src/graph/sqlite/restart-jobs.ts: one stream
  * transaction reads the reset jobs' neighbourhood (one query over the edge indexes), plans with
- * the shared plan-job-reset.ts, and writes jobs and workflow.
+ * the shared plan-job-reset.ts, and writes jobs, workflow and the `workflow_restarted` event —
+ * or answers the first outcome of a request id already recorded, changing nothing.
  */
-import { InvalidStateError, NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { JobStatus } from '../../core/model.js';
-import type { RestartOutcome } from '../graph-store.js';
+import type { RestartOptions, RestartOutcome } from '../graph-store.js';
+import { checkResettable, checkRestart } from '../lifecycle-rules.js';
 import { planJobReset } from '../plan-job-reset.js';
-import type { ArangoContext } from './arango-context.js';
+import { restartOutcomeOf, workflowRestartedEvent } from '../system-events.js';
+import { insertMany, type ArangoContext } from './arango-context.js';
 import { writeJobStatesQuery } from './queries/job-state.js';
-import { rerunWorkflowQuery, resetJobsQuery, resetNeighbourhoodQuery } from './queries/restart-queries.js';
+import {
+  earlierRestartQuery,
+  rerunWorkflowQuery,
+  resetJobsQuery,
+  resetNeighbourhoodQuery,
+} from './queries/restart-queries.js';
 import { requireWorkflow } from './workflow-ops.js';
 
-const RESTARTABLE_WORKFLOW = new Set(['completed', 'failed', 'canceled', 'running']);
-const NOT_RESETTABLE = new Set<JobStatus>(['queued', 'running', 'disabled']);
-
-export async function restartJobs(ctx: ArangoContext, workflow: string, jobKeys: string[]): Promise<RestartOutcome> {
-  return ctx.transaction(['workflows', 'jobs'], async (run) => {
+export async function restartJobs(
+  ctx: ArangoContext,
+  workflow: string,
+  jobKeys: string[],
+  options: RestartOptions = {},
+): Promise<RestartOutcome> {
+  return ctx.transaction(['workflows', 'jobs', 'events'], async (run) => {
     const doc = await requireWorkflow(run, workflow);
-    if (!RESTARTABLE_WORKFLOW.has(doc.status))
-      throw new InvalidStateError(`workflow ${workflow} is ${doc.status}; only a started workflow can be restarted`, {
-        workflow,
-        status: doc.status,
-      });
+    if (options.request_id !== undefined) {
+      const earlier = await run.one(earlierRestartQuery(workflow, options.request_id));
+      if (earlier) return restartOutcomeOf(earlier);
+    }
+    checkRestart(doc);
     const jobs = [...new Set(jobKeys)];
     if (jobs.length === 0) return { reset: [], ready: 0 };
     // Each reset job with its blockers, and its dependents with THEIR blockers (to recount them).
@@ -32,11 +42,7 @@ export async function restartJobs(ctx: ArangoContext, workflow: string, jobKeys:
     const dependentsOf = new Map<string, string[]>();
     for (const row of rows) {
       if (row.workflow !== workflow || row.status === null) throw new NotFoundError('jobs', row.job);
-      if (NOT_RESETTABLE.has(row.status))
-        throw new InvalidStateError(
-          `job ${row.job} is ${row.status}; a queued, running or disabled job cannot be restarted`,
-          { job: row.job, status: row.status },
-        );
+      checkResettable(row.job, row.status);
       status.set(row.job, row.status);
       blockersOf.set(
         row.job,
@@ -66,6 +72,8 @@ export async function restartJobs(ctx: ArangoContext, workflow: string, jobKeys:
     await run.all(resetJobsQuery(asRows(plan.reset)));
     if (plan.waiting.length) await run.all(writeJobStatesQuery(asRows(plan.waiting)));
     await run.all(rerunWorkflowQuery(workflow));
-    return { reset: jobs, ready: plan.reset.filter((j) => j.status === 'ready').length };
+    const outcome = { reset: jobs, ready: plan.reset.filter((j) => j.status === 'ready').length };
+    await insertMany(run, 'events', [workflowRestartedEvent(workflow, outcome, options, new Date().toISOString())]);
+    return outcome;
   });
 }

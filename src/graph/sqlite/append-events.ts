@@ -2,10 +2,10 @@
  * appendEvents: events are documents of the `events` collection with time-ordered keys.
  */
 import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { eventKey } from '../../core/keys.js';
 import { docId, type EventDoc } from '../../core/model.js';
 import type { GraphStore } from '../graph-store.js';
 import { insertDocRow } from './doc-rows.js';
-import { eventKey } from './generate-key.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { workflowExists } from './workflow-rows.js';
 

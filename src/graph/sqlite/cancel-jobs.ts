@@ -1,22 +1,26 @@
 /**
- * Cancellation on SQLite: cancelWorkflow, cancelJob, and the completion of an attempt that
- * was running when its job was canceled (completeAttempts delegates to it).
+ * Cancellation on SQLite: cancelWorkflow, cancelJob (each with its event, in its
+ * transaction), and the completion of an attempt that was running when its job was
+ * canceled (completeAttempts delegates to it).
  *
  * A canceled job's document keeps `canceled_from` (the status it had): only an attempt
  * canceled while `running` may still report, because only such an attempt has a process
  * on some worker. Its report records the result and nothing else.
  */
-import { InvalidStateError, NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import { resultKey } from '../../core/keys.js';
-import { FINAL_JOB_STATUSES, type JobStatus, type WorkflowDoc } from '../../core/model.js';
+import { NON_FINAL_JOB_STATUSES, type JobStatus, type WorkflowDoc } from '../../core/model.js';
 import type { CancelOutcome, CompleteOutcome, CompleteRequest } from '../graph-store.js';
+import { checkCancelJob, checkCancelWorkflow } from '../lifecycle-rules.js';
 import { canceledWhileRunning, resultFromReport } from '../result-document.js';
-import { insertResult } from './result-rows.js';
+import { jobCanceledEvent, workflowCanceledEvent } from '../system-events.js';
+import { appendEvents } from './append-events.js';
+import { insertResult } from './record-result.js';
 import { finishJobs } from './finish-jobs.js';
-import type { SqliteContext } from './sqlite-context.js';
+import { sqlList, type SqliteContext } from './sqlite-context.js';
 import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
-const NON_FINAL = "('uninitialized', 'blocked', 'ready', 'queued', 'running')";
+const NON_FINAL = sqlList(NON_FINAL_JOB_STATUSES);
 const DEFAULT_MESSAGE = 'canceled';
 
 interface OpenJobRow {
@@ -33,14 +37,7 @@ function split(rows: OpenJobRow[]): Pick<CancelOutcome, 'running' | 'queued'> {
 export function cancelWorkflow(ctx: SqliteContext, key: string, message = DEFAULT_MESSAGE): CancelOutcome {
   return ctx.write(() => {
     const doc = requireWorkflow(ctx, key);
-    if (doc.status !== 'running' && doc.status !== 'created')
-      throw new InvalidStateError(
-        `workflow ${key} is ${doc.status}; only a created or running workflow can be canceled`,
-        {
-          workflow: key,
-          status: doc.status,
-        },
-      );
+    checkCancelWorkflow(doc);
     const open = ctx
       .stmt(`SELECT _key, status, attempt FROM jobs WHERE workflow = ? AND status IN ${NON_FINAL} ORDER BY _key`)
       .all(key) as OpenJobRow[];
@@ -56,7 +53,9 @@ export function cancelWorkflow(ctx: SqliteContext, key: string, message = DEFAUL
       .run({ now, message, workflow: key });
     const next: WorkflowDoc = { ...doc, status: 'canceled', finished_at: now };
     replaceWorkflow(ctx, next);
-    return { workflow: next, canceled: open.map((r) => r._key), ...split(open), newly_ready: 0 };
+    const outcome = { workflow: next, canceled: open.map((r) => r._key), ...split(open), newly_ready: 0 };
+    appendEvents(ctx, [workflowCanceledEvent(outcome, now)]);
+    return outcome;
   });
 }
 
@@ -66,45 +65,34 @@ export function cancelJob(ctx: SqliteContext, workflow: string, job: string, mes
     const row = ctx.stmt('SELECT _key, workflow, status, attempt FROM jobs WHERE _key = ?').get(job) as
       (OpenJobRow & { workflow: string }) | undefined;
     if (!row || row.workflow !== workflow) throw new NotFoundError('jobs', job);
-    if (doc.status !== 'running')
-      throw new InvalidStateError(`workflow ${workflow} is ${doc.status}; jobs can be canceled only while it runs`, {
-        workflow,
-        status: doc.status,
-      });
-    if (FINAL_JOB_STATUSES.has(row.status))
-      throw new InvalidStateError(`job ${job} is already ${row.status}`, { job, status: row.status });
+    checkCancelJob(doc, job, row.status);
+    const now = new Date().toISOString();
     ctx
       .stmt(
         `UPDATE jobs SET status = 'canceled', doc = json_set(doc, '$.status', 'canceled', '$.finished_at', @now,
            '$.canceled_from', status, '$.message', @message)
          WHERE _key = @job`,
       )
-      .run({ now: new Date().toISOString(), message, job });
-    const outcome = finishJobs(ctx, [{ job, status: 'canceled' }]);
-    return {
+      .run({ now, message, job });
+    const propagated = finishJobs(ctx, workflow, [{ job, status: 'canceled' }]);
+    const outcome = {
       workflow: doc,
-      canceled: [job, ...outcome.canceled],
+      canceled: [job, ...propagated.canceled],
       ...split([row]),
-      newly_ready: outcome.newlyReady.length,
+      newly_ready: propagated.newlyReady.length,
     };
+    appendEvents(ctx, [jobCanceledEvent(job, outcome, now)]);
+    return outcome;
   });
 }
 
 /**
- * When `r` reports the attempt a cancellation caught running, record its result (status
- * `canceled`, whatever the worker saw) and return the outcome; the job keeps its state and
- * nothing propagates (the cancellation did that). Undefined when `r` is not such a report.
- * Caller owns the transaction and has checked that no result exists yet.
+ * Record the report of an attempt a cancellation caught running (../attempt-admission.ts
+ * admitted it as `canceled`): its result with status `canceled`, whatever the worker saw;
+ * the job keeps its state and nothing propagates (the cancellation did that). Caller owns
+ * the transaction.
  */
-export function completeCanceledAttempt(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome | undefined {
-  const row = ctx
-    .stmt(
-      "SELECT workflow, status, attempt, json_extract(doc, '$.canceled_from') AS canceled_from FROM jobs WHERE _key = ?",
-    )
-    .get(r.job) as { workflow: string; status: string; attempt: number; canceled_from: string | null } | undefined;
-  if (!row || row.workflow !== r.workflow || row.status !== 'canceled' || row.attempt !== r.attempt) return undefined;
-  if (row.canceled_from !== 'running') return undefined;
-  const key = resultKey(r.job, r.attempt);
+export function recordCanceledAttempt(ctx: SqliteContext, r: CompleteRequest): CompleteOutcome {
   insertResult(ctx, resultFromReport(r, canceledWhileRunning(r)));
-  return { ok: true, duplicate: false, result: key, newly_ready: 0, canceled: true };
+  return { ok: true, duplicate: false, result: resultKey(r.job, r.attempt), newly_ready: 0, canceled: true };
 }

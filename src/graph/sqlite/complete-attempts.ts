@@ -3,43 +3,30 @@
  * unblock (or cancel) dependents. One transaction for the batch; O(N + out-degree).
  */
 import { resultKey } from '../../core/keys.js';
+import { admitCompletion } from '../attempt-admission.js';
 import type { CompleteOptions, CompleteOutcome, CompleteRequest } from '../graph-store.js';
 import { interruptedAttemptPlan } from '../lost-attempt-plan.js';
-import { requeueNextAttempt } from './requeue-attempt.js';
 import { resultFromReport } from '../result-document.js';
-import { insertResult } from './result-rows.js';
-import { resultFingerprint } from './fingerprint-rows.js';
-import { completeCanceledAttempt } from './cancel-jobs.js';
-import { finishJobs } from './finish-jobs.js';
-import { retryFailedAttempt } from './retry-attempt.js';
+import { attemptReportedEvent } from '../system-events.js';
 import { appendEvents } from './append-events.js';
-import { attemptReportedEvent } from '../attempt-events.js';
+import { recordCanceledAttempt } from './cancel-jobs.js';
+import { resultFingerprint } from './fingerprints.js';
+import { finishJobs } from './finish-jobs.js';
+import { readJobDoc, readJobState } from './job-state.js';
+import { hasResult, insertResult } from './record-result.js';
+import { requeueNextAttempt } from './requeue-attempt.js';
+import { retryFailedAttempt } from './retry-attempt.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 function completeOne(ctx: SqliteContext, r: CompleteRequest, options: CompleteOptions): CompleteOutcome {
   const key = resultKey(r.job, r.attempt);
-  // The result's primary key is the idempotency record: a repeat finds it and changes nothing.
-  if (ctx.stmt("SELECT 1 FROM docs WHERE collection = 'results' AND _key = ?").get(key)) {
-    return { ok: true, duplicate: true, result: key, newly_ready: 0 };
-  }
-  const row = ctx.stmt('SELECT workflow, status, attempt FROM jobs WHERE _key = ?').get(r.job) as
-    { workflow: string; status: string; attempt: number } | undefined;
-  if (!row || row.workflow !== r.workflow)
-    return { ok: false, reason: `job ${r.job} does not exist in workflow ${r.workflow}` };
-  // The report of an attempt a cancellation caught running: record it, change nothing else.
-  if (row.status === 'canceled') {
-    const canceled = completeCanceledAttempt(ctx, r);
-    if (canceled) return canceled;
-  }
-  if (row.status !== 'running' || row.attempt !== r.attempt) {
-    return {
-      ok: false,
-      reason: `job ${r.job} is ${row.status} at attempt ${row.attempt}, not running at attempt ${r.attempt}`,
-    };
-  }
+  const admission = admitCompletion(r, { hasResult: hasResult(ctx, key), job: readJobState(ctx, r.job) });
+  if (admission.kind === 'duplicate') return { ok: true, duplicate: true, result: key, newly_ready: 0 };
+  if (admission.kind === 'refused') return { ok: false, reason: admission.reason };
+  if (admission.kind === 'canceled') return recordCanceledAttempt(ctx, r);
   insertResult(ctx, resultFromReport(r, resultFingerprint(ctx, r)));
   // An interrupted attempt runs again (capped), unless the cap is hit: then it ends as reported.
-  const interrupted = interruptedAttemptPlan(r, () => jobDoc(ctx, r.job), options);
+  const interrupted = interruptedAttemptPlan(r, () => readJobDoc(ctx, r.job), options);
   if (interrupted?.rerun) {
     requeueNextAttempt(ctx, r.job, interrupted.lostReruns);
     return { ok: true, duplicate: false, result: key, newly_ready: 1, next_attempt: r.attempt + 1 };
@@ -54,13 +41,8 @@ function completeOne(ctx: SqliteContext, r: CompleteRequest, options: CompleteOp
     .run({ status: r.status, now: new Date().toISOString(), job: r.job });
   if (interrupted)
     ctx.stmt(`UPDATE jobs SET doc = json_set(doc, '$.message', ?) WHERE _key = ?`).run(interrupted.jobMessage, r.job);
-  const outcome = finishJobs(ctx, [{ job: r.job, status: r.status }]);
+  const outcome = finishJobs(ctx, r.workflow, [{ job: r.job, status: r.status }]);
   return { ok: true, duplicate: false, result: key, newly_ready: outcome.newlyReady.length };
-}
-
-function jobDoc(ctx: SqliteContext, job: string): Record<string, unknown> {
-  const row = ctx.stmt('SELECT doc FROM jobs WHERE _key = ?').get(job) as { doc: string };
-  return JSON.parse(row.doc) as Record<string, unknown>;
 }
 
 export function completeAttempts(

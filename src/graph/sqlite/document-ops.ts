@@ -1,12 +1,16 @@
 /**
- * Direct mode on vertex and document collections: insert, get, list, update, delete.
+ * Direct mode on vertex and document collections: insert, get, list, update, delete — each
+ * checked against the Direct-mode rules (../direct-mode-rules.ts) in its transaction.
  */
 import { NotFoundError } from '../../core/errors.js';
+import { childKey, eventKey } from '../../core/keys.js';
 import { docId, type BaseDoc, type WorkflowCollection } from '../../core/model.js';
+import { checkDeleteDocument, checkInsertDocument, checkUpdateDocument } from '../direct-mode-rules.js';
 import type { ListOptions, Page } from '../graph-store.js';
+import { runsAttempt } from './direct-mode-view.js';
 import { deleteDocRow, insertDocRow, readDoc, replaceDocRow } from './doc-rows.js';
-import { documentKey, eventKey } from './generate-key.js';
-import { filterWhere, paging } from './list-query.js';
+import { paging } from '../list-paging.js';
+import { filterWhere } from './list-query.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { requireWorkflow } from './workflow-rows.js';
 
@@ -27,13 +31,13 @@ export function insertDocument(
   body: Record<string, unknown>,
 ): BaseDoc {
   return ctx.write(() => {
-    requireWorkflow(ctx, workflow);
+    checkInsertDocument(collection, requireWorkflow(ctx, workflow), body);
     const key =
       typeof body._key === 'string' && body._key !== ''
         ? body._key
         : collection === 'events'
           ? eventKey(workflow)
-          : documentKey(workflow);
+          : childKey(workflow);
     const doc: BaseDoc = { ...body, _key: key, _id: docId(collection, key), workflow };
     if (collection === 'events' && doc.timestamp === undefined) doc.timestamp = new Date().toISOString();
     insertDocRow(ctx, collection, doc, 'body');
@@ -92,7 +96,9 @@ export function updateDocument(
   patch: Record<string, unknown>,
 ): BaseDoc {
   return ctx.write(() => {
+    const wf = requireWorkflow(ctx, workflow);
     const current = requireDocument(ctx, workflow, collection, key);
+    checkUpdateDocument(collection, wf, current, patch);
     const { _key: _k, _id: _i, workflow: _w, ...rest } = patch;
     const next: BaseDoc = { ...current, ...rest, _key: current._key, _id: current._id, workflow };
     replaceDocRow(ctx, collection, next);
@@ -107,7 +113,9 @@ export function deleteDocument(
   key: string,
 ): void {
   ctx.write(() => {
-    requireDocument(ctx, workflow, collection, key);
+    const wf = requireWorkflow(ctx, workflow);
+    const stored = requireDocument(ctx, workflow, collection, key);
+    checkDeleteDocument(collection, wf, stored, { runsAttempt: () => runsAttempt(ctx, key) });
     deleteDocRow(ctx, collection, key);
   });
 }

@@ -1,14 +1,18 @@
 /**
- * Direct mode on edge collections: insert (endpoints checked) and list.
- * A `blocks` edge inserted after initializeWorkflow does not change counters: dependencies
- * are fixed when the workflow starts.
+ * Direct mode on edge collections: insert (endpoints checked) and list. A `blocks` edge
+ * added to a started workflow keeps the counters right, or is refused, by the Direct-mode
+ * rules (../direct-mode-rules.ts); other relation edges added after the start derive no
+ * `blocks` edge (that happens once, at start).
  */
 import { ValidationError, type FieldIssue } from '../../core/errors.js';
+import { childKey } from '../../core/keys.js';
 import { EDGE_ENDPOINTS, docId, parseDocId, type EdgeCollection, type EdgeDoc } from '../../core/model.js';
+import { checkInsertEdge, planBlocksInsert } from '../direct-mode-rules.js';
 import type { ListOptions, Page } from '../graph-store.js';
+import { blocksView, writeCounter } from './direct-mode-view.js';
 import { EDGE_COLUMNS, edgeFromRow, insertEdgeRow, readDoc, type EdgeRow } from './doc-rows.js';
-import { documentKey } from './generate-key.js';
-import { filterWhere, paging } from './list-query.js';
+import { paging } from '../list-paging.js';
+import { filterWhere } from './list-query.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { requireWorkflow } from './workflow-rows.js';
 
@@ -30,7 +34,8 @@ export function insertEdge(
   body: Record<string, unknown>,
 ): EdgeDoc {
   return ctx.write(() => {
-    requireWorkflow(ctx, workflow);
+    const wf = requireWorkflow(ctx, workflow);
+    checkInsertEdge(collection, wf, body);
     const [fromCollection, toCollection] = EDGE_ENDPOINTS[collection];
     const issues: FieldIssue[] = [];
     const fromProblem = endpointProblem(ctx, workflow, body._from, fromCollection);
@@ -38,9 +43,14 @@ export function insertEdge(
     const toProblem = endpointProblem(ctx, workflow, body._to, toCollection);
     if (toProblem) issues.push({ path: '_to', message: toProblem });
     if (issues.length) throw new ValidationError(issues);
-    const key = typeof body._key === 'string' && body._key !== '' ? body._key : documentKey(workflow);
+    const key = typeof body._key === 'string' && body._key !== '' ? body._key : childKey(workflow);
     const edge = { ...body, _key: key, _id: docId(collection, key), workflow } as EdgeDoc;
+    const counter =
+      collection === 'blocks'
+        ? planBlocksInsert(wf, parseDocId(edge._from)!.key, parseDocId(edge._to)!.key, blocksView(ctx))
+        : undefined;
     insertEdgeRow(ctx, collection, edge, workflow);
+    if (counter) writeCounter(ctx, counter);
     return edge;
   });
 }

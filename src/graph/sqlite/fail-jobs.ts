@@ -26,6 +26,6 @@ export function failJobs(ctx: SqliteContext, workflow: string, jobs: string[], m
       fail.run({ message, now, job });
       failed.push({ job, status: 'failed' });
     }
-    finishJobs(ctx, failed);
+    finishJobs(ctx, workflow, failed);
   });
 }

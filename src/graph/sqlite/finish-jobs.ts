@@ -1,10 +1,13 @@
 /**
  * After jobs reach a final state: apply the shared dependents rule (propagate-finished.ts)
- * over `blocks` edges by `_from` (indexed) and write the touched dependents back.
+ * over `blocks` edges by `_from` (indexed), write the touched dependents back and record
+ * any counter drift it found as `counter_drift` events.
  * O(out-degree); never scans the workflow. Caller owns the transaction.
  */
 import type { JobStatus } from '../../core/model.js';
 import { propagateFinished, type DependentState, type PropagationOutcome } from '../propagate-finished.js';
+import { counterDriftEvents } from '../system-events.js';
+import { appendEvents } from './append-events.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 interface StateRow {
@@ -15,6 +18,7 @@ interface StateRow {
 
 export function finishJobs(
   ctx: SqliteContext,
+  workflow: string,
   finished: ReadonlyArray<{ job: string; status: JobStatus }>,
 ): PropagationOutcome {
   const dependents = ctx.stmt("SELECT _to FROM edges INDEXED BY edges_from WHERE _from = ? AND collection = 'blocks'");
@@ -37,5 +41,6 @@ export function finishJobs(
      doc = json_set(doc, '$.status', @status, '$.unfinished_blockers', @n) WHERE _key = @job`,
   );
   for (const [job, s] of outcome.updates) write.run({ status: s.status, n: s.unfinished_blockers, job });
+  if (outcome.drift.length) appendEvents(ctx, counterDriftEvents(workflow, outcome.drift, new Date().toISOString()));
   return outcome;
 }

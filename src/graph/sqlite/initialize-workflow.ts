@@ -1,13 +1,16 @@
 /**
  * initializeWorkflow: read the workflow's jobs and relation edges, plan with the shared
- * pure planner, write derived `blocks` edges, counters and statuses. One transaction, O(V + E).
+ * pure planner, write derived `blocks` edges, counters, statuses and the `workflow_started`
+ * event. One transaction, O(V + E).
  */
-import { InvalidStateError } from '../../core/errors.js';
+import { derivedBlocksKeys } from '../../core/keys.js';
 import { docId, type JobStatus } from '../../core/model.js';
-import type { InitializeOutcome } from '../graph-store.js';
+import type { InitializeOptions, InitializeOutcome } from '../graph-store.js';
+import { checkInitialize, startedWorkflow } from '../lifecycle-rules.js';
 import { planInitialization, type KeyPair } from '../plan-initialization.js';
+import { workflowStartedEvent } from '../system-events.js';
+import { appendEvents } from './append-events.js';
 import { insertEdgeRow } from './doc-rows.js';
-import { documentKey } from './generate-key.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
@@ -20,15 +23,14 @@ function pairs(ctx: SqliteContext, workflow: string, collection: string): KeyPai
   return rows.map((r) => [keyOf(r._from), keyOf(r._to)] as const);
 }
 
-export function initializeWorkflow(ctx: SqliteContext, key: string): InitializeOutcome {
+export function initializeWorkflow(
+  ctx: SqliteContext,
+  key: string,
+  options: InitializeOptions = {},
+): InitializeOutcome {
   return ctx.write(() => {
     const workflow = requireWorkflow(ctx, key);
-    if (workflow.status !== 'created') {
-      throw new InvalidStateError(`workflow ${key} is ${workflow.status}; only a created workflow can be initialized`, {
-        workflow: key,
-        status: workflow.status,
-      });
-    }
+    checkInitialize(workflow);
     const jobs = ctx.stmt('SELECT _key, name, status FROM jobs WHERE workflow = ?').all(key) as Array<{
       _key: string;
       name: string;
@@ -42,23 +44,25 @@ export function initializeWorkflow(ctx: SqliteContext, key: string): InitializeO
       stores: pairs(ctx, key, 'stores'),
       consumes: pairs(ctx, key, 'consumes'),
     });
-    // One random stem per initialization plus a counter: unique, and no random draw per edge.
-    const stem = `${documentKey(key)}-d`;
+    const derivedKey = derivedBlocksKeys(key);
     plan.derivedBlocks.forEach(([from, to], i) => {
-      insertEdgeRow(
-        ctx,
-        'blocks',
-        { _key: `${stem}${i.toString(36)}`, _from: docId('jobs', from), _to: docId('jobs', to) },
-        key,
-      );
+      insertEdgeRow(ctx, 'blocks', { _key: derivedKey(i), _from: docId('jobs', from), _to: docId('jobs', to) }, key);
     });
     const update = ctx.stmt(
       `UPDATE jobs SET status = @status, attempt = 1, unfinished_blockers = @n,
        doc = json_set(doc, '$.status', @status, '$.attempt', 1, '$.unfinished_blockers', @n) WHERE _key = @job`,
     );
     for (const job of plan.jobs) update.run({ status: job.status, n: job.unfinished_blockers, job: job._key });
-    const next = { ...workflow, status: 'running' as const, started_at: new Date().toISOString() };
+    const now = new Date().toISOString();
+    const next = startedWorkflow(workflow, options.set, now);
     replaceWorkflow(ctx, next);
-    return { workflow: next, ready: plan.ready, blocked: plan.blocked, derived_blocks: plan.derivedBlocks.length };
+    const outcome = {
+      workflow: next,
+      ready: plan.ready,
+      blocked: plan.blocked,
+      derived_blocks: plan.derivedBlocks.length,
+    };
+    appendEvents(ctx, [workflowStartedEvent(outcome, options.event, now)]);
+    return outcome;
   });
 }

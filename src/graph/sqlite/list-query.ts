@@ -1,26 +1,9 @@
 /**
- * Paging and equality filters for the list methods. Filters on hot columns use the
- * column (and its index); any other top-level field is read with `json_extract`.
+ * Equality filters for the list methods (paging: ../list-paging.ts). Filters on hot columns
+ * use the column (and its index); any other top-level field is read with `json_extract`.
  */
-import { ValidationError } from '../../core/errors.js';
 import type { ListOptions } from '../graph-store.js';
-
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 10_000;
-
-const FIELD_NAME = /^[A-Za-z0-9_$-]+$/;
-
-export interface Paging {
-  offset: number;
-  limit: number;
-}
-
-/** Offset and limit with defaults applied; limit clamped to MAX_LIMIT. */
-export function paging(options: ListOptions = {}): Paging {
-  const offset = Math.max(0, Math.floor(options.offset ?? 0));
-  const limit = Math.min(MAX_LIMIT, Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT)));
-  return { offset, limit };
-}
+import { checkFilterField } from '../list-paging.js';
 
 export interface WhereClause {
   /** ` AND …` conditions, empty when there is no filter. */
@@ -43,9 +26,7 @@ export function filterWhere(filter: ListOptions['filter'], columns: Readonly<Rec
       params.push(typeof value === 'boolean' ? Number(value) : value);
       continue;
     }
-    if (!FIELD_NAME.test(field)) {
-      throw new ValidationError([{ path: `filter.${field}`, message: 'not a filterable field name' }]);
-    }
+    checkFilterField(field);
     const path = `'$."${field}"'`;
     if (typeof value === 'boolean') {
       // json_extract turns true into 1; json_type keeps `true` and `1` apart.

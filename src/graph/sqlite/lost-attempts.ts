@@ -3,12 +3,15 @@
  * runs them, and record the attempts of a dead worker as lost — one result per attempt,
  * then a re-run as attempt + 1 (capped by `lost_reruns`) or, cap hit, a failure.
  */
-import { resultKey } from '../../core/keys.js';
-import { docId } from '../../core/model.js';
-import type { LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
+import { EXECUTED_KEY_INFIX, executedEdgeKey, resultKey } from '../../core/keys.js';
+import { lostAttemptRefusal } from '../attempt-admission.js';
+import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
 import { lostAttemptResult } from '../result-document.js';
-import { insertResult } from './result-rows.js';
+import { workerLostEvents } from '../system-events.js';
+import { appendEvents } from './append-events.js';
+import { readJobDoc, readJobState } from './job-state.js';
+import { hasResult, insertResult } from './record-result.js';
 import { finishJobs } from './finish-jobs.js';
 import { requeueNextAttempt } from './requeue-attempt.js';
 import type { SqliteContext } from './sqlite-context.js';
@@ -34,7 +37,7 @@ export function listRunningAttempts(ctx: SqliteContext, limit: number): RunningA
                 n._key AS node_key, json_extract(n.doc, '$.worker_id') AS worker_id
          FROM jobs j
          JOIN workflows w ON w._key = j.workflow AND w.status = 'running'
-         LEFT JOIN edges e ON e._key = j._key || '-x' || j.attempt AND e.collection = 'executed'
+         LEFT JOIN edges e ON e._key = j._key || '${EXECUTED_KEY_INFIX}' || j.attempt AND e.collection = 'executed'
          LEFT JOIN docs n ON n.collection = 'compute_nodes' AND n._key = substr(e._from, ${COMPUTE_NODE_PREFIX.length + 1})
          WHERE j.status = 'running'
          LIMIT ?`,
@@ -63,24 +66,17 @@ function recordOne(
   now: string,
 ): LostAttemptOutcome {
   const key = resultKey(r.job, r.attempt);
-  if (ctx.stmt("SELECT 1 FROM docs WHERE collection = 'results' AND _key = ?").get(key))
-    return { recorded: false, reason: `attempt ${r.attempt} of job ${r.job} already has a result` };
-  const row = ctx.stmt('SELECT workflow, status, attempt, doc FROM jobs WHERE _key = ?').get(r.job) as
-    { workflow: string; status: string; attempt: number; doc: string } | undefined;
-  if (!row || row.workflow !== r.workflow)
-    return { recorded: false, reason: `job ${r.job} does not exist in workflow ${r.workflow}` };
-  if (row.status !== 'running' || row.attempt !== r.attempt)
-    return {
-      recorded: false,
-      reason: `job ${r.job} is ${row.status} at attempt ${row.attempt}, not running at attempt ${r.attempt}`,
-    };
   const edge = ctx
     .stmt("SELECT _from FROM edges WHERE _key = ? AND collection = 'executed'")
-    .get(`${r.job}-x${r.attempt}`) as { _from: string } | undefined;
-  if (edge?._from !== docId('compute_nodes', r.compute_node))
-    return { recorded: false, reason: `attempt ${r.attempt} of job ${r.job} does not run on ${r.compute_node}` };
+    .get(executedEdgeKey(r.job, r.attempt)) as { _from: string } | undefined;
+  const refused = lostAttemptRefusal(r, {
+    hasResult: hasResult(ctx, key),
+    job: readJobState(ctx, r.job),
+    executedFrom: edge?._from,
+  });
+  if (refused !== undefined) return { recorded: false, reason: refused };
 
-  const plan = lostAttemptPlan(JSON.parse(row.doc) as Record<string, unknown>, options);
+  const plan = lostAttemptPlan(readJobDoc(ctx, r.job), options);
   const result = lostAttemptResult(r, plan, now);
   insertResult(ctx, result);
   ctx
@@ -107,7 +103,7 @@ function recordOne(
        WHERE _key = @job`,
     )
     .run({ message: plan.jobMessage, now, n: plan.lostReruns, job: r.job });
-  const outcome = finishJobs(ctx, [{ job: r.job, status: 'failed' }]);
+  const outcome = finishJobs(ctx, r.workflow, [{ job: r.job, status: 'failed' }]);
   return {
     recorded: true,
     result: key,
@@ -120,11 +116,14 @@ function recordOne(
 export function recordLostAttempts(
   ctx: SqliteContext,
   requests: LostAttemptRequest[],
-  options: LostAttemptOptions,
+  options: LostAttemptOptions & { event?: EventFields },
 ): LostAttemptOutcome[] {
   if (requests.length === 0) return [];
   return ctx.write(() => {
     const now = new Date().toISOString();
-    return requests.map((r) => recordOne(ctx, r, options, now));
+    const outcomes = requests.map((r) => recordOne(ctx, r, options, now));
+    const events = workerLostEvents(requests, outcomes, options.event, now);
+    if (events.length) appendEvents(ctx, events);
+    return outcomes;
   });
 }

@@ -1,26 +1,44 @@
 /**
  * restartJobs on SQLite (decision 0007): reset the given jobs to a fresh attempt, recount
- * blockers with the shared planner (plan-job-reset.ts) and set the workflow running again.
- * One transaction; O(total degree of the reset jobs).
+ * blockers with the shared planner (plan-job-reset.ts), set the workflow running again and
+ * record `workflow_restarted` — or, for a request id already recorded, answer that first
+ * outcome and change nothing. One transaction; O(total degree of the reset jobs).
  */
-import { InvalidStateError, NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { JobStatus, WorkflowDoc } from '../../core/model.js';
-import type { RestartOutcome } from '../graph-store.js';
+import type { RestartOptions, RestartOutcome } from '../graph-store.js';
+import { checkResettable, checkRestart } from '../lifecycle-rules.js';
 import { planJobReset } from '../plan-job-reset.js';
+import { restartOutcomeOf, workflowRestartedEvent } from '../system-events.js';
+import { appendEvents } from './append-events.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
-const RESTARTABLE_WORKFLOW = new Set(['completed', 'failed', 'canceled', 'running']);
-const NOT_RESETTABLE = new Set<JobStatus>(['queued', 'running', 'disabled']);
+/** The `workflow_restarted` event an earlier request with this id recorded, if any. */
+function earlierRestart(ctx: SqliteContext, workflow: string, requestId: string): Record<string, unknown> | undefined {
+  // The conditions repeat the partial index's, so the planner may use events_request_id.
+  const row = ctx
+    .stmt(
+      `SELECT doc FROM docs
+       WHERE collection = 'events' AND workflow = ? AND json_extract(doc, '$.request_id') IS NOT NULL
+         AND json_extract(doc, '$.request_id') = ? AND json_extract(doc, '$.type') = 'workflow_restarted'
+       LIMIT 1`,
+    )
+    .get(workflow, requestId) as { doc: string } | undefined;
+  return row && (JSON.parse(row.doc) as Record<string, unknown>);
+}
 
-export function restartJobs(ctx: SqliteContext, workflow: string, jobKeys: string[]): RestartOutcome {
+export function restartJobs(
+  ctx: SqliteContext,
+  workflow: string,
+  jobKeys: string[],
+  options: RestartOptions = {},
+): RestartOutcome {
   return ctx.write(() => {
     const doc = requireWorkflow(ctx, workflow);
-    if (!RESTARTABLE_WORKFLOW.has(doc.status))
-      throw new InvalidStateError(`workflow ${workflow} is ${doc.status}; only a started workflow can be restarted`, {
-        workflow,
-        status: doc.status,
-      });
+    const earlier = options.request_id === undefined ? undefined : earlierRestart(ctx, workflow, options.request_id);
+    if (earlier) return restartOutcomeOf(earlier);
+    checkRestart(doc);
     const jobs = [...new Set(jobKeys)];
     if (jobs.length === 0) return { reset: [], ready: 0 };
     const row = ctx.stmt('SELECT workflow, status FROM jobs WHERE _key = ?');
@@ -37,11 +55,7 @@ export function restartJobs(ctx: SqliteContext, workflow: string, jobKeys: strin
     for (const job of jobs) {
       const s = statusOf(job);
       if (s === undefined) throw new NotFoundError('jobs', job);
-      if (NOT_RESETTABLE.has(s))
-        throw new InvalidStateError(`job ${job} is ${s}; a queued, running or disabled job cannot be restarted`, {
-          job,
-          status: s,
-        });
+      checkResettable(job, s);
     }
     const blockers = ctx.stmt("SELECT _from FROM edges INDEXED BY edges_to WHERE _to = ? AND collection = 'blocks'");
     const dependents = ctx.stmt(
@@ -68,6 +82,8 @@ export function restartJobs(ctx: SqliteContext, workflow: string, jobKeys: strin
     const { finished_at: _finished, ...rest } = doc;
     const next: WorkflowDoc = { ...rest, status: 'running' };
     replaceWorkflow(ctx, next);
-    return { reset: jobs, ready: plan.reset.filter((j) => j.status === 'ready').length };
+    const outcome = { reset: jobs, ready: plan.reset.filter((j) => j.status === 'ready').length };
+    appendEvents(ctx, [workflowRestartedEvent(workflow, outcome, options, new Date().toISOString())]);
+    return outcome;
   });
 }

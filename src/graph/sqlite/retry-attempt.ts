@@ -6,9 +6,10 @@
  */
 import { decideRetry, handlerOf } from '../../core/failure-policy.js';
 import type { JobDoc } from '../../core/model.js';
-import { attemptRetriedEvent } from '../attempt-events.js';
+import { attemptRetriedEvent } from '../system-events.js';
 import type { CompleteRequest } from '../graph-store.js';
 import { appendEvents } from './append-events.js';
+import { readJobDoc } from './job-state.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { findWorkflow } from './workflow-rows.js';
 
@@ -16,9 +17,7 @@ import { findWorkflow } from './workflow-rows.js';
 export function retryFailedAttempt(ctx: SqliteContext, r: CompleteRequest): number | undefined {
   // Cheap exit first: most attempts succeed and need no document reads.
   if (r.status !== 'failed' || r.no_retry === true) return undefined;
-  const row = ctx.stmt('SELECT doc FROM jobs WHERE _key = ?').get(r.job) as { doc: string } | undefined;
-  if (!row) return undefined;
-  const job = JSON.parse(row.doc) as JobDoc;
+  const job = readJobDoc(ctx, r.job) as JobDoc;
   if (job.failure_handler === undefined) return undefined;
   const retries_used = typeof job.failure_retries === 'number' ? job.failure_retries : 0;
   const decision = decideRetry(handlerOf(findWorkflow(ctx, r.workflow), job), {

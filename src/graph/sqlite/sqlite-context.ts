@@ -18,6 +18,11 @@ export interface SqliteContext {
   stmt(sql: string): Statement;
 }
 
+/** A constant list of known words (statuses) as SQL: `('a', 'b')`. Never for user input. */
+export function sqlList(words: readonly string[]): string {
+  return `(${words.map((w) => `'${w}'`).join(', ')})`;
+}
+
 export function createContext(db: Database): SqliteContext {
   const cache = new Map<string, Statement>();
   const run = <T>(fn: () => T, immediate: boolean): T => {

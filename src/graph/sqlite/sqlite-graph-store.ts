@@ -79,7 +79,7 @@ export function openSqliteGraphStore(path: string): GraphStore {
     deleteDocument: async (workflow, collection, key) => deleteDocument(ctx, workflow, collection, key),
     insertEdge: async (workflow, collection, body) => insertEdge(ctx, workflow, collection, body),
     listEdges: async (workflow, collection, options) => listEdges(ctx, workflow, collection, options),
-    initializeWorkflow: async (key) => initializeWorkflow(ctx, key),
+    initializeWorkflow: async (key, options) => initializeWorkflow(ctx, key, options),
     claimReady: async (limit, workflow) => claimReady(ctx, limit, workflow),
     listQueued: async (olderThan, limit) => listQueued(ctx, olderThan, limit),
     startAttempts: async (requests) => startAttempts(ctx, requests),
@@ -95,7 +95,7 @@ export function openSqliteGraphStore(path: string): GraphStore {
     recordLostAttempts: async (requests, options) => recordLostAttempts(ctx, requests, options),
     cancelWorkflow: async (key, message) => cancelWorkflow(ctx, key, message),
     cancelJob: async (workflow, job, message) => cancelJob(ctx, workflow, job, message),
-    restartJobs: async (workflow, jobs) => restartJobs(ctx, workflow, jobs),
+    restartJobs: async (workflow, jobs, options) => restartJobs(ctx, workflow, jobs, options),
     appendEvents: async (events) => appendEvents(ctx, events),
   };
 }

@@ -12,7 +12,8 @@ import {
 } from '../../core/model.js';
 import type { ListOptions, Page } from '../graph-store.js';
 import { EDGE_COLUMNS, edgeFromRow, insertDocRow, insertEdgeRow, type EdgeRow } from './doc-rows.js';
-import { filterWhere, paging } from './list-query.js';
+import { paging } from '../list-paging.js';
+import { filterWhere } from './list-query.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 import { bundleWorkflowDoc, checkBundleEdges } from '../bundle-checks.js';

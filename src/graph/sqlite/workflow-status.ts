@@ -2,18 +2,22 @@
  * Workflow-level lifecycle reads and the completion check, all on the status indexes.
  */
 import {
+  FAILED_JOB_STATUSES,
   JOB_STATUSES,
+  NON_FINAL_JOB_STATUSES,
   type JobStatus,
   type Resources,
   type WorkflowDoc,
   type WorkflowStatus,
 } from '../../core/model.js';
+import { workflowFinishedEvent } from '../system-events.js';
+import { appendEvents } from './append-events.js';
 import { toResources } from './job-resources.js';
-import type { SqliteContext } from './sqlite-context.js';
+import { sqlList, type SqliteContext } from './sqlite-context.js';
 import { findWorkflow, replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
-const NON_FINAL = "('uninitialized', 'blocked', 'ready', 'queued', 'running')";
-const FAILED = "('failed', 'canceled', 'terminated')";
+const NON_FINAL = sqlList(NON_FINAL_JOB_STATUSES);
+const FAILED = sqlList([...FAILED_JOB_STATUSES]);
 
 export function statusCounts(
   ctx: SqliteContext,
@@ -45,12 +49,10 @@ export function finishWorkflowIfDone(ctx: SqliteContext, workflow: string): Work
     if (ctx.stmt(`SELECT 1 FROM jobs WHERE workflow = ? AND status IN ${NON_FINAL} LIMIT 1`).get(workflow))
       return undefined;
     const failed = ctx.stmt(`SELECT 1 FROM jobs WHERE workflow = ? AND status IN ${FAILED} LIMIT 1`).get(workflow);
-    const next: WorkflowDoc = {
-      ...doc,
-      status: failed ? 'failed' : 'completed',
-      finished_at: new Date().toISOString(),
-    };
+    const now = new Date().toISOString();
+    const next: WorkflowDoc = { ...doc, status: failed ? 'failed' : 'completed', finished_at: now };
     replaceWorkflow(ctx, next);
+    appendEvents(ctx, [workflowFinishedEvent(next, now)]);
     return next;
   });
 }

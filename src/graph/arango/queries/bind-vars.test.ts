@@ -8,13 +8,15 @@
 import type { AqlQuery } from 'arangojs/aql';
 import { describe, expect, it } from 'vitest';
 import { claimReadyQuery, listJobResourcesQuery, listQueuedQuery } from './claim-ready.js';
+import { blocksNeighbourhoodQuery, runsAttemptQuery } from './direct-mode-view.js';
 import { insertEdgeQuery } from './insert-edge.js';
-import { dependentsQuery, jobStateQuery, writeJobStatesQuery } from './job-state.js';
+import { dependentsQuery, jobDocQuery, jobStateQuery, writeJobStatesQuery } from './job-state.js';
 import { listPageQuery } from './list-page.js';
 import { startAttemptQuery } from './start-attempt.js';
 import { recordResultQuery } from './record-result.js';
 import { resultFromReport } from '../../result-document.js';
 import {
+  earlierRestartQuery,
   fingerprintFactsQuery,
   inputFilesQuery,
   rerunWorkflowQuery,
@@ -89,6 +91,7 @@ const queries: Record<string, AqlQuery> = {
   dependents: dependentsQuery(['a']),
   writeJobStates: writeJobStatesQuery([{ key: 'a', status: 'ready', unfinished_blockers: 0 }]),
   jobState: jobStateQuery('a'),
+  jobDoc: jobDocQuery('a'),
   listPageWorkflows: listPageQuery('workflows', undefined),
   listPageFiltered: listPageQuery('jobs', 'wf', { offset: 1, limit: 2, filter: { status: 'ready', size: 3 } }),
   startAttempt: startAttemptQuery({ workflow: 'wf', job: 'a', attempt: 1, node, edgeKey: 'a-x1', now: 't' }),
@@ -106,6 +109,9 @@ const queries: Record<string, AqlQuery> = {
   resetNeighbourhood: resetNeighbourhoodQuery(['a']),
   resetJobs: resetJobsQuery([{ key: 'a', status: 'ready', unfinished_blockers: 0 }]),
   rerunWorkflow: rerunWorkflowQuery('wf'),
+  earlierRestart: earlierRestartQuery('wf', 'r1'),
+  runsAttempt: runsAttemptQuery('compute_nodes/n', '-x'),
+  blocksNeighbourhood: blocksNeighbourhoodQuery('wf', 'a', 'b'),
   inputFiles: inputFilesQuery('a'),
   fingerprintFacts: fingerprintFactsQuery('a'),
 };

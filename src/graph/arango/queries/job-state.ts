@@ -3,6 +3,7 @@
  */
 import type { AqlQuery } from 'arangojs/aql';
 import type { JobStatus } from '../../../core/model.js';
+import type { AttemptJobView } from '../../attempt-admission.js';
 
 export interface DependentRow {
   job: string;
@@ -49,12 +50,22 @@ export function writeJobStatesQuery(
   };
 }
 
-/** The lifecycle fields of one job, null when absent. */
-export function jobStateQuery(job: string): AqlQuery<{ workflow: string; status: JobStatus; attempt: number } | null> {
+/** The lifecycle fields of one job (those ../../attempt-admission.ts decides on), null when absent. */
+export function jobStateQuery(job: string): AqlQuery<AttemptJobView | null> {
   return {
     query: `
       LET j = DOCUMENT(@id)
-      RETURN j == null ? null : { workflow: j.workflow, status: j.status, attempt: j.attempt }`,
+      RETURN j == null ? null : { workflow: j.workflow, status: j.status, attempt: j.attempt, canceled_from: j.canceled_from }`,
+    bindVars: { id: `jobs/${job}` },
+  };
+}
+
+/** One job's document (without `_rev`), null when absent. */
+export function jobDocQuery(job: string): AqlQuery<Record<string, unknown> | null> {
+  return {
+    query: `
+      LET j = DOCUMENT(@id)
+      RETURN j == null ? null : UNSET(j, '_rev')`,
     bindVars: { id: `jobs/${job}` },
   };
 }

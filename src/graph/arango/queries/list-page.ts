@@ -3,15 +3,9 @@
  * top-level fields, ordered by `_key`, with the total before paging.
  */
 import type { AqlQuery } from 'arangojs/aql';
-import { ValidationError } from '../../../core/errors.js';
 import type { BaseDoc } from '../../../core/model.js';
 import type { ListOptions } from '../../graph-store.js';
-
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 10_000;
-
-/** Same rule as the SQLite adapter, so a filter valid on one store is valid on both. */
-const FIELD_NAME = /^[A-Za-z0-9_$-]+$/;
+import { checkFilterField, paging } from '../../list-paging.js';
 
 export interface PageRow<T> {
   total: number;
@@ -27,8 +21,7 @@ export function listPageQuery<T extends BaseDoc>(
   workflow: string | undefined,
   options: ListOptions = {},
 ): AqlQuery<PageRow<T>> {
-  const offset = Math.max(0, Math.floor(options.offset ?? 0));
-  const limit = Math.min(MAX_LIMIT, Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT)));
+  const { offset, limit } = paging(options);
   const bindVars: Record<string, unknown> = { '@col': collection, offset, limit };
   const conditions: string[] = [];
   if (workflow !== undefined) {
@@ -36,8 +29,7 @@ export function listPageQuery<T extends BaseDoc>(
     conditions.push('d.workflow == @wf');
   }
   Object.entries(options.filter ?? {}).forEach(([field, value], i) => {
-    if (!FIELD_NAME.test(field))
-      throw new ValidationError([{ path: `filter.${field}`, message: 'not a filterable field name' }]);
+    checkFilterField(field);
     // Attribute names are bind parameters too (`d[@f0]`): no string is ever spliced into AQL.
     bindVars[`f${i}`] = field;
     bindVars[`v${i}`] = value;

@@ -6,7 +6,7 @@
  */
 import type { AqlQuery } from 'arangojs/aql';
 import { docId, type ResultDoc } from '../../../core/model.js';
-import { returnedEdgeKey } from '../../result-document.js';
+import { returnedEdgeKey } from '../../../core/keys.js';
 
 /** `_id` is the server's to set. */
 function withoutId(result: ResultDoc): Omit<ResultDoc, '_id'> {

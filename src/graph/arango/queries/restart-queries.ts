@@ -58,6 +58,21 @@ export function resetJobsQuery(
   };
 }
 
+/**
+ * The `workflow_restarted` event an earlier request with this id recorded (sparse index
+ * [workflow, request_id] on events), null when none did.
+ */
+export function earlierRestartQuery(workflow: string, requestId: string): AqlQuery<Record<string, unknown> | null> {
+  return {
+    query: `
+      FOR e IN events
+        FILTER e.workflow == @wf AND e.request_id == @requestId AND e.type == 'workflow_restarted'
+        LIMIT 1
+        RETURN UNSET(e, '_rev')`,
+    bindVars: { wf: workflow, requestId },
+  };
+}
+
 /** The workflow runs again: status `running`, `finished_at` removed. */
 export function rerunWorkflowQuery(workflow: string): AqlQuery {
   return {

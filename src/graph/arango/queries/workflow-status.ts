@@ -2,7 +2,7 @@
  * Workflow-level lifecycle reads and the completion check.
  */
 import type { AqlQuery } from 'arangojs/aql';
-import type { WorkflowDoc } from '../../../core/model.js';
+import { FAILED_JOB_STATUSES, NON_FINAL_JOB_STATUSES, type WorkflowDoc } from '../../../core/model.js';
 
 /** Jobs per status of one workflow (or of the given jobs of it); `exists` false when the workflow does not exist. */
 export function statusCountsQuery(
@@ -40,19 +40,19 @@ export function finishWorkflowQuery(workflow: string, now: string): AqlQuery<Wor
         // Any job not yet final keeps the workflow running.
         LET openJob = FIRST(
           FOR j IN jobs
-            FILTER j.workflow == @wf AND j.status IN ['uninitialized', 'blocked', 'ready', 'queued', 'running']
+            FILTER j.workflow == @wf AND j.status IN @open
             LIMIT 1
             RETURN 1
         )
         FILTER openJob == null
         LET failedJob = FIRST(
           FOR j IN jobs
-            FILTER j.workflow == @wf AND j.status IN ['failed', 'canceled', 'terminated']
+            FILTER j.workflow == @wf AND j.status IN @failed
             LIMIT 1
             RETURN 1
         )
         UPDATE w WITH { status: failedJob == null ? 'completed' : 'failed', finished_at: @now } IN workflows
         RETURN UNSET(NEW, '_rev')`,
-    bindVars: { wf: workflow, now },
+    bindVars: { wf: workflow, now, open: NON_FINAL_JOB_STATUSES, failed: [...FAILED_JOB_STATUSES] },
   };
 }

@@ -1,8 +1,13 @@
 /** Writing a result: its document and the job's `returned` edge, in the caller's transaction. */
+import { returnedEdgeKey } from '../../core/keys.js';
 import { docId, type ResultDoc } from '../../core/model.js';
-import { returnedEdgeKey } from '../result-document.js';
 import { insertDocRow, insertEdgeRow } from './doc-rows.js';
 import type { SqliteContext } from './sqlite-context.js';
+
+/** Whether the result `key` exists: the result key is the idempotency record of an attempt. */
+export function hasResult(ctx: SqliteContext, key: string): boolean {
+  return ctx.stmt("SELECT 1 FROM docs WHERE collection = 'results' AND _key = ?").get(key) !== undefined;
+}
 
 export function insertResult(ctx: SqliteContext, result: ResultDoc): void {
   insertDocRow(ctx, 'results', result);

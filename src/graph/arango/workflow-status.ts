@@ -1,5 +1,7 @@
 /**
- * The scheduler-facing reads and claims on ArangoDB. Each is one AQL query.
+ * Workflow-level lifecycle reads and the completion check on ArangoDB, mirroring
+ * sqlite/workflow-status.ts. Each is one AQL query; the completion check is one stream
+ * transaction with its `workflow_finished` event.
  */
 import { NotFoundError } from '../../core/errors.js';
 import {
@@ -9,22 +11,12 @@ import {
   type WorkflowDoc,
   type WorkflowStatus,
 } from '../../core/model.js';
-import type { ClaimedJob } from '../graph-store.js';
-import type { ArangoContext } from './arango-context.js';
-import { claimReadyQuery, listJobResourcesQuery, listQueuedQuery } from './queries/claim-ready.js';
+import { workflowFinishedEvent } from '../system-events.js';
+import { insertMany, type ArangoContext } from './arango-context.js';
+import { listJobResourcesQuery } from './queries/claim-ready.js';
 import { finishWorkflowQuery, statusCountsQuery } from './queries/workflow-status.js';
 import { listWorkflowKeysQuery } from './queries/workflow-queries.js';
 import { requireWorkflow } from './workflow-ops.js';
-
-export async function claimReady(ctx: ArangoContext, limit: number, workflow?: string): Promise<ClaimedJob[]> {
-  if (!(limit > 0)) return [];
-  return ctx.run.all(claimReadyQuery(Math.floor(limit), new Date().toISOString(), workflow));
-}
-
-export async function listQueued(ctx: ArangoContext, olderThan: string, limit: number): Promise<ClaimedJob[]> {
-  if (!(limit > 0)) return [];
-  return ctx.run.all(listQueuedQuery(olderThan, Math.floor(limit)));
-}
 
 export async function statusCounts(
   ctx: ArangoContext,
@@ -39,7 +31,12 @@ export async function statusCounts(
 }
 
 export async function finishWorkflowIfDone(ctx: ArangoContext, workflow: string): Promise<WorkflowDoc | undefined> {
-  return ctx.run.one(finishWorkflowQuery(workflow, new Date().toISOString()));
+  return ctx.transaction(['workflows', 'events'], async (run) => {
+    const now = new Date().toISOString();
+    const finished = await run.one(finishWorkflowQuery(workflow, now));
+    if (finished) await insertMany(run, 'events', [workflowFinishedEvent(finished, now)]);
+    return finished;
+  });
 }
 
 export async function listWorkflowKeys(ctx: ArangoContext, status: WorkflowStatus): Promise<string[]> {

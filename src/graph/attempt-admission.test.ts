@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { admitCompletion, lostAttemptRefusal, startRefusal, type AttemptJobView } from './attempt-admission.js';
+
+const r = { workflow: 'wf', job: 'wf-a', attempt: 2 };
+const job = (status: AttemptJobView['status'], attempt = 2, extra: Partial<AttemptJobView> = {}): AttemptJobView => ({
+  workflow: 'wf',
+  status,
+  attempt,
+  ...extra,
+});
+
+describe('startRefusal', () => {
+  it('admits only a job queued at that attempt, and says why not otherwise', () => {
+    expect(startRefusal(r, job('queued'))).toBeUndefined();
+    expect(startRefusal(r, undefined)).toBe('job wf-a does not exist in workflow wf');
+    expect(startRefusal(r, { ...job('queued'), workflow: 'other' })).toBe('job wf-a does not exist in workflow wf');
+    expect(startRefusal(r, job('queued', 3))).toBe('job wf-a is at attempt 3, not 2');
+    expect(startRefusal(r, job('running'))).toBe('job wf-a is running, not queued');
+  });
+});
+
+describe('admitCompletion', () => {
+  it('answers a repeat as a duplicate before anything else', () => {
+    expect(admitCompletion(r, { hasResult: true, job: undefined })).toEqual({ kind: 'duplicate' });
+  });
+
+  it('records a running attempt and refuses any other', () => {
+    expect(admitCompletion(r, { hasResult: false, job: job('running') })).toEqual({ kind: 'record' });
+    expect(admitCompletion(r, { hasResult: false, job: job('running', 3) })).toEqual({
+      kind: 'refused',
+      reason: 'job wf-a is running at attempt 3, not running at attempt 2',
+    });
+    expect(admitCompletion(r, { hasResult: false, job: undefined })).toMatchObject({ kind: 'refused' });
+  });
+
+  it('accepts the report of an attempt canceled while running, and only that one', () => {
+    expect(admitCompletion(r, { hasResult: false, job: job('canceled', 2, { canceled_from: 'running' }) })).toEqual({
+      kind: 'canceled',
+    });
+    expect(admitCompletion(r, { hasResult: false, job: job('canceled', 2, { canceled_from: 'queued' }) })).toEqual({
+      kind: 'refused',
+      reason: 'job wf-a is canceled at attempt 2, not running at attempt 2',
+    });
+    expect(
+      admitCompletion(r, { hasResult: false, job: job('canceled', 1, { canceled_from: 'running' }) }),
+    ).toMatchObject({ kind: 'refused' });
+  });
+});
+
+describe('lostAttemptRefusal', () => {
+  const lost = { ...r, compute_node: 'wf-w1' };
+  it('records a running attempt on the dead worker only', () => {
+    const view = { hasResult: false, job: job('running'), executedFrom: 'compute_nodes/wf-w1' };
+    expect(lostAttemptRefusal(lost, view)).toBeUndefined();
+    expect(lostAttemptRefusal(lost, { ...view, hasResult: true })).toBe('attempt 2 of job wf-a already has a result');
+    expect(lostAttemptRefusal(lost, { ...view, job: job('ready', 3) })).toBe(
+      'job wf-a is ready at attempt 3, not running at attempt 2',
+    );
+    expect(lostAttemptRefusal(lost, { ...view, executedFrom: 'compute_nodes/wf-w2' })).toBe(
+      'attempt 2 of job wf-a does not run on wf-w1',
+    );
+    expect(lostAttemptRefusal(lost, { ...view, executedFrom: undefined })).toMatch(/does not run on/);
+  });
+});

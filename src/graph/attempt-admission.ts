@@ -1,0 +1,86 @@
+/**
+ * Which attempt reports the store accepts, shared by every GraphStore adapter: a start
+ * (startAttempts), a completion (completeAttempts) and a lost attempt (recordLostAttempts).
+ * Pure: the adapter reads a small view of the job inside its transaction, asks here, and
+ * writes only what is admitted — so both adapters accept, refuse and word refusals alike.
+ */
+import { docId, type JobStatus } from '../core/model.js';
+
+/** What an admission looks at of the job: read from its document (or row) in the transaction. */
+export interface AttemptJobView {
+  workflow: string;
+  status: JobStatus;
+  attempt: number;
+  /** The status a canceled job had when it was canceled (cancelJob / cancelWorkflow). */
+  canceled_from?: unknown;
+}
+
+/** The attempt a report or request names. */
+export interface AttemptRef {
+  workflow: string;
+  job: string;
+  attempt: number;
+}
+
+/** The job when it exists in the attempt's workflow, else the refusal. */
+function missing(r: AttemptRef, job: AttemptJobView | undefined): string | undefined {
+  return !job || job.workflow !== r.workflow ? `job ${r.job} does not exist in workflow ${r.workflow}` : undefined;
+}
+
+function notRunning(r: AttemptRef, job: AttemptJobView): string | undefined {
+  return job.status !== 'running' || job.attempt !== r.attempt
+    ? `job ${r.job} is ${job.status} at attempt ${job.attempt}, not running at attempt ${r.attempt}`
+    : undefined;
+}
+
+/** Why a start of `r` is refused (the job is not `queued` at that attempt), or undefined when it may start. */
+export function startRefusal(r: AttemptRef, job: AttemptJobView | undefined): string | undefined {
+  const absent = missing(r, job);
+  if (absent !== undefined) return absent;
+  if (job!.attempt !== r.attempt) return `job ${r.job} is at attempt ${job!.attempt}, not ${r.attempt}`;
+  if (job!.status !== 'queued') return `job ${r.job} is ${job!.status}, not queued`;
+  return undefined;
+}
+
+/**
+ * What to do with a completion report:
+ * - `duplicate`: the attempt's result exists (the result key is the idempotency record);
+ * - `canceled`: the report of an attempt a cancellation caught running — record its result
+ *   as `canceled` and change nothing else (the cancellation already propagated);
+ * - `record`: the job is running at that attempt;
+ * - `refused` otherwise.
+ */
+export type CompletionAdmission =
+  { kind: 'duplicate' } | { kind: 'canceled' } | { kind: 'record' } | { kind: 'refused'; reason: string };
+
+export function admitCompletion(
+  r: AttemptRef,
+  view: { hasResult: boolean; job: AttemptJobView | undefined },
+): CompletionAdmission {
+  if (view.hasResult) return { kind: 'duplicate' };
+  const absent = missing(r, view.job);
+  if (absent !== undefined) return { kind: 'refused', reason: absent };
+  const job = view.job!;
+  // Only an attempt canceled while `running` has a process on some worker that may report.
+  if (job.status === 'canceled' && job.attempt === r.attempt && job.canceled_from === 'running')
+    return { kind: 'canceled' };
+  const reason = notRunning(r, job);
+  return reason === undefined ? { kind: 'record' } : { kind: 'refused', reason };
+}
+
+/**
+ * Why an attempt reported lost is not recorded (it has a result, its job moved on, or it
+ * runs on another compute node than the one whose worker died), or undefined when it is.
+ * @param view.executedFrom the `_from` of the attempt's `executed` edge (a compute node `_id`)
+ */
+export function lostAttemptRefusal(
+  r: AttemptRef & { compute_node: string },
+  view: { hasResult: boolean; job: AttemptJobView | undefined; executedFrom: string | undefined },
+): string | undefined {
+  if (view.hasResult) return `attempt ${r.attempt} of job ${r.job} already has a result`;
+  const absent = missing(r, view.job) ?? notRunning(r, view.job!);
+  if (absent !== undefined) return absent;
+  if (view.executedFrom !== docId('compute_nodes', r.compute_node))
+    return `attempt ${r.attempt} of job ${r.job} does not run on ${r.compute_node}`;
+  return undefined;
+}

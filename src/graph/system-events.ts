@@ -1,0 +1,232 @@
+/**
+ * The events the store records itself, each inside the transaction of the state change it
+ * reports, so an event exists exactly when its change does (a crash between the two, or a
+ * failed event write after a committed change, is no longer possible). Built here once for
+ * every adapter; callers add what only they know through `EventFields`, and the store's own
+ * fields win over theirs.
+ */
+import type { EventDoc, WorkflowDoc } from '../core/model.js';
+import type {
+  CancelOutcome,
+  CompleteOutcome,
+  CompleteRequest,
+  EventFields,
+  InitializeOutcome,
+  LostAttemptOutcome,
+  LostAttemptRequest,
+  RestartOutcome,
+  StartRequest,
+} from './graph-store.js';
+
+export type NewSystemEvent = Omit<EventDoc, '_key' | '_id'>;
+
+function systemEvent(workflow: string, type: string, now: string, fields: EventFields): NewSystemEvent {
+  return { ...fields, workflow, timestamp: now, source: 'system', type };
+}
+
+/** `workflow_started`: initializeWorkflow made the first jobs ready. */
+export function workflowStartedEvent(outcome: InitializeOutcome, extra: EventFields = {}, now: string): NewSystemEvent {
+  return systemEvent(outcome.workflow._key, 'workflow_started', now, {
+    ...extra,
+    ready: outcome.ready,
+    blocked: outcome.blocked,
+    derived_blocks: outcome.derived_blocks,
+  });
+}
+
+/** `workflow_finished`: no job is left in a non-final state; `status` is the workflow's final one. */
+export function workflowFinishedEvent(workflow: WorkflowDoc, now: string): NewSystemEvent {
+  return systemEvent(workflow._key, 'workflow_finished', now, {
+    status: workflow.status,
+    finished_at: workflow.finished_at,
+  });
+}
+
+/** `workflow_canceled`: how many jobs were canceled, and of those how many were running or queued. */
+export function workflowCanceledEvent(outcome: CancelOutcome, now: string): NewSystemEvent {
+  return systemEvent(outcome.workflow._key, 'workflow_canceled', now, {
+    canceled: outcome.canceled.length,
+    running: outcome.running.length,
+    queued: outcome.queued.length,
+  });
+}
+
+/** `job_canceled`: one job (its running attempt, if any) and the dependents canceled with it. */
+export function jobCanceledEvent(job: string, outcome: CancelOutcome, now: string): NewSystemEvent {
+  const [, ...dependents] = outcome.canceled;
+  return systemEvent(outcome.workflow._key, 'job_canceled', now, {
+    job,
+    ...(outcome.running[0] && { attempt: outcome.running[0].attempt, was_running: true }),
+    dependents_canceled: dependents,
+    newly_ready: outcome.newly_ready,
+  });
+}
+
+/**
+ * `workflow_restarted`: the jobs reset (their keys: a repeat of the same `request_id` answers
+ * them again) and how many became ready.
+ */
+export function workflowRestartedEvent(
+  workflow: string,
+  outcome: RestartOutcome,
+  options: { request_id?: string; event?: EventFields },
+  now: string,
+): NewSystemEvent {
+  return systemEvent(workflow, 'workflow_restarted', now, {
+    ...options.event,
+    jobs: outcome.reset.length,
+    ready: outcome.ready,
+    reset: outcome.reset,
+    ...(options.request_id !== undefined && { request_id: options.request_id }),
+  });
+}
+
+/** The first outcome of a restart request, read back from its `workflow_restarted` event. */
+export function restartOutcomeOf(event: Record<string, unknown>): RestartOutcome {
+  return {
+    reset: Array.isArray(event.reset) ? (event.reset as string[]) : [],
+    ready: typeof event.ready === 'number' ? event.ready : 0,
+    repeated: true,
+  };
+}
+
+/**
+ * `worker_lost`, one per compute node whose attempts were recorded lost: each attempt with
+ * what became of it (`requeued` as `next_attempt`, or `failed` at the cap).
+ */
+export function workerLostEvents(
+  requests: readonly LostAttemptRequest[],
+  outcomes: readonly LostAttemptOutcome[],
+  extra: EventFields = {},
+  now: string,
+): NewSystemEvent[] {
+  const byNode = new Map<string, { workflow: string; compute_node: string; jobs: Array<Record<string, unknown>> }>();
+  requests.forEach((r, i) => {
+    const outcome = outcomes[i]!;
+    if (!outcome.recorded) return;
+    const id = `${r.workflow}\u0000${r.compute_node}`;
+    let group = byNode.get(id);
+    if (!group) byNode.set(id, (group = { workflow: r.workflow, compute_node: r.compute_node, jobs: [] }));
+    group.jobs.push({
+      job: r.job,
+      attempt: r.attempt,
+      outcome: outcome.outcome,
+      ...(outcome.outcome === 'requeued' && { next_attempt: outcome.next_attempt }),
+      lost_reruns: outcome.lost_reruns,
+    });
+  });
+  return [...byNode.values()].map((g) =>
+    systemEvent(g.workflow, 'worker_lost', now, { ...extra, compute_node: g.compute_node, jobs: g.jobs }),
+  );
+}
+
+/** `attempt_retried`: a failure handler sent the job back to `ready` as `next_attempt`. */
+export function attemptRetriedEvent(r: CompleteRequest, next_attempt: number, now: string): NewSystemEvent {
+  return {
+    workflow: r.workflow,
+    timestamp: now,
+    source: 'system',
+    type: 'attempt_retried',
+    job: r.job,
+    attempt: r.attempt,
+    return_code: r.return_code,
+    next_attempt,
+  };
+}
+
+/** `job_started`: the attempt runs on `compute_node` (written with the start, so neither exists without the other). */
+export function jobStartedEvent(r: StartRequest, compute_node: string, now: string): NewSystemEvent {
+  return {
+    workflow: r.workflow,
+    timestamp: now,
+    source: 'system',
+    type: 'job_started',
+    job: r.job,
+    attempt: r.attempt,
+    compute_node,
+    worker_id: r.worker.worker_id,
+  };
+}
+
+/**
+ * The event of a recorded report: `job_completed`, `job_failed` (its end),
+ * `job_terminated` (the worker ended it; `reason` says why), `attempt_failed` (a failure
+ * handler retries it), `attempt_interrupted` (its worker was taken away; it runs again as
+ * `next_attempt`), or `canceled_attempt_reported`
+ * (its job was canceled while it ran). Duplicates and refusals changed nothing: no event.
+ */
+export function attemptReportedEvent(
+  r: CompleteRequest,
+  outcome: CompleteOutcome,
+  now: string,
+): NewSystemEvent | undefined {
+  if (!outcome.ok || outcome.duplicate) return undefined;
+  const type = outcome.canceled
+    ? 'canceled_attempt_reported'
+    : r.interrupted === true && outcome.next_attempt !== undefined
+      ? 'attempt_interrupted'
+      : r.status === 'completed'
+        ? 'job_completed'
+        : r.status === 'terminated'
+          ? 'job_terminated'
+          : outcome.next_attempt !== undefined
+            ? 'attempt_failed'
+            : 'job_failed';
+  return {
+    workflow: r.workflow,
+    timestamp: now,
+    source: 'system',
+    type,
+    ...(outcome.canceled && { reported_status: r.status }),
+    // Why the worker ended it: runtime limit, cancellation, its own stop.
+    ...((type === 'job_terminated' || type === 'attempt_interrupted') && {
+      reason: r.message ?? 'terminated by the worker',
+    }),
+    ...(outcome.next_attempt !== undefined && { next_attempt: outcome.next_attempt }),
+    job: r.job,
+    attempt: r.attempt,
+    status: outcome.canceled ? 'canceled' : r.status,
+    return_code: r.return_code,
+    compute_node: r.compute_node,
+    result: outcome.result,
+  };
+}
+
+/**
+ * `worker_registered`, as a `writeDocuments` event (workflow, source and timestamp are filled
+ * in there): written with the worker's compute node, so neither exists without the other.
+ * Fields beyond the named ones (what the worker says about its instance) ride along.
+ */
+export function workerRegisteredEvent(
+  fields: { worker_id: string; hostname: string; allocation?: string; timestamp: string } & EventFields,
+): { type: string; [field: string]: unknown } {
+  const { worker_id, hostname, allocation, timestamp, ...extra } = fields;
+  return {
+    ...extra,
+    type: 'worker_registered',
+    worker_id,
+    hostname,
+    ...(allocation !== undefined && { allocation }),
+    timestamp,
+  };
+}
+
+/**
+ * `counter_drift`: `job` still waited for (or had already been released from) its blockers'
+ * count when `blocker` finished, its counter already 0 — a blocker was not counted or was
+ * counted twice (src/graph/propagate-finished.ts). Recorded with the finish that found it.
+ */
+export function counterDriftEvents(
+  workflow: string,
+  drift: ReadonlyArray<{ job: string; blocker: string; status: string }>,
+  now: string,
+): NewSystemEvent[] {
+  return drift.map((d) =>
+    systemEvent(workflow, 'counter_drift', now, {
+      job: d.job,
+      blocker: d.blocker,
+      status: d.status,
+      message: `job ${d.job} (${d.status}) had no unfinished blocker left to count when ${d.blocker} finished`,
+    }),
+  );
+}
