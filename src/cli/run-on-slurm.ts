@@ -62,11 +62,11 @@ export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promis
     const { store } = services;
     const wf = await store.createWorkflow(bundle);
     await refuseUnplaceable(store, wf._key, logger);
-    await store.updateWorkflow(wf._key, {
-      auto_scale: flags.max_allocations !== undefined ? { max_allocations: flags.max_allocations } : true,
-    });
     const started = Date.now();
-    await startWorkflow({ store, scheduler: services.scheduler! }, wf._key);
+    // auto_scale is set with the start, in its transaction: the provisioner never sees one without the other.
+    await startWorkflow({ store, scheduler: services.scheduler! }, wf._key, {
+      set: { auto_scale: flags.max_allocations !== undefined ? { max_allocations: flags.max_allocations } : true },
+    });
     services.provisioner!.poke([wf._key]);
     process.stderr.write(
       `jobgraph run --slurm: workflow ${wf._key}, API ${services.apiUrl}; waiting for allocations\n`,

@@ -3,7 +3,7 @@
  * initialize it in the graph (the store records `workflow_started`), and poke the scheduler so its ready jobs
  * are promoted at once. (The API initializes and publishes `ready` instead.)
  */
-import type { GraphStore, InitializeOutcome } from '../graph/graph-store.js';
+import type { GraphStore, InitializeOptions, InitializeOutcome } from '../graph/graph-store.js';
 import type { Scheduler } from './scheduler.js';
 
 export interface StartWorkflowDeps {
@@ -15,8 +15,12 @@ export interface StartWorkflowDeps {
  * @throws InvalidStateError unless the workflow is `created`; CycleError naming the jobs;
  * NotFoundError.
  */
-export async function startWorkflow(deps: StartWorkflowDeps, workflow: string): Promise<InitializeOutcome> {
-  const outcome = await deps.store.initializeWorkflow(workflow);
+export async function startWorkflow(
+  deps: StartWorkflowDeps,
+  workflow: string,
+  options?: InitializeOptions,
+): Promise<InitializeOutcome> {
+  const outcome = await deps.store.initializeWorkflow(workflow, options);
   // Poke even with zero ready jobs: an empty (or all-disabled) workflow finishes right away.
   deps.scheduler.poke([workflow]);
   return outcome;
