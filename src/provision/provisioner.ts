@@ -86,7 +86,10 @@ export class Provisioner {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private subscribed = false;
-  private readonly onReady = (workflows: string[]) => this.poke(workflows.filter((wf) => !this.idle.has(wf)));
+  private readonly onReady = (workflows: string[]) => {
+    const wanted = workflows.filter((wf) => !this.idle.has(wf));
+    if (wanted.length > 0) this.poke(wanted);
+  };
   private readonly onProvision = (workflows: string[]) => this.poke(workflows);
 
   constructor(private readonly deps: ProvisionerDeps) {}
@@ -119,7 +122,20 @@ export class Provisioner {
     if (this.stopped) return;
     for (const wf of workflows) this.poked.add(wf);
     this.dirty = true;
-    this.current ??= this.run();
+    this.schedule();
+  }
+
+  /**
+   * Start the passes unless they run. `current` is cleared by the promise, not inside run(): a
+   * pass with nothing to await finishes within the call, and clearing there would come before
+   * the assignment and leave it set for ever. A poke that lands between the last pass and the
+   * clearing starts the passes again.
+   */
+  private schedule(): void {
+    this.current ??= this.run().finally(() => {
+      this.current = undefined;
+      if (this.dirty && !this.stopped) this.schedule();
+    });
   }
 
   /** Resolves once no pass is running or pending. */
@@ -134,37 +150,33 @@ export class Provisioner {
   }
 
   private async run(): Promise<void> {
-    try {
-      while (this.dirty && !this.stopped) {
-        this.dirty = false;
-        const full = this.fullDue;
-        this.fullDue = false;
-        const workflows = new Set(this.poked);
-        this.poked.clear();
-        if (full) {
-          for (const wf of this.active) workflows.add(wf);
-          try {
-            for (const wf of await this.deps.store.listWorkflowKeys('running')) workflows.add(wf);
-          } catch (err) {
-            this.deps.logger.error({ err }, 'provisioner: listing running workflows failed');
-          }
+    while (this.dirty && !this.stopped) {
+      this.dirty = false;
+      const full = this.fullDue;
+      this.fullDue = false;
+      const workflows = new Set(this.poked);
+      this.poked.clear();
+      if (full) {
+        for (const wf of this.active) workflows.add(wf);
+        try {
+          for (const wf of await this.deps.store.listWorkflowKeys('running')) workflows.add(wf);
+        } catch (err) {
+          this.deps.logger.error({ err }, 'provisioner: listing running workflows failed');
         }
-        for (const wf of workflows) {
-          if (this.stopped) break;
-          try {
-            const busy = await this.provision(wf);
-            // A bound on what is remembered: forgetting only costs one look at a workflow.
-            if (this.idle.size >= 10_000) this.idle.clear();
-            (busy ? this.active : this.idle).add(wf);
-            (busy ? this.idle : this.active).delete(wf);
-          } catch (err) {
-            this.deps.logger.error({ err, workflow: wf }, 'provisioning pass failed');
-          }
-        }
-        if (full && !this.swept && !this.stopped) await this.sweep();
       }
-    } finally {
-      this.current = undefined;
+      for (const wf of workflows) {
+        if (this.stopped) break;
+        try {
+          const busy = await this.provision(wf);
+          // A bound on what is remembered: forgetting only costs one look at a workflow.
+          if (this.idle.size >= 10_000) this.idle.clear();
+          (busy ? this.active : this.idle).add(wf);
+          (busy ? this.idle : this.active).delete(wf);
+        } catch (err) {
+          this.deps.logger.error({ err, workflow: wf }, 'provisioning pass failed');
+        }
+      }
+      if (full && !this.swept && !this.stopped) await this.sweep();
     }
   }
 

@@ -123,15 +123,20 @@ jobs:
 `,
     );
     await server.cli('workflow', 'start', wf, '--auto-scale', '--max-allocations', '2');
-    // Wait for an allocation whose worker runs jobs, then take it away.
+    // Wait for an allocation whose worker runs jobs (a job_started event on one of its nodes,
+    // the job still running), then take it away.
     const victim = await waitFor(
       async () => {
         const g = await readGraph(server, wf);
-        const running = g.jobs.filter((j) => j.status === 'running');
-        const busy = g.allocations.find(
-          (a) => a.state === 'running' && g.nodes.some((n) => n.allocation === a._key) && running.length >= 2,
+        const running = new Set(g.jobs.filter((j) => j.status === 'running').map((j) => j._key));
+        const busyNodes = new Set(
+          g.events
+            .filter((e) => e.type === 'job_started' && running.has(e.job as string))
+            .map((e) => e.compute_node as string),
         );
-        return busy;
+        return g.allocations.find(
+          (a) => a.state === 'running' && g.nodes.some((n) => n.allocation === a._key && busyNodes.has(n._key)),
+        );
       },
       60_000,
       'an allocation running jobs',

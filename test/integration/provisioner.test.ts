@@ -106,7 +106,11 @@ describe('provisioner with the local provider', () => {
       submitted_at: new Date().toISOString(),
     });
     await startProvisioner(['/bin/sh', '-c', 'sleep 30', 'sh']);
-    // The API publishes the workflow on `ready` with a request (the workflow need not be started).
+    // A pass with nothing to look at finishes without awaiting anything: it must not leave the
+    // provisioner believing a pass still runs (it once did, and ignored every later poke).
+    await provisioner!.whenIdle();
+    provisioner!.poke([]);
+    // The API publishes the workflow on `provision` with a request (the workflow need not be started).
     provisioner!.poke([wf]);
     const running = await until('the request to run', async () => {
       const doc = (await allocations(wf)).find((a) => a._key === requested._key);

@@ -88,9 +88,11 @@ export function requestAllocationRoute(app: ApiApp, deps: ApiDeps): void {
         { type: 'allocation_requested', allocation: key, scheduler: scheduler._key, scheduler_name: scheduler.name },
       ],
     );
-    // Wakes the provisioners (they listen on `ready` like the scheduler); their timer finds it otherwise.
+    // Wakes the provisioners on their own channel: `ready` pokes skip workflows they saw idle
+    // (a created workflow whose last request was refused), and their timer only visits
+    // running workflows and those with live allocations.
     await deps.notifier
-      ?.publish('ready', [wf])
+      ?.publish('provision', [wf])
       .catch((err: unknown) => deps.logger?.warn({ err }, 'could not publish'));
     return c.json(doc, 201);
   });
