@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../test/support/process-probes.js';
 import { EXIT_DEADLINE, GracefulShutdown, type ShutdownHost } from './graceful-shutdown.js';
 
 /** A process stand-in: signals are emitted by the test, exits and lines are recorded. */
@@ -17,14 +18,6 @@ function fakeHost() {
     openResources: () => ['TCPWrap', 'Timeout', 'TCPWrap'],
   };
   return { host, exits, lines, send: (s: NodeJS.Signals) => signals.emit(s), listeners: signals };
-}
-
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const made: GracefulShutdown[] = [];

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../test/support/process-probes.js';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
 
@@ -25,14 +26,6 @@ async function connected(closing?: AbortSignal) {
 async function loseRedis(server: PrivateRedis, client: Redis): Promise<void> {
   process.kill(server.pid, 'SIGKILL');
   await until(() => client.status === 'reconnecting');
-}
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** How a command ended, and how long after `from`; 'pending' if it did not within `waitMs`. */

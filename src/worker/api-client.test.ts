@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../test/support/process-probes.js';
 import { AppError, UnavailableError, ValidationError } from '../core/errors.js';
 import { ApiClient } from './api-client.js';
 
@@ -204,11 +205,3 @@ describe('ApiClient', () => {
     expect(requests).toBe(0);
   });
 });
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

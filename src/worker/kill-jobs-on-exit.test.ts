@@ -1,25 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { alive, runModuleSource, until } from '../../test/support/process-probes.js';
 
 /**
  * A process that launches `command` through `killedOnExit(directLauncher)`, prints the job's
@@ -31,14 +14,8 @@ async function ownerThatExits(release: boolean): Promise<{ code: unknown; pids: 
     kill: join(import.meta.dirname, 'kill-jobs-on-exit.ts'),
     launcher: join(import.meta.dirname, 'process-launcher.ts'),
   };
-  const owner = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      `const { killedOnExit } = await import(${JSON.stringify(modules.kill)});
+  const { code, stdout } = await runModuleSource(
+    `const { killedOnExit } = await import(${JSON.stringify(modules.kill)});
        const { directLauncher } = await import(${JSON.stringify(modules.launcher)});
        const launcher = killedOnExit(directLauncher);
        const job = await launcher.launch({
@@ -54,13 +31,8 @@ async function ownerThatExits(release: boolean): Promise<{ code: unknown; pids: 
        process.stdout.write(job.pid + ' ' + fs.readFileSync(${JSON.stringify(join(dir, 'child.pid'))}, 'utf8').trim() + '\\n');
        ${release ? 'launcher.release();' : ''}
        process.exit(5);`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  let out = '';
-  owner.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  const code = await new Promise((r) => owner.once('close', r));
-  return { code, pids: out.trim().split(' ').map(Number) };
+  return { code, pids: stdout.trim().split(' ').map(Number) };
 }
 
 describe('killedOnExit', () => {

@@ -166,18 +166,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const { num_cpus, memory_bytes, num_gpus } = ledger.capacity;
   const allocation = options.allocation !== undefined ? { allocation: options.allocation } : {};
   const instance = options.instance?.identity && instanceFields(options.instance.identity);
+  // What this worker is, in its registration and in each start.
+  const node = { hostname: host, pid: process.pid, num_cpus, memory_bytes, num_gpus, ...allocation };
   const registration = await client
     .registerWorker(
-      {
-        hostname: host,
-        pid: process.pid,
-        num_cpus,
-        memory_bytes,
-        num_gpus,
-        ...allocation,
-        ...(options.workflow !== undefined ? { workflow: options.workflow } : {}),
-        ...instance,
-      },
+      { ...node, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), ...instance },
       { signal: stopping.signal },
     )
     .catch((err: unknown) => {
@@ -186,15 +179,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     });
   const workerId = registration.worker_id;
   const logger = baseLogger.child({ worker: workerId, ...(options.workflow ? { workflow: options.workflow } : {}) });
-  const identity = {
-    worker_id: workerId,
-    hostname: host,
-    pid: process.pid,
-    num_cpus,
-    memory_bytes,
-    num_gpus,
-    ...allocation,
-  };
+  const identity = { worker_id: workerId, ...node };
 
   const launcher = killedOnExit(
     await startSpawnHelper().catch((err: unknown) => {

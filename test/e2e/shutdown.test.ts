@@ -58,10 +58,18 @@ async function nothingLeftIn(dir: string): Promise<void> {
   );
 }
 
-function runDir(): string {
+/** `jobgraph run` of `yaml` with a private Redis, leading a process group (as from a shell). */
+function startRun(yaml: string, args: string[], env: Record<string, string>): { dir: string; run: Child } {
   const dir = makeRunDir();
   dirs.push(dir);
-  return dir;
+  writeFileSync(join(dir, 'spec.yaml'), yaml);
+  const run = spawnCli(['run', 'spec.yaml', '--json', ...args], {
+    cwd: dir,
+    env: { REDIS_URL: undefined, ...env },
+    detached: true,
+  });
+  children.push(run);
+  return { dir, run };
 }
 
 describe('stopping never hangs', { timeout: 120_000 }, () => {
@@ -97,9 +105,7 @@ jobs:
   it('SIGTERM to `run` mid-workflow, as timeout(1) sends it to the whole group: exits 1 with its report, no child left', async ({
     annotate,
   }) => {
-    const dir = runDir();
-    writeFileSync(
-      join(dir, 'slow.yaml'),
+    const { dir, run } = startRun(
       `name: slow
 resource_requirements:
   - { name: small, num_cpus: 1, memory: 100m }
@@ -107,13 +113,9 @@ jobs:
   - { name: 'sleeper_{i}', command: 'sleep 60', resource_requirements: small, parameters: { i: '1:2' } }
   - { name: after, command: 'true', depends_on: [sleeper_1], resource_requirements: small }
 `,
+      ['--cpus', '2', '--mem', '1g'],
+      SHUTDOWN,
     );
-    const run = spawnCli(['run', 'slow.yaml', '--json', '--cpus', '2', '--mem', '1g'], {
-      cwd: dir,
-      env: { REDIS_URL: undefined, ...SHUTDOWN },
-      detached: true,
-    });
-    children.push(run);
     await waitFor(
       () => (commandsIn(dir).filter((c) => c === 'sleep').length === 2 ? true : undefined),
       60_000,
@@ -194,21 +196,15 @@ jobs:
   it('SIGINT twice to `run` (Ctrl-C twice): the second exits at once, 130, killing the job that ignored SIGTERM', async ({
     annotate,
   }) => {
-    const dir = runDir();
-    writeFileSync(
-      join(dir, 'stubborn.yaml'),
+    const { dir, run } = startRun(
       `name: stubborn
 jobs:
   - { name: stubborn, command: "trap '' TERM; echo started; sleep 60" }
 `,
-    );
-    const run = spawnCli(['run', 'stubborn.yaml', '--json', '--cpus', '1', '--mem', '1g'], {
-      cwd: dir,
+      ['--cpus', '1', '--mem', '1g'],
       // The graceful stop would wait a minute for the job: only the second Ctrl-C ends it sooner.
-      env: { REDIS_URL: undefined, JOBGRAPH_SHUTDOWN_MS: String(SHUTDOWN_MS), JOBGRAPH_TERMINATE_GRACE_MS: '60000' },
-      detached: true,
-    });
-    children.push(run);
+      { JOBGRAPH_SHUTDOWN_MS: String(SHUTDOWN_MS), JOBGRAPH_TERMINATE_GRACE_MS: '60000' },
+    );
     await waitFor(() => (commandsIn(dir).includes('sleep') ? true : undefined), 60_000, 'the job to run');
 
     const first = performance.now();
