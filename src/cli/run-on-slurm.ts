@@ -3,7 +3,8 @@
  * server runs here (API, scheduler, provisioner; SQLite in ./.jobgraph/, a private Redis unless
  * REDIS_URL is set); the workers run in allocations the provisioner submits as the backlog
  * needs them (auto-scaling). Exits when the workflow has ended and every allocation is
- * released: 0 only if every job completed. Ctrl-C cancels the workflow and its allocations.
+ * released: 0 only if every job completed. Ctrl-C (SIGINT/SIGTERM) cancels the workflow and
+ * its allocations at once, then stops within `JOBGRAPH_SHUTDOWN_MS`; a second one exits at once.
  */
 import { hostname } from 'node:os';
 import { loadConfig } from '../core/config.js';
@@ -17,6 +18,7 @@ import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js'
 import { startWorkflow } from '../scheduler/start-workflow.js';
 import { loadSpecFile, specToBundle } from '../spec/index.js';
 import { buildAllocationReport } from './allocation-report.js';
+import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
 import { startProgressDisplay } from './progress-display.js';
 import { buildRunReport, formatRunReport } from './run-report.js';
 import { startServices, type Services } from './services.js';
@@ -36,12 +38,16 @@ const WIDE = new Set(['0.0.0.0', '::']);
 export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promise<number> {
   const host = flags.host ?? '127.0.0.1';
   const base = loadConfig({ JOBGRAPH_DB: flags.db, JOBGRAPH_HOST: host, JOBGRAPH_PORT: 0 });
+  // Before anything is started: a Ctrl-C from here on stops what was started.
+  const shutdown = new GracefulShutdown({ name: 'jobgraph run --slurm', deadlineMs: base.JOBGRAPH_SHUTDOWN_MS });
   const logger = createLogger(base.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : base.JOBGRAPH_LOG_LEVEL);
-  const bundle = applySlurmSettings(specToBundle(await loadSpecFile(specPath)), flags);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;
+  let code: number;
+  const problems: string[] = [];
   try {
+    const bundle = applySlurmSettings(specToBundle(await loadSpecFile(specPath)), flags);
     redis = base.REDIS_URL ? undefined : await startPrivateRedis('redis-server', { bind: host });
     const redisUrl = base.REDIS_URL ?? redis!.url;
     // Workers on other nodes reach a wildcard-bound private Redis by this machine's name.
@@ -55,6 +61,7 @@ export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promis
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     services = await startServices(config, redisUrl, { api: true, scheduler: true, provision: true }, logger, {
+      shutdown,
       onWorkflowFinished: (wf) => {
         if (wf._key === bundle.workflow._key) finish();
       },
@@ -74,14 +81,9 @@ export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promis
 
     const progress =
       !flags.json && process.stderr.isTTY ? startProgressDisplay(store, wf._key, process.stderr) : undefined;
-    let interrupted = false;
-    const onSignal = () => {
-      interrupted = true;
-      void services!.apiFetch!(`${services!.apiUrl}/api/v1/workflows/${wf._key}/cancel`, { method: 'POST' });
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const refusal = await Promise.race([finished.then(() => undefined), firstRefusal(store, wf._key, finished)]);
+    const stopped = new Promise<void>((resolve) => shutdown.signal.addEventListener('abort', () => resolve()));
+    const over = Promise.race([finished, stopped]);
+    const refusal = await Promise.race([over.then(() => undefined), firstRefusal(store, wf._key, over)]);
     if (refusal !== undefined) {
       // Slurm refused the very first submission (an account, QoS or partition it will not take):
       // waiting would wait for ever. Nothing was left submitted.
@@ -90,11 +92,17 @@ export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promis
       throw new ProviderError(refusal, { provider: 'slurm', workflow: wf._key });
     }
     const ended = Date.now();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await progress?.stop();
 
-    const released = await waitForRelease(services, store, wf._key, logger);
+    let released: number | undefined;
+    const interrupted = shutdown.signal.aborted;
+    if (interrupted) {
+      // Stopped: nodes are given back now, not once their workers have noticed.
+      await cancelRun(services, wf._key, shutdown);
+    } else {
+      released = await waitForRelease(services, store, wf._key, logger, shutdown);
+    }
+    shutdown.begin('workflow ended');
     const report = await buildRunReport(store, wf._key);
     const allocations = await listAllocations(store, wf._key);
     const figures = {
@@ -110,11 +118,25 @@ export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promis
             `allocations released ${figures.allocations_released_s ?? 'not all'} s after the last job ended\n`,
     );
     const allCompleted = report.jobs.every((j) => j.status === 'completed' || j.status === 'disabled');
-    return allCompleted && !interrupted && released !== undefined ? 0 : 1;
+    code = allCompleted && !interrupted && released !== undefined ? EXIT_OK : EXIT_FAILED;
   } finally {
-    await services?.stop();
-    await redis?.stop();
+    shutdown.begin('run ended');
+    problems.push(...(await shutdown.step('stopping the services', async () => (await services?.stop()) ?? [])));
+    // Last: the services above use it until they are stopped.
+    await shutdown.step('stopping the private redis-server', () => redis?.stop());
   }
+  return shutdown.finish(problems.length > 0 ? EXIT_FAILED : code, problems.join('; ') || undefined);
+}
+
+/** Cancel the workflow (queued jobs leave the queues, workers terminate running ones) and its allocations. */
+async function cancelRun(services: Services, workflow: string, shutdown: GracefulShutdown): Promise<void> {
+  await shutdown.step('canceling the workflow', async () => {
+    const res = await services.apiFetch!(`${services.apiUrl}/api/v1/workflows/${workflow}/cancel`, { method: 'POST' });
+    await res.body?.cancel();
+  });
+  await shutdown.step('canceling the allocations', () =>
+    services.provisioner!.release(workflow, 'the run was stopped'),
+  );
 }
 
 /**
@@ -205,6 +227,7 @@ async function waitForRelease(
   store: GraphStore,
   workflow: string,
   logger: Logger,
+  shutdown: GracefulShutdown,
 ): Promise<number | undefined> {
   const deadline = Date.now() + RELEASE_DEADLINE_MS;
   for (;;) {
@@ -212,6 +235,12 @@ async function waitForRelease(
     await services.provisioner!.whenIdle();
     const live = (await listAllocations(store, workflow)).filter((a) => a.state !== 'ended');
     if (live.length === 0) return Date.now();
+    if (shutdown.signal.aborted) {
+      await shutdown.step('canceling the allocations', () =>
+        services.provisioner!.release(workflow, 'the run was stopped'),
+      );
+      return undefined;
+    }
     if (Date.now() > deadline) {
       logger.warn(
         { live: live.map((a) => a._key) },

@@ -1,4 +1,11 @@
-/** The implementation of `jobgraph run` (see commands/run.ts), loaded only when it runs. */
+/**
+ * The implementation of `jobgraph run` (see commands/run.ts), loaded only when it runs.
+ *
+ * Stopping (a signal, or the workflow's end) goes in dependency order, each step bounded by
+ * the shutdown's deadline: the worker first (its jobs terminated, their reports flushed through
+ * the API), then the API and the scheduler, and the private redis-server last — everything
+ * above uses it until then.
+ */
 import { loadConfig } from '../core/config.js';
 import { UnsatisfiableError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
@@ -6,7 +13,8 @@ import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js'
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
 import { loadSpecFile, specToBundle } from '../spec/index.js';
-import { startWorker } from '../worker/worker.js';
+import { startWorker, type WorkerHandle } from '../worker/worker.js';
+import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
 import { startProgressDisplay } from './progress-display.js';
 import { capacityFrom, type ResourceFlags } from './resource-flags.js';
 import { buildRunReport, formatRunReport } from './run-report.js';
@@ -20,15 +28,25 @@ export interface RunFlags extends ResourceFlags {
 export async function runSpec(specPath: string, flags: RunFlags): Promise<number> {
   // The embedded API listens on an ephemeral loopback port: two runs never collide.
   const config = loadConfig({ JOBGRAPH_DB: flags.db, JOBGRAPH_HOST: '127.0.0.1', JOBGRAPH_PORT: 0 });
+  // Before anything is started: a Ctrl-C from here on stops what was started.
+  const shutdown = new GracefulShutdown({
+    name: 'jobgraph run',
+    deadlineMs: config.JOBGRAPH_SHUTDOWN_MS + config.JOBGRAPH_TERMINATE_GRACE_MS,
+  });
   const logger = createLogger(config.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : config.JOBGRAPH_LOG_LEVEL);
-  const bundle = specToBundle(await loadSpecFile(specPath));
-  const capacity = await capacityFrom(flags);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;
+  let worker: WorkerHandle | undefined;
+  let code: number;
+  const problems: string[] = [];
   try {
+    const bundle = specToBundle(await loadSpecFile(specPath));
+    const capacity = await capacityFrom(flags);
     redis = config.REDIS_URL ? undefined : await startPrivateRedis();
-    services = await startServices(config, config.REDIS_URL ?? redis!.url, { api: true, scheduler: true }, logger);
+    services = await startServices(config, config.REDIS_URL ?? redis!.url, { api: true, scheduler: true }, logger, {
+      shutdown,
+    });
     const { store } = services;
     const wf = await store.createWorkflow(bundle);
 
@@ -45,34 +63,56 @@ export async function runSpec(specPath: string, flags: RunFlags): Promise<number
       );
     }
 
-    await startWorkflow({ store, scheduler: services.scheduler! }, wf._key);
-    const worker = await startWorker({
-      apiUrl: services.apiUrl!,
-      apiFetch: services.apiFetch,
-      ...capacity,
-      workflow: wf._key,
-      cwd: process.cwd(),
-      logger,
-      terminateGraceMs: config.JOBGRAPH_TERMINATE_GRACE_MS,
-    });
-    const progress =
-      !flags.json && process.stderr.isTTY ? startProgressDisplay(store, wf._key, process.stderr) : undefined;
-    const onSignal = () => void worker.stop('signal');
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const workerCode = await worker.done;
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await progress?.stop();
+    let workerCode = EXIT_OK;
+    if (!shutdown.signal.aborted) {
+      await startWorkflow({ store, scheduler: services.scheduler! }, wf._key);
+      const started = await startWorker({
+        apiUrl: services.apiUrl!,
+        apiFetch: services.apiFetch,
+        ...capacity,
+        workflow: wf._key,
+        cwd: process.cwd(),
+        logger,
+        terminateGraceMs: config.JOBGRAPH_TERMINATE_GRACE_MS,
+        closing: shutdown.signal,
+      }).catch((err: unknown) => {
+        if (shutdown.signal.aborted) return undefined; // stopped while it started
+        throw err;
+      });
+      worker = started;
+      if (started) {
+        const progress =
+          !flags.json && process.stderr.isTTY ? startProgressDisplay(store, wf._key, process.stderr) : undefined;
+        // Jobs are terminated and reported `terminated` (not interrupted: the user stopped the run).
+        const stopWorker = () =>
+          void started.stop(`received ${String(shutdown.signal.reason)}`, { flushUntil: shutdown.flushDeadline() });
+        if (shutdown.signal.aborted) stopWorker();
+        else shutdown.signal.addEventListener('abort', stopWorker, { once: true });
+        workerCode = await started.done;
+        shutdown.signal.removeEventListener('abort', stopWorker);
+        problems.push(...started.problems);
+        await progress?.stop();
+      }
+    }
+    // From here on the run only reports and closes: that is bounded too.
+    shutdown.begin('workflow ended');
     // The worker exits on the workflow's end; make sure completion is recorded before reporting.
     await store.finishWorkflowIfDone(wf._key);
 
     const report = await buildRunReport(store, wf._key);
     process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatRunReport(report));
     const allCompleted = report.jobs.every((j) => j.status === 'completed' || j.status === 'disabled');
-    return allCompleted && workerCode === 0 ? 0 : 1;
+    code = allCompleted && workerCode === EXIT_OK ? EXIT_OK : EXIT_FAILED;
   } finally {
-    await services?.stop();
-    await redis?.stop();
+    shutdown.begin('run ended');
+    // An error above may have left the worker running: it goes first, it uses everything else.
+    await shutdown.step('stopping the worker', () =>
+      worker?.stop('run ended', { flushUntil: shutdown.flushDeadline() }),
+    );
+    problems.push(
+      ...(await shutdown.step('stopping the API and the scheduler', async () => (await services?.stop()) ?? [])),
+    );
+    await shutdown.step('stopping the private redis-server', () => redis?.stop());
   }
+  return shutdown.finish(problems.length > 0 ? EXIT_FAILED : code, problems.join('; ') || undefined);
 }

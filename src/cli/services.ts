@@ -1,7 +1,8 @@
 /**
  * Process composition: the graph store, Redis wiring, the API and the scheduler, started
  * in the roles a command asks for (`server` = api + scheduler, `api`, `scheduler`, and
- * the embedded set `jobgraph run` uses). Stopping closes everything in reverse order.
+ * the embedded set `jobgraph run` uses). Stopping closes everything in reverse order, each
+ * step named to the process's shutdown (see graceful-shutdown.ts).
  */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
@@ -21,6 +22,7 @@ import { Provisioner } from '../provision/provisioner.js';
 import { workerCommandWords } from '../provision/worker-launch.js';
 import { LostWorkerWatchdog } from '../scheduler/lost-worker-watchdog.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import type { GracefulShutdown } from './graceful-shutdown.js';
 
 export interface ServiceRoles {
   api: boolean;
@@ -38,7 +40,11 @@ export interface Services {
   apiUrl?: string;
   /** The API's request handler when the api role runs: in-process callers skip loopback HTTP. */
   apiFetch?: (url: string, init: RequestInit) => Promise<Response>;
-  stop(): Promise<void>;
+  /**
+   * Close everything, in reverse order of start; a step that fails does not keep the others
+   * from running. Idempotent. @returns one line per step that failed (empty: a clean stop)
+   */
+  stop(): Promise<string[]>;
 }
 
 /** Fail fast with a readable message when Redis is not there (instead of ioredis retrying forever). */
@@ -73,6 +79,11 @@ export function reachableUrl(url: string | undefined, host: string): string | un
 }
 
 export interface ServiceOptions {
+  /**
+   * The process's shutdown: its signal tells every Redis connection, the scheduler and the
+   * provisioner to give up as soon as it begins; its steps name what stopping is doing.
+   */
+  shutdown?: Pick<GracefulShutdown, 'signal' | 'step'>;
   onWorkflowFinished?: (wf: WorkflowDoc) => void;
   /** Working directory of the workers allocations start (and of run_commands actions). @default process.cwd() */
   cwd?: string;
@@ -86,23 +97,33 @@ export async function startServices(
   options: ServiceOptions = {},
 ): Promise<Services> {
   await assertRedisReachable(redisUrl);
+  const closing = options.shutdown?.signal;
   const store = await openGraphStore(config);
-  const notifier = new Notifier(redisUrl, config.JOBGRAPH_QUEUE_PREFIX);
-  const stops: Array<() => Promise<void>> = [() => store.close(), () => notifier.close()];
+  const notifier = new Notifier(redisUrl, config.JOBGRAPH_QUEUE_PREFIX, { closing });
+  const stops: Array<{ what: string; stop: () => Promise<void> }> = [
+    { what: 'closing the graph store', stop: () => store.close() },
+    { what: 'closing the notifier', stop: () => notifier.close() },
+  ];
+  const step = options.shutdown?.step.bind(options.shutdown) ?? ((_what: string, run: () => Promise<void>) => run());
   const services: Services = {
     store,
     notifier,
     stop: async () => {
-      for (const stop of stops.splice(0).reverse())
-        await stop().catch((err) => logger.warn({ err }, 'shutdown step failed'));
+      const problems: string[] = [];
+      for (const { what, stop } of stops.splice(0).reverse())
+        await step(what, stop).catch((err: unknown) => {
+          logger.warn({ err }, `shutdown step failed: ${what}`);
+          problems.push(`${what} failed: ${(err as Error).message}`);
+        });
+      return problems;
     },
   };
   try {
     if (roles.scheduler) {
-      const producer = new JobProducer({ redisUrl, prefix: config.JOBGRAPH_QUEUE_PREFIX, logger });
-      stops.push(() => producer.close());
-      const liveness = new WorkerLiveness(redisUrl, config.JOBGRAPH_QUEUE_PREFIX);
-      stops.push(() => liveness.close());
+      const producer = new JobProducer({ redisUrl, prefix: config.JOBGRAPH_QUEUE_PREFIX, logger, closing });
+      stops.push({ what: 'closing the job producer', stop: () => producer.close() });
+      const liveness = new WorkerLiveness(redisUrl, config.JOBGRAPH_QUEUE_PREFIX, { closing });
+      stops.push({ what: 'closing the worker liveness connection', stop: () => liveness.close() });
       const watchdog = new LostWorkerWatchdog({
         store,
         liveness,
@@ -120,9 +141,10 @@ export async function startServices(
         reconcileMs: config.JOBGRAPH_RECONCILE_MS,
         reconcileAgeMs: config.JOBGRAPH_RECONCILE_AGE_MS,
         onWorkflowFinished: options.onWorkflowFinished,
+        closing,
       });
       await scheduler.start();
-      stops.push(() => scheduler.stop());
+      stops.push({ what: 'stopping the scheduler', stop: () => scheduler.stop() });
       services.scheduler = scheduler;
     }
     if (roles.api) {
@@ -136,13 +158,13 @@ export async function startServices(
         logger: logger.child({ role: 'api' }),
       });
       const server = await serveApi(app, { host: config.JOBGRAPH_HOST, port: config.JOBGRAPH_PORT });
-      stops.push(() => server.close());
+      stops.push({ what: 'closing the API', stop: () => server.close() });
       services.apiUrl = server.url;
       services.apiFetch = async (url, init) => app.fetch(new Request(url, init));
     }
     if (roles.provision) {
       const providers = new ProviderRegistry();
-      stops.push(() => providers.close());
+      stops.push({ what: 'closing the providers', stop: () => providers.close() });
       const provisioner = new Provisioner({
         store,
         providers,
@@ -152,6 +174,7 @@ export async function startServices(
         avoidPoolMs: config.JOBGRAPH_AWS_AVOID_POOL_MS,
         id: `${hostname()}:${process.pid}`,
         env: inheritedEnvironment(),
+        closing,
         launch: {
           apiUrl:
             config.JOBGRAPH_PUBLIC_API ?? reachableUrl(services.apiUrl, config.JOBGRAPH_HOST) ?? config.JOBGRAPH_API,
@@ -163,7 +186,7 @@ export async function startServices(
         },
       });
       await provisioner.start();
-      stops.push(() => provisioner.stop());
+      stops.push({ what: 'stopping the provisioner', stop: () => provisioner.stop() });
       services.provisioner = provisioner;
     }
   } catch (err) {

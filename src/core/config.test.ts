@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       JOBGRAPH_MAX_LOST_RERUNS: 3,
       JOBGRAPH_TERMINATE_GRACE_MS: 10_000,
       JOBGRAPH_RECONCILE_AGE_MS: 10_000,
+      JOBGRAPH_SHUTDOWN_MS: 10_000,
     });
     expect(loadConfig({}, { JOBGRAPH_MAX_LOST_RERUNS: '0' }).JOBGRAPH_MAX_LOST_RERUNS).toBe(0);
     expect(() => loadConfig({}, { JOBGRAPH_HEARTBEAT_MS: '0' })).toThrow(/JOBGRAPH_HEARTBEAT_MS/);
@@ -29,6 +30,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { JOBGRAPH_MAX_LOST_RERUNS: '-1' })).toThrow(/JOBGRAPH_MAX_LOST_RERUNS/);
     expect(() => loadConfig({}, { JOBGRAPH_TERMINATE_GRACE_MS: '1.5' })).toThrow(/JOBGRAPH_TERMINATE_GRACE_MS/);
     expect(() => loadConfig({}, { JOBGRAPH_RECONCILE_AGE_MS: '-5' })).toThrow(/JOBGRAPH_RECONCILE_AGE_MS/);
+    expect(() => loadConfig({}, { JOBGRAPH_SHUTDOWN_MS: '0' })).toThrow(/JOBGRAPH_SHUTDOWN_MS/);
     expect(() => loadConfig({}, { JOBGRAPH_HEARTBEAT_MS: '5000', JOBGRAPH_WORKER_TIMEOUT_MS: '5000' })).toThrow(
       /JOBGRAPH_WORKER_TIMEOUT_MS: must be longer than JOBGRAPH_HEARTBEAT_MS/,
     );

@@ -59,6 +59,12 @@ export const ConfigSchema = z
     JOBGRAPH_MAX_LOST_RERUNS: z.coerce.number().int().nonnegative().default(3),
     /** Workers: time between SIGTERM and SIGKILL when terminating a job (runtime limit, stop). @default 10000 */
     JOBGRAPH_TERMINATE_GRACE_MS: positiveMs.default(10_000),
+    /**
+     * How long a process may take to stop after SIGTERM/SIGINT (or after its work ended): close
+     * connections, flush reports. Where jobs are terminated (`worker start`, `run`) their
+     * `JOBGRAPH_TERMINATE_GRACE_MS` is added. Past it the process exits anyway, non-zero. @default 10000
+     */
+    JOBGRAPH_SHUTDOWN_MS: positiveMs.default(10_000),
     /** The provisioner's period: allocation states are polled, auto-scaling decided, actions checked. @default 5000 */
     JOBGRAPH_PROVISION_MS: positiveMs.default(5000),
     /**

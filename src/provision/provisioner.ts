@@ -60,6 +60,11 @@ export interface ProvisionerDeps {
   env?: NodeJS.ProcessEnv;
   /** How long a pool stays avoided after an interruption there (`JOBGRAPH_AWS_AVOID_POOL_MS`). @default 900000 */
   avoidPoolMs?: number;
+  /**
+   * Aborted when the process shuts down: no pass starts after it, and the running one skips
+   * the workflows it has not reached, before `stop()` is even called.
+   */
+  closing?: AbortSignal;
 }
 
 const LIVE = new Set(['requested', 'submitting', 'pending', 'running']);
@@ -92,7 +97,9 @@ export class Provisioner {
   };
   private readonly onProvision = (workflows: string[]) => this.poke(workflows);
 
-  constructor(private readonly deps: ProvisionerDeps) {}
+  constructor(private readonly deps: ProvisionerDeps) {
+    deps.closing?.addEventListener('abort', () => this.halt(), { once: true });
+  }
 
   async start(): Promise<void> {
     if (this.deps.notifier) {
@@ -107,14 +114,19 @@ export class Provisioner {
 
   /** No more passes; the current one is awaited. Allocations are left as they are (a restart adopts them). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.halt();
     await this.current;
     if (this.subscribed) {
       this.subscribed = false;
       await this.deps.notifier!.unsubscribe('ready', this.onReady).catch(() => undefined);
       await this.deps.notifier!.unsubscribe('provision', this.onProvision).catch(() => undefined);
     }
+  }
+
+  /** No pass after the current one, which ends after the workflow it is at. */
+  private halt(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
   }
 
   /** Ask for a pass over `workflows` (idle or not). Cheap: any number of pokes during a pass cause one more. */

@@ -27,6 +27,11 @@ export interface JobConsumerOptions {
   prefix: string;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * Aborted when the worker stops: lost connections (this one's and its notifier's) are not
+   * made again, and a take or an ack waiting for one fails at once (see redis-connection.ts).
+   */
+  closing?: AbortSignal;
 }
 
 /** A queue of the registry: one (workflow, resource class). */
@@ -67,6 +72,7 @@ export class JobConsumer {
   private readonly tokenBase = `jg-${randomKey(8)}`;
   private tokenCounter = 0;
   private notifier: Notifier | undefined;
+  private readonly closing: AbortSignal | undefined;
   private closed = false;
 
   constructor(opts: JobConsumerOptions) {
@@ -74,7 +80,11 @@ export class JobConsumer {
     this.keys = new QueueKeys(opts.prefix);
     this.redisUrl = opts.redisUrl;
     this.logger = opts.logger ?? silentLogger;
-    this.connection = createRedisConnection(opts.redisUrl, { connectionName: `${opts.prefix}:consumer` });
+    this.closing = opts.closing;
+    this.connection = createRedisConnection(opts.redisUrl, {
+      connectionName: `${opts.prefix}:consumer`,
+      closing: opts.closing,
+    });
     // Each per-queue Worker attaches its listeners to the shared client; a worker serving
     // many workflows legitimately exceeds Node's default of 10.
     this.connection.setMaxListeners(0);
@@ -167,7 +177,7 @@ export class JobConsumer {
    * caller's idle poll covers a lost message. Resolves once subscribed.
    */
   async onQueued(cb: (queues: string[]) => void): Promise<void> {
-    this.notifier ??= new Notifier(this.redisUrl, this.prefix);
+    this.notifier ??= new Notifier(this.redisUrl, this.prefix, { closing: this.closing });
     await this.notifier.subscribe('queued', cb);
   }
 
@@ -176,7 +186,7 @@ export class JobConsumer {
    * announcement: running attempts whose jobs were canceled. Resolves once subscribed.
    */
   async onCancel(cb: (ids: string[]) => void): Promise<void> {
-    this.notifier ??= new Notifier(this.redisUrl, this.prefix);
+    this.notifier ??= new Notifier(this.redisUrl, this.prefix, { closing: this.closing });
     await this.notifier.subscribe('cancel', cb);
   }
 

@@ -18,6 +18,8 @@ export interface JobProducerOptions {
   prefix: string;
   /** @default silentLogger */
   logger?: Logger;
+  /** Aborted when the process shuts down: a lost connection is not made again (see redis-connection.ts). */
+  closing?: AbortSignal;
 }
 
 /** The queue a payload belongs in: its workflow's queue for its resource class. */
@@ -48,7 +50,10 @@ export class JobProducer {
     this.logger = opts.logger ?? silentLogger;
     // One connection for every queue: a workflow may have many resource classes, and a
     // scheduler serves many workflows.
-    this.connection = createRedisConnection(opts.redisUrl, { connectionName: `${opts.prefix}:producer` });
+    this.connection = createRedisConnection(opts.redisUrl, {
+      connectionName: `${opts.prefix}:producer`,
+      closing: opts.closing,
+    });
     this.connection.on('error', (err: Error) => this.logger.warn({ err }, 'producer redis connection error'));
   }
 

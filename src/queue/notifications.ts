@@ -4,8 +4,15 @@
  * hints: a lost one is covered by the scheduler's periodic reconcile and the workers'
  * idle poll, so nothing depends on delivery.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { channelName } from './queue-names.js';
+import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
+
+/** Options of a {@link Notifier}. */
+export interface NotifierOptions {
+  /** Aborted when the process shuts down: lost connections are not made again (see redis-connection.ts). */
+  closing?: AbortSignal;
+}
 
 /**
  * `ready`/`queued`: wake-ups (hints). `cancel` (API → workers): BullMQ job ids
@@ -24,8 +31,12 @@ export class Notifier {
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
+    private readonly options: NotifierOptions = {},
   ) {
-    this.publisher = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.publisher = createRedisConnection(redisUrl, { closing: options.closing });
+    // A lost connection shows in the publishes and subscriptions that fail, which their
+    // callers log; without a listener ioredis would print every reconnect attempt's error.
+    this.publisher.on('error', () => undefined);
   }
 
   /** Publish the names (workflow keys for `ready`, queue names for `queued`); empty lists are not sent. */
@@ -38,7 +49,8 @@ export class Notifier {
   async subscribe(channel: Channel, handler: (names: string[]) => void): Promise<void> {
     const name = channelName(this.prefix, channel);
     if (!this.subscriber) {
-      this.subscriber = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+      this.subscriber = createRedisConnection(this.redisUrl, { closing: this.options.closing });
+      this.subscriber.on('error', () => undefined);
       this.subscriber.on('message', (ch: string, message: string) => {
         let names: string[] = [];
         try {
@@ -67,8 +79,12 @@ export class Notifier {
     }
   }
 
+  /** Close both connections, even ones waiting to reconnect (a plain QUIT would leave those retrying). */
   async close(): Promise<void> {
     this.handlers.clear();
-    await Promise.allSettled([this.publisher.quit(), this.subscriber?.quit()]);
+    await Promise.all([
+      closeRedisConnection(this.publisher),
+      this.subscriber ? closeRedisConnection(this.subscriber) : undefined,
+    ]);
   }
 }

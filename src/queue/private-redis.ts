@@ -1,6 +1,11 @@
 /**
  * A private, throw-away `redis-server` child on a free loopback port, without
  * persistence. Used by `jobgraph run` when REDIS_URL is unset, and by the test setup.
+ *
+ * It runs in a process group of its own: a terminal's Ctrl-C (or `timeout`) signals the whole
+ * foreground group, and a Redis that died with it would leave its owner's clients waiting on
+ * it while the owner still has reports to flush. The owner stops it last, with `stop()`; if the
+ * owner exits without that (a second Ctrl-C, a deadline), the child is killed as it exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -9,7 +14,10 @@ import { UnavailableError } from '../core/errors.js';
 export interface PrivateRedis {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** The redis-server process. */
+  pid: number;
+  /** SIGTERM, then SIGKILL if it has not exited after `killAfterMs` (default 2000). Idempotent. */
+  stop(killAfterMs?: number): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -53,8 +61,12 @@ export async function startPrivateRedis(
       '--maxmemory-policy',
       'noeviction',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
+  // Never outlive the owner: `exit` listeners run on every exit but a SIGKILL.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   await new Promise<void>((resolve, reject) => {
     let out = '';
     const fail = (why: string) => {
@@ -85,10 +97,15 @@ export async function startPrivateRedis(
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: () =>
+    pid: child.pid!,
+    stop: (killAfterMs = 2000) =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

@@ -25,6 +25,8 @@ export interface WorkerHeartbeatOptions {
   ttlMs: number;
   /** @default silentLogger */
   logger?: Logger;
+  /** Aborted when the worker stops: a lost connection is not made again (see redis-connection.ts). */
+  closing?: AbortSignal;
 }
 
 /** The worker side: beats until stopped; a clean stop deletes the key. */
@@ -37,7 +39,10 @@ export class WorkerHeartbeat {
 
   constructor(private readonly opts: WorkerHeartbeatOptions) {
     this.key = heartbeatKey(opts.prefix, opts.workerId);
-    this.connection = createRedisConnection(opts.redisUrl, { connectionName: `${opts.prefix}:heartbeat` });
+    this.connection = createRedisConnection(opts.redisUrl, {
+      connectionName: `${opts.prefix}:heartbeat`,
+      closing: opts.closing,
+    });
     this.connection.on('error', (err: Error) =>
       (opts.logger ?? silentLogger).debug({ err }, 'heartbeat redis connection error'),
     );
@@ -55,8 +60,12 @@ export class WorkerHeartbeat {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    if (this.connection.status === 'ready') await this.connection.del(this.key).catch(() => undefined);
+    const deleted =
+      this.connection.status === 'ready' ? this.connection.del(this.key).catch(() => undefined) : undefined;
+    // The QUIT goes after the DEL on the same connection, and the close is bounded: a Redis that
+    // stopped answering cannot hold the stop, and the key then simply expires.
     await closeRedisConnection(this.connection);
+    await deleted;
   }
 
   private async beat(): Promise<void> {
@@ -77,11 +86,16 @@ export class WorkerHeartbeat {
 export class WorkerLiveness {
   private readonly connection: Redis;
 
+  /** @param options.closing aborted when the process shuts down (see redis-connection.ts) */
   constructor(
     redisUrl: string,
     private readonly prefix: string,
+    options: { closing?: AbortSignal } = {},
   ) {
-    this.connection = createRedisConnection(redisUrl, { connectionName: `${prefix}:liveness` });
+    this.connection = createRedisConnection(redisUrl, {
+      connectionName: `${prefix}:liveness`,
+      closing: options.closing,
+    });
     this.connection.on('error', () => undefined);
   }
 

@@ -36,6 +36,12 @@ export interface SchedulerDeps {
   watchdog?: Pick<LostWorkerWatchdog, 'check'>;
   /** Called once for each workflow this scheduler finishes. */
   onWorkflowFinished?: (wf: WorkflowDoc) => void;
+  /**
+   * Aborted when the process shuts down: no pass starts after it, before `stop()` is even
+   * called (the pass running then finishes; its Redis commands fail fast once the connections
+   * have given up).
+   */
+  closing?: AbortSignal;
 }
 
 export class Scheduler {
@@ -48,7 +54,9 @@ export class Scheduler {
   private stopped = false;
   private readonly onReady = (workflows: string[]) => this.poke(workflows);
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {
+    deps.closing?.addEventListener('abort', () => this.halt(), { once: true });
+  }
 
   /**
    * Subscribe to `ready` hints, start the periodic reconcile, and run a first full pass
@@ -75,9 +83,7 @@ export class Scheduler {
    * not close the store, producer or notifier. A stopped scheduler does not start again.
    */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.halt();
     await this.current;
     if (this.started) {
       this.started = false;
@@ -102,6 +108,13 @@ export class Scheduler {
   /** Resolves once no pass is running or pending (tests, and callers that need the effects of a poke). */
   async whenIdle(): Promise<void> {
     while (this.current) await this.current;
+  }
+
+  /** No pass after the current one. */
+  private halt(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   private reconcile(): void {

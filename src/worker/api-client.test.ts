@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../test/support/process-probes.js';
 import { AppError, UnavailableError, ValidationError } from '../core/errors.js';
 import { ApiClient } from './api-client.js';
 
@@ -120,5 +121,87 @@ describe('ApiClient', () => {
     await expect(client.postEvent('wf', { _key: 'bad', type: 'x' })).rejects.toMatchObject({
       code: 'validation_failed',
     });
+  });
+
+  it('stops retrying at once when its signal is aborted, without another request', async () => {
+    const probe = await listen(() => undefined);
+    await new Promise((r) => servers.pop()!.close(r));
+    let requests = 0;
+    const client = new ApiClient({
+      baseUrl: probe,
+      // A backoff far longer than the test: only the abort can end the wait.
+      retryBaseMs: 60_000,
+      retryMaxMs: 60_000,
+      connectRetries: 50,
+      fetch: (url, init) => {
+        requests += 1;
+        return fetch(url, init);
+      },
+    });
+    const stop = new AbortController();
+    const call = client.completeAttempts({ results: [] as never }, { signal: stop.signal }).catch((e: unknown) => e);
+    await until(() => requests === 1);
+    await new Promise((r) => setTimeout(r, 50)); // the refused connection is now in its backoff
+    const aborted = Date.now();
+    stop.abort('SIGTERM');
+    const err = await call;
+    expect(Date.now() - aborted).toBeLessThan(1000);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect((err as Error).message).toMatch(/given up: SIGTERM/);
+    expect(requests).toBe(1);
+  });
+
+  it('cancels a request in flight when its signal is aborted', async () => {
+    let received = false;
+    const url = await listen(() => (received = true)); // never answers
+    const client = new ApiClient({ baseUrl: url });
+    const stop = new AbortController();
+    const call = client.workflowStatus('wf', { signal: stop.signal }).catch((e: unknown) => e);
+    await until(() => received);
+    const aborted = Date.now();
+    stop.abort('worker stopping');
+    const err = await call;
+    expect(Date.now() - aborted).toBeLessThan(1000);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect((err as Error).message).toMatch(/given up: worker stopping/);
+  });
+
+  it('with stopRetrying, lets the request in flight finish but makes no retry', async () => {
+    let requests = 0;
+    let answer: (() => void) | undefined;
+    const url = await listen((_req, _body, res) => {
+      requests += 1;
+      answer = () => json(res, 200, { outcomes: [] });
+    });
+    const client = new ApiClient({ baseUrl: url });
+    const stop = new AbortController();
+    const call = client.startAttempts({ worker: {} as never, attempts: [] }, { stopRetrying: stop.signal });
+    await until(() => answer !== undefined);
+    stop.abort('worker stopping');
+    answer!();
+    await expect(call).resolves.toEqual({ outcomes: [] });
+
+    const probe = await listen(() => undefined);
+    await new Promise((r) => servers.pop()!.close(r));
+    const down = new ApiClient({ baseUrl: probe, retryBaseMs: 60_000, retryMaxMs: 60_000, connectRetries: 50 });
+    const started = Date.now();
+    await expect(
+      down.startAttempts({ worker: {} as never, attempts: [] }, { stopRetrying: stop.signal }),
+    ).rejects.toThrow(/given up: worker stopping/);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(requests).toBe(1);
+  });
+
+  it('sends nothing when its signal is already aborted', async () => {
+    let requests = 0;
+    const url = await listen((_req, _body, res) => {
+      requests += 1;
+      json(res, 200, {});
+    });
+    const client = new ApiClient({ baseUrl: url });
+    await expect(client.registerWorker(registration, { signal: AbortSignal.abort('done') })).rejects.toThrow(
+      /given up: done/,
+    );
+    expect(requests).toBe(0);
   });
 });

@@ -8,6 +8,9 @@
  * harmless: completions are idempotent, registration and status reads are harmless,
  * but a repeated start would be refused and drop a job that did start, so starts are
  * retried only when the connection was never established.
+ *
+ * Each call takes AbortSignals (see RequestOptions): the worker stops, or its time to flush
+ * reports ran out, and a request gives up rather than retry for a minute.
  */
 import { z } from 'zod';
 import { AppError, ERROR_CODES, UnavailableError, ValidationError, type ErrorCode } from '../core/errors.js';
@@ -103,6 +106,31 @@ function networkCode(err: unknown): string | undefined {
 
 const KNOWN_CODES = new Set<string>(Object.values(ERROR_CODES));
 
+/** Options of one request. */
+export interface RequestOptions {
+  /** Aborted: the request in flight is canceled, a retry waiting is not made; the call fails with UnavailableError. */
+  signal?: AbortSignal;
+  /**
+   * Aborted: no retry is made any more, but a request in flight may still finish — for
+   * requests that must not be cut once the API may have acted on them (starts).
+   */
+  stopRetrying?: AbortSignal;
+}
+
+/** Wait `ms`, or less when one of `signals` is aborted first. */
+function pause(ms: number, signals: Array<AbortSignal | undefined>): Promise<void> {
+  if (signals.some((s) => s?.aborted)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      for (const s of signals) s?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    for (const s of signals) s?.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Turn an error response into the matching AppError. */
 async function errorFromResponse(res: Response, what: string): Promise<AppError> {
   const text = await res.text().catch(() => '');
@@ -151,39 +179,41 @@ export class ApiClient {
   }
 
   /** `POST /api/v1/workers`: a worker id and the Redis connection for the queues. */
-  registerWorker(body: RegisterWorkerBody): Promise<RegisterWorkerResponse> {
-    return this.call('POST', '/api/v1/workers', body, RegisterWorkerResponseSchema, true);
+  registerWorker(body: RegisterWorkerBody, options?: RequestOptions): Promise<RegisterWorkerResponse> {
+    return this.call('POST', '/api/v1/workers', body, RegisterWorkerResponseSchema, true, options);
   }
 
   /** `POST /api/v1/attempts/start`: one outcome per attempt, in order. */
-  startAttempts(body: StartAttemptsRequest): Promise<StartAttemptsResponse> {
-    return this.call('POST', '/api/v1/attempts/start', body, StartAttemptsResponseSchema, false);
+  startAttempts(body: StartAttemptsRequest, options?: RequestOptions): Promise<StartAttemptsResponse> {
+    return this.call('POST', '/api/v1/attempts/start', body, StartAttemptsResponseSchema, false, options);
   }
 
   /** `POST /api/v1/attempts/complete`: one outcome per result, in order. Idempotent per (job, attempt). */
-  completeAttempts(body: CompleteAttemptsRequest): Promise<CompleteAttemptsResponse> {
-    return this.call('POST', '/api/v1/attempts/complete', body, CompleteAttemptsResponseSchema, true);
+  completeAttempts(body: CompleteAttemptsRequest, options?: RequestOptions): Promise<CompleteAttemptsResponse> {
+    return this.call('POST', '/api/v1/attempts/complete', body, CompleteAttemptsResponseSchema, true, options);
   }
 
   /** `GET /api/v1/workflows/{wf}/status`. */
-  workflowStatus(workflow: string): Promise<WorkflowStatusResponse> {
+  workflowStatus(workflow: string, options?: RequestOptions): Promise<WorkflowStatusResponse> {
     return this.call(
       'GET',
       `/api/v1/workflows/${encodeURIComponent(workflow)}/status`,
       undefined,
       WorkflowStatusResponseSchema,
       true,
+      options,
     );
   }
 
   /** `GET /api/v1/workflows/{wf}`: the `failure_handlers` of the workflow document (undefined when none). */
-  async failureHandlers(workflow: string): Promise<unknown> {
+  async failureHandlers(workflow: string, options?: RequestOptions): Promise<unknown> {
     const doc = await this.call(
       'GET',
       `/api/v1/workflows/${encodeURIComponent(workflow)}`,
       undefined,
       z.looseObject({ failure_handlers: z.unknown().optional() }),
       true,
+      options,
     );
     return doc.failure_handlers;
   }
@@ -214,9 +244,13 @@ export class ApiClient {
     body: unknown,
     schema: S,
     idempotent: boolean,
+    { signal, stopRetrying }: RequestOptions = {},
   ): Promise<z.output<S>> {
     const what = `${method} ${path}`;
     for (let failures = 0; ; failures++) {
+      if (signal?.aborted) throw givenUp(what, signal);
+      if (failures > 0 && stopRetrying?.aborted) throw givenUp(what, stopRetrying);
+      const request = requestSignal(signal, this.timeoutMs);
       let res: Response;
       try {
         res = await this.fetch(`${this.baseUrl}${path}`, {
@@ -227,9 +261,11 @@ export class ApiClient {
             ...(this.token !== undefined && { authorization: `Bearer ${this.token}` }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: request.signal,
         });
       } catch (err) {
+        request.dispose();
+        if (signal?.aborted) throw givenUp(what, signal);
         const code = networkCode(err);
         const retryable = idempotent || (code !== undefined && NOT_CONNECTED.has(code));
         if (!retryable || failures >= this.connectRetries) {
@@ -242,16 +278,49 @@ export class ApiClient {
         }
         const delay = backoffMs(failures + 1, this.retryBaseMs, this.retryMaxMs);
         this.logger.debug({ err, code, failures: failures + 1, delay }, `${what} failed; retrying`);
-        await new Promise((r) => setTimeout(r, delay));
+        await pause(delay, [signal, stopRetrying]);
         continue;
       }
-      if (!res.ok) throw await errorFromResponse(res, what);
-      const parsed = schema.safeParse(await res.json().catch(() => undefined));
-      if (!parsed.success) {
-        const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
-        throw new AppError(ERROR_CODES.INTERNAL, `${what}: unexpected response from the API: ${issues.join('; ')}`);
+      try {
+        if (!res.ok) throw await errorFromResponse(res, what);
+        const parsed = schema.safeParse(await res.json().catch(() => undefined));
+        if (signal?.aborted) throw givenUp(what, signal);
+        if (!parsed.success) {
+          const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
+          throw new AppError(ERROR_CODES.INTERNAL, `${what}: unexpected response from the API: ${issues.join('; ')}`);
+        }
+        return parsed.data;
+      } finally {
+        request.dispose();
       }
-      return parsed.data;
     }
   }
+}
+
+/** The error of a request whose signal was aborted. */
+function givenUp(what: string, signal: AbortSignal): UnavailableError {
+  return new UnavailableError(`${what} given up: ${String(signal.reason ?? 'aborted')}`, { cause: 'aborted' });
+}
+
+/**
+ * The signal of one request: aborted by `signal` or after `timeoutMs` (covering the body too).
+ * Made per request rather than with `AbortSignal.any`, which would tie every request to the
+ * worker-long `signal` until it is collected.
+ */
+function requestSignal(signal: AbortSignal | undefined, timeoutMs: number) {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
+  );
+  timer.unref();
+  const onAbort = () => controller.abort(signal!.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
 }

@@ -106,4 +106,62 @@ describe('AttemptReporter', () => {
     expect(lost.map((i) => i.job)).toEqual(['lost']);
     await expect(pending).rejects.toBeInstanceOf(UnavailableError);
   });
+
+  it('close cancels the completion request in flight at its deadline and counts it as given up', async () => {
+    let canceled = false;
+    const reporter = new AttemptReporter({
+      sendStarts: async () => [],
+      // A request that hangs (an API that accepted the connection and never answers) until canceled.
+      sendCompletes: (_items, giveUp) =>
+        new Promise((_resolve, reject) =>
+          giveUp.addEventListener('abort', () => {
+            canceled = true;
+            reject(new UnavailableError('canceled'));
+          }),
+        ),
+    });
+    const pending = reporter.complete(result('in-flight'));
+    await tick();
+    const started = Date.now();
+    const lost = await reporter.close(50);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(canceled).toBe(true);
+    expect(lost.map((i) => i.job)).toEqual(['in-flight']);
+    await expect(pending).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it('does not count as given up a completion the API refused, nor one it accepted', async () => {
+    const reporter = new AttemptReporter({
+      sendStarts: async () => [],
+      sendCompletes: async (items) => {
+        if (items[0]!.job === 'bad') throw new ValidationError([{ path: 'results[0]', message: 'bad' }]);
+        return items.map((i) => ({ ok: true as const, duplicate: false, result: `${i.job}-a1`, newly_ready: 0 }));
+      },
+    });
+    await expect(reporter.complete(result('bad'))).rejects.toBeInstanceOf(ValidationError);
+    await expect(reporter.complete(result('good'))).resolves.toMatchObject({ ok: true });
+    expect(await reporter.close(10)).toEqual([]);
+  });
+
+  it('abortStarts tells the start in flight to retry no more, and rejects the starts waiting', async () => {
+    const { calls, send } = manualSend<StartItem, never>();
+    let stopRetrying: AbortSignal | undefined;
+    const reporter = new AttemptReporter({
+      sendStarts: (items, signal) => {
+        stopRetrying = signal;
+        return send(items);
+      },
+      sendCompletes: async () => [],
+    });
+    const first = reporter.start({ workflow: 'wf', job: 'a', attempt: 1 });
+    await tick();
+    const waiting = reporter.start({ workflow: 'wf', job: 'b', attempt: 1 });
+    expect(stopRetrying?.aborted).toBe(false);
+    reporter.abortStarts();
+    expect(stopRetrying?.aborted).toBe(true);
+    await expect(waiting).rejects.toBeInstanceOf(UnavailableError);
+    // The request in flight may still be answered.
+    calls[0]!.resolve([{ ok: true, job: {}, compute_node: 'wf-w1' } as never]);
+    await expect(first).resolves.toMatchObject({ ok: true });
+  });
 });

@@ -7,6 +7,10 @@
  * worker lives (the API may be restarting), except when the API rejects the request as
  * invalid, which no retry can fix. Starts are retried only briefly: a start that cannot
  * be made leaves the job `queued` in the graph, and the scheduler's reconcile re-queues it.
+ *
+ * On shutdown the retries are bounded: starts stop retrying at once (`abortStarts`), and
+ * completions are retried until `close`'s deadline, when the request in flight is canceled
+ * too, so that what could not be delivered is known and counted before the process exits.
  */
 import type { z } from 'zod';
 import { AppError, ERROR_CODES, UnavailableError } from '../core/errors.js';
@@ -31,8 +35,13 @@ export type CompleteAnswer = z.infer<typeof CompleteOutcomeSchema>;
 
 /** Options for {@link AttemptReporter}. */
 export interface AttemptReporterOptions {
-  sendStarts: (items: StartItem[]) => Promise<StartAnswer[]>;
-  sendCompletes: (items: CompleteItem[]) => Promise<CompleteAnswer[]>;
+  /**
+   * Send starts. `stopRetrying` is aborted when the reporter stops starting: make no more
+   * retries, but let a request in flight finish (the API may have started its attempts).
+   */
+  sendStarts: (items: StartItem[], stopRetrying: AbortSignal) => Promise<StartAnswer[]>;
+  /** Send completions. `giveUp` is aborted at `close`'s deadline: cancel the request in flight. */
+  sendCompletes: (items: CompleteItem[], giveUp: AbortSignal) => Promise<CompleteAnswer[]>;
   /** @default silentLogger */
   logger?: Logger;
   /**
@@ -58,6 +67,11 @@ export class AttemptReporter {
   private readonly starts: MicroBatcher<StartItem, StartAnswer>;
   private readonly completes: MicroBatcher<CompleteItem, CompleteAnswer>;
   private readonly logger: Logger;
+  private readonly stopStarting = new AbortController();
+  private readonly giveUp = new AbortController();
+  /** Completions submitted and not (yet) accepted or refused by the API. */
+  private readonly undelivered = new Set<CompleteItem>();
+  private readonly closeReason = new UnavailableError('attempt reporter closed before the API accepted the report');
 
   constructor(opts: AttemptReporterOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -65,7 +79,7 @@ export class AttemptReporter {
     const max = opts.retryMaxMs ?? 10_000;
     const startRetries = opts.startRetries ?? 3;
     this.starts = new MicroBatcher({
-      send: opts.sendStarts,
+      send: (items) => opts.sendStarts(items, this.stopStarting.signal),
       maxBatch: opts.maxBatch,
       retryDelayMs: (err, failures) =>
         err instanceof UnavailableError && failures <= startRetries ? backoffMs(failures, base, max) : undefined,
@@ -73,7 +87,7 @@ export class AttemptReporter {
         this.logger.warn({ err, failures, size, delayMs }, 'start report failed; retrying'),
     });
     this.completes = new MicroBatcher({
-      send: opts.sendCompletes,
+      send: (items) => opts.sendCompletes(items, this.giveUp.signal),
       maxBatch: opts.maxBatch,
       retryDelayMs: (err, failures) => (isRetryable(err) ? backoffMs(failures, base, max) : undefined),
       onRetry: (err, failures, size, delayMs) =>
@@ -91,14 +105,23 @@ export class AttemptReporter {
    * Rejects only when the API rejected the request as invalid or the reporter was closed first.
    */
   complete(item: CompleteItem): Promise<CompleteAnswer> {
-    return this.completes.submit(item);
+    const answer = this.completes.submit(item);
+    this.undelivered.add(item);
+    answer.then(
+      () => this.undelivered.delete(item),
+      // Refused as invalid: answered, not lost. Given up at close: lost.
+      (err: unknown) => err !== this.closeReason && this.undelivered.delete(item),
+    );
+    return answer;
   }
 
   /**
    * Stop starting: starts waiting (or waiting out a backoff) are rejected, and so are
-   * later ones. A start request in flight finishes normally. Completions are unaffected.
+   * later ones; a start request in flight makes no more retries but may still finish (the
+   * API may have acted on it). Completions are unaffected.
    */
   abortStarts(): void {
+    this.stopStarting.abort('the worker is stopping');
     this.starts.abort(new UnavailableError('attempt reporter no longer starts jobs'));
   }
 
@@ -109,8 +132,9 @@ export class AttemptReporter {
 
   /**
    * Flush, waiting at most `deadlineMs` (default: no limit) for completions still being
-   * retried; those still unsent then are logged in full at error level and given up.
-   * @returns the completions that were given up.
+   * retried; then give up what is left — the request in flight is canceled — and log each
+   * completion given up in full at error level.
+   * @returns the completions that were given up (submitted, never accepted or refused).
    */
   async close(deadlineMs?: number): Promise<CompleteItem[]> {
     if (deadlineMs === undefined) {
@@ -120,9 +144,14 @@ export class AttemptReporter {
       await Promise.race([this.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)))]);
       clearTimeout(timer);
     }
-    const reason = new UnavailableError('attempt reporter closed before the API accepted the report');
-    this.starts.abort(reason);
-    const lost = this.completes.abort(reason);
+    this.stopStarting.abort('the reporter is closed');
+    this.giveUp.abort('the reporter is closed');
+    this.starts.abort(this.closeReason);
+    this.completes.abort(this.closeReason);
+    // A completion request in flight ends promptly now that it is canceled; its items count too.
+    // (Starts are not waited for: the worker closes the reporter after its loop has ended.)
+    await this.completes.drained();
+    const lost = [...this.undelivered];
     for (const item of lost) this.logger.error({ result: item }, 'completion could not be reported before shutdown');
     return lost;
   }

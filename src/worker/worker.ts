@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AppError, ERROR_CODES } from '../core/errors.js';
+import { AppError, ERROR_CODES, UnavailableError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { FINAL_JOB_STATUSES, type JobStatus } from '../core/model.js';
 import { JobConsumer } from '../queue/job-consumer.js';
@@ -13,8 +13,9 @@ import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import type { ImdsClient, InstanceIdentity } from '../provision/aws/imds-client.js';
 import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
 import { AttemptReporter } from './attempt-reporter.js';
-import { directLauncher, startSpawnHelper, type ProcessLauncher } from './process-launcher.js';
+import { directLauncher, startSpawnHelper } from './process-launcher.js';
 import { instanceFields, watchInstance } from './instance-watch.js';
+import { killedOnExit } from './kill-jobs-on-exit.js';
 import { Lease } from './lease.js';
 import { PullLoop, type LoopEnd } from './pull-loop.js';
 import { cachedHandlerLookup } from './failure-recovery.js';
@@ -54,10 +55,17 @@ export interface WorkerOptions {
    */
   terminateGraceMs?: number;
   /**
-   * On stop, how long to keep retrying completions the API has not accepted yet.
+   * On stop, how long to keep retrying completions the API has not accepted yet, unless
+   * `stop` is given a `flushUntil`.
    * @default 60000
    */
   reportDeadlineMs?: number;
+  /**
+   * The process's shutdown, for a start it interrupts: once aborted, the registration and the
+   * connections being opened give up and `startWorker` rejects. A started worker is stopped
+   * with `stop()`.
+   */
+  closing?: AbortSignal;
   /** The allocation that started this worker (`allocations` key); recorded on its compute nodes. */
   allocation?: string;
   /** When the node goes away (Slurm walltime, Spot notices): only jobs that can finish before are taken. */
@@ -79,22 +87,39 @@ export interface WorkerOptions {
   instance?: { imds: ImdsClient; pollMs?: number; identity?: InstanceIdentity };
 }
 
+/** How a worker is stopped. */
+export interface StopOptions {
+  /** Report the terminated attempts as interrupted: they run again elsewhere (decision 0008). */
+  interrupt?: boolean;
+  /**
+   * Epoch ms by which completions the API has not accepted are given up (counted, logged in
+   * full, exit code 1). @default now + `reportDeadlineMs`
+   */
+  flushUntil?: number;
+}
+
 /** A started worker. */
 export interface WorkerHandle {
   /** Id the API gave this worker (compute node keys are `${workflow}-${workerId}`). */
   readonly workerId: string;
   /** Resolves with the exit code: 0 after a workflow finished or a clean stop; 1 on failure or lost reports. */
   readonly done: Promise<number>;
+  /** Why the exit code is 1, one line each (empty while it is 0). */
+  readonly problems: readonly string[];
   /**
-   * Take no new jobs, terminate running ones (reported `terminated`, or with `interrupt` as
-   * interrupted attempts that run again elsewhere), flush reports, close. Resolves when done.
+   * Take no new jobs, stop reconnecting to Redis, terminate running ones (reported
+   * `terminated`, or with `interrupt` as interrupted attempts that run again elsewhere),
+   * flush reports until `flushUntil`, close. Resolves when done.
    */
-  stop(reason?: string, options?: { interrupt?: boolean }): Promise<void>;
+  stop(reason?: string, options?: StopOptions): Promise<void>;
 }
 
 /** Heartbeat timing when the API does not say (an older API). */
 const DEFAULT_HEARTBEAT_MS = 10_000;
 const DEFAULT_HEARTBEAT_TTL_MS = 30_000;
+
+/** setTimeout's largest delay; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const DONE_WORKFLOW_STATUSES = new Set(['completed', 'failed', 'canceled']);
 
@@ -116,6 +141,15 @@ export function isWorkflowOver(status: WorkflowStatusResponse): boolean {
 /** Register and start pulling. Resolves once registered and subscribed; `done` settles when the worker ends. */
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const baseLogger = options.logger ?? silentLogger;
+  // Aborted when the worker begins to stop (or the process shuts down during the start): its
+  // Redis connections stop reconnecting, and API calls other than reports give up.
+  const stopping = new AbortController();
+  const onClosing = () => stopping.abort(options.closing?.reason);
+  if (options.closing?.aborted) onClosing();
+  else options.closing?.addEventListener('abort', onClosing, { once: true });
+  const forgetClosing = () => options.closing?.removeEventListener('abort', onClosing);
+  // Aborted once the time to flush reports has run out: the last requests are canceled.
+  const giveUp = new AbortController();
   const ledger = new ResourceLedger({
     num_cpus: options.num_cpus,
     memory_bytes: options.memory_bytes,
@@ -132,39 +166,40 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const { num_cpus, memory_bytes, num_gpus } = ledger.capacity;
   const allocation = options.allocation !== undefined ? { allocation: options.allocation } : {};
   const instance = options.instance?.identity && instanceFields(options.instance.identity);
-  const registration = await client.registerWorker({
-    hostname: host,
-    pid: process.pid,
-    num_cpus,
-    memory_bytes,
-    num_gpus,
-    ...allocation,
-    ...(options.workflow !== undefined ? { workflow: options.workflow } : {}),
-    ...instance,
-  });
+  // What this worker is, in its registration and in each start.
+  const node = { hostname: host, pid: process.pid, num_cpus, memory_bytes, num_gpus, ...allocation };
+  const registration = await client
+    .registerWorker(
+      { ...node, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), ...instance },
+      { signal: stopping.signal },
+    )
+    .catch((err: unknown) => {
+      forgetClosing();
+      throw err;
+    });
   const workerId = registration.worker_id;
   const logger = baseLogger.child({ worker: workerId, ...(options.workflow ? { workflow: options.workflow } : {}) });
-  const identity = {
-    worker_id: workerId,
-    hostname: host,
-    pid: process.pid,
-    num_cpus,
-    memory_bytes,
-    num_gpus,
-    ...allocation,
-  };
+  const identity = { worker_id: workerId, ...node };
 
-  const launcher: ProcessLauncher = await startSpawnHelper().catch((err: unknown) => {
-    logger.warn({ err }, 'spawn helper unavailable; spawning jobs from the worker process');
-    return directLauncher;
+  const launcher = killedOnExit(
+    await startSpawnHelper().catch((err: unknown) => {
+      logger.warn({ err }, 'spawn helper unavailable; spawning jobs from the worker process');
+      return directLauncher;
+    }),
+  );
+  const consumer = new JobConsumer({
+    redisUrl: registration.redis_url,
+    prefix: registration.queue_prefix,
+    logger,
+    closing: stopping.signal,
   });
-  const consumer = new JobConsumer({ redisUrl: registration.redis_url, prefix: registration.queue_prefix, logger });
   const reporter = new AttemptReporter({
-    sendStarts: async (attempts) => (await client.startAttempts({ worker: identity, attempts })).outcomes,
-    sendCompletes: async (results) => (await client.completeAttempts({ results })).outcomes,
+    sendStarts: async (attempts, stopRetrying) =>
+      (await client.startAttempts({ worker: identity, attempts }, { stopRetrying })).outcomes,
+    sendCompletes: async (results, signal) => (await client.completeAttempts({ results }, { signal })).outcomes,
     logger,
   });
-  let exitCode = 0;
+  const problems: string[] = [];
   const cwd = options.cwd ?? process.cwd();
   const workflow = options.workflow;
   // Notices need a lease to act on, whether or not the node had a known end.
@@ -179,8 +214,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     logDir: options.logDir ?? join(cwd, '.jobgraph', 'logs'),
     idlePollMs: options.idlePollMs ?? 500,
     terminateGraceMs: options.terminateGraceMs,
-    // Handlers never change after creation: each workflow's are fetched once.
-    failureHandlers: cachedHandlerLookup((wf) => client.failureHandlers(wf)),
+    // Handlers never change after creation: each workflow's are fetched once. A lookup serves a
+    // report, so it may go on while the worker stops, until reports are given up.
+    failureHandlers: cachedHandlerLookup((wf) => client.failureHandlers(wf, { signal: giveUp.signal })),
     launcher,
     workflow,
     lease,
@@ -191,12 +227,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         ? undefined
         : async () => {
             try {
-              return isWorkflowOver(await client.workflowStatus(workflow));
+              return isWorkflowOver(await client.workflowStatus(workflow, { signal: stopping.signal }));
             } catch (err) {
               if (!(err instanceof AppError) || err.code !== ERROR_CODES.NOT_FOUND) throw err;
               // Deleted while served: nothing will ever come; end, as a failure.
               logger.error({ err }, 'the workflow no longer exists');
-              exitCode = 1;
+              problems.push(`workflow ${workflow} no longer exists`);
               return true;
             }
           },
@@ -210,16 +246,21 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     intervalMs: registration.heartbeat_ms ?? DEFAULT_HEARTBEAT_MS,
     ttlMs: registration.heartbeat_ttl_ms ?? DEFAULT_HEARTBEAT_TTL_MS,
     logger,
+    closing: stopping.signal,
   });
   try {
+    if (stopping.signal.aborted) throw new UnavailableError(`worker start given up: ${String(stopping.signal.reason)}`);
     await heartbeat.start();
     await consumer.onQueued((queues) => loop.hint(queues));
     // Canceled jobs running here are terminated on the announcement, not by polling the API.
     await consumer.onCancel((ids) => loop.cancel(ids));
   } catch (err) {
+    stopping.abort('start failed');
     await heartbeat.stop();
     await consumer.close();
     await launcher.close();
+    launcher.release();
+    forgetClosing();
     throw err;
   }
   logger.info(
@@ -241,15 +282,19 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       logger,
     });
 
-  let stopping: Promise<void> | undefined;
   const running = loop.run().catch((err: unknown) => {
     logger.error({ err }, 'worker loop failed');
-    exitCode = 1;
+    problems.push(`the worker loop failed: ${(err as Error).message}`);
     return 'failed' as const;
   });
 
-  const shutdown = async (reason: string, interrupt: boolean): Promise<void> => {
+  const shutdown = async (reason: string, interrupt: boolean, flushUntil: number): Promise<void> => {
     logger.info({ reason, running: loop.runningCount }, 'worker stopping');
+    stopping.abort(reason);
+    // Reports wait on an API that may be gone: they have until flushUntil, then the lookups and
+    // requests still running are canceled.
+    const flushMs = () => Math.min(Math.max(0, flushUntil - Date.now()), MAX_TIMER_MS);
+    const flushTimer = setTimeout(() => giveUp.abort('the time to flush reports ran out'), flushMs());
     await watch?.stop();
     await loop.stop(interrupt ? reason : undefined);
     reporter.abortStarts();
@@ -262,39 +307,81 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     await running;
     await loop.stop(interrupt ? reason : undefined); // attempts launched while the loop was finishing its last round
     await launcher.close();
-    const lost = await reporter.close(options.reportDeadlineMs ?? 60_000);
+    const lost = await reporter.close(flushMs());
+    clearTimeout(flushTimer);
+    giveUp.abort('the worker stopped');
+    launcher.release();
+    forgetClosing();
     // Only now: until every completion is in, the watchdog must still see this worker alive.
     await heartbeat.stop();
-    if (lost.length > 0) exitCode = 1;
-    logger.info({ reason, exitCode }, 'worker stopped');
+    if (lost.length > 0)
+      problems.push(
+        `${lost.length} completion${lost.length === 1 ? '' : 's'} could not be delivered to the API ` +
+          `(each is logged in full; the scheduler runs them again once it finds this worker gone)`,
+      );
+    logger.info({ reason, exitCode: exitCode() }, 'worker stopped');
   };
+  const exitCode = () => (problems.length > 0 ? 1 : 0);
 
-  const stop = (reason = 'stop requested', stopOptions: { interrupt?: boolean } = {}): Promise<void> =>
-    (stopping ??= shutdown(reason, stopOptions.interrupt === true));
+  let stopped: Promise<void> | undefined;
+  const stop = (reason = 'stop requested', stopOptions: StopOptions = {}): Promise<void> =>
+    (stopped ??= shutdown(
+      reason,
+      stopOptions.interrupt === true,
+      stopOptions.flushUntil ?? Date.now() + (options.reportDeadlineMs ?? 60_000),
+    ));
   const done = (async () => {
     const why = await running;
     await stop(why === 'expired' && lease?.draining ? `draining: ${lease.draining}` : LOOP_END_REASONS[why]);
-    return exitCode;
+    return exitCode();
   })();
 
-  return { workerId, done, stop };
+  return { workerId, done, problems, stop };
+}
+
+/** The process's shutdown as a worker obeys it (see cli/graceful-shutdown.ts). */
+export interface WorkerShutdown {
+  /** Aborted (with the signal's name) when the process shuts down. */
+  readonly signal: AbortSignal;
+  /** Epoch ms by which reports still being retried are given up. */
+  flushDeadline(): number;
+}
+
+/** How {@link runWorker} ended. */
+export interface WorkerEnd {
+  code: number;
+  /** Why `code` is 1, one line each. */
+  problems: readonly string[];
 }
 
 /**
- * Run a worker until it ends; SIGTERM/SIGINT stop it gracefully: running jobs are
+ * Run a worker until it ends or the process shuts down. On shutdown running jobs are
  * terminated and reported as interrupted (the node is being taken away — Slurm's walltime,
  * scancel, preemption, a Spot instance's end — not the jobs' fault), so they run again
- * elsewhere. @returns the exit code.
+ * elsewhere; reports are flushed until the shutdown's flush deadline. A shutdown during the
+ * start ends it cleanly (code 0).
  */
-export async function runWorker(options: WorkerOptions): Promise<number> {
-  const handle = await startWorker(options);
-  const onSignal = (signal: NodeJS.Signals) => void handle.stop(`received ${signal}`, { interrupt: true });
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+export async function runWorker({
+  shutdown,
+  ...options
+}: WorkerOptions & { shutdown: WorkerShutdown }): Promise<WorkerEnd> {
+  let handle: WorkerHandle;
   try {
-    return await handle.done;
+    handle = await startWorker({ ...options, closing: shutdown.signal });
+  } catch (err) {
+    if (shutdown.signal.aborted) return { code: 0, problems: [] };
+    throw err;
+  }
+  const onShutdown = () =>
+    void handle.stop(`received ${String(shutdown.signal.reason)}`, {
+      interrupt: true,
+      flushUntil: shutdown.flushDeadline(),
+    });
+  if (shutdown.signal.aborted) onShutdown();
+  else shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+  try {
+    return { code: await handle.done, problems: handle.problems };
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    shutdown.signal.removeEventListener('abort', onShutdown);
   }
 }

@@ -7,8 +7,8 @@ import { loadConfig } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { addGraphFlags, graphOverrides, type GraphFlags } from '../graph-flags.js';
-import type { ServiceRoles } from '../services.js';
-import { untilSignal } from '../until-signal.js';
+import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from '../graceful-shutdown.js';
+import type { ServiceRoles, Services } from '../services.js';
 
 interface ServeFlags extends GraphFlags {
   host?: string;
@@ -38,20 +38,30 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
       ]);
     }
     const logger = createLogger(config.JOBGRAPH_LOG_LEVEL);
-    // Loaded on use: the client commands need none of the server code.
-    const { startServices } = await import('../services.js');
-    const services = await startServices(
-      config,
-      config.REDIS_URL,
-      { ...roles, provision: roles.provision === true || (roles.scheduler && flags.provision !== false) },
-      logger,
-    );
-    logger.info({ api: services.apiUrl, graph: config.JOBGRAPH_GRAPH, roles }, `jobgraph ${name} ready`);
-    if (services.apiUrl)
-      process.stderr.write(`jobgraph ${name}: API at ${services.apiUrl}/api/v1 (docs ${services.apiUrl}/docs)\n`);
-    const signal = await untilSignal();
-    logger.info({ signal }, 'stopping');
-    await services.stop();
+    // From here on a signal stops the process in bounded time, even during the start.
+    const shutdown = new GracefulShutdown({ name: `jobgraph ${name}`, deadlineMs: config.JOBGRAPH_SHUTDOWN_MS });
+    let services: Services | undefined;
+    let problems: string[] = [];
+    try {
+      // Loaded on use: the client commands need none of the server code.
+      const { startServices } = await import('../services.js');
+      services = await startServices(
+        config,
+        config.REDIS_URL,
+        { ...roles, provision: roles.provision === true || (roles.scheduler && flags.provision !== false) },
+        logger,
+        { shutdown },
+      );
+      logger.info({ api: services.apiUrl, graph: config.JOBGRAPH_GRAPH, roles }, `jobgraph ${name} ready`);
+      if (services.apiUrl)
+        process.stderr.write(`jobgraph ${name}: API at ${services.apiUrl}/api/v1 (docs ${services.apiUrl}/docs)\n`);
+      const reason = await shutdown.requested;
+      logger.info({ signal: reason }, 'stopping');
+    } finally {
+      shutdown.begin('stopped');
+      if (services) problems = await services.stop();
+      process.exitCode = shutdown.finish(problems.length > 0 ? EXIT_FAILED : EXIT_OK, problems.join('; ') || undefined);
+    }
   });
 }
 

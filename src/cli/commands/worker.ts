@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { positiveIntFlag, secondsFlag } from '../flags.js';
+import { GracefulShutdown } from '../graceful-shutdown.js';
 import { addResourceFlags, type ResourceFlags } from '../resource-flags.js';
 
 export interface WorkerFlags extends ResourceFlags {
@@ -58,13 +59,18 @@ export function workerCommand(): Command {
     .action(async (flags: WorkerFlags) => {
       const config = loadConfig({ JOBGRAPH_API: flags.api, JOBGRAPH_TOKEN: flags.token });
       const logger = createLogger(config.JOBGRAPH_LOG_LEVEL).child({ role: 'worker' });
+      // Jobs are terminated on shutdown: their grace comes on top of the closing time.
+      const shutdown = new GracefulShutdown({
+        name: 'jobgraph worker',
+        deadlineMs: config.JOBGRAPH_SHUTDOWN_MS + config.JOBGRAPH_TERMINATE_GRACE_MS,
+      });
       // Loaded on use: the client commands need none of the worker code.
       const [{ runWorker }, { workerSetting }] = await Promise.all([
         import('../../worker/worker.js'),
         import('../worker-setting.js'),
       ]);
       const setting = await workerSetting(flags, logger, config);
-      const code = await runWorker({
+      const end = await runWorker({
         apiUrl: config.JOBGRAPH_API,
         token: config.JOBGRAPH_TOKEN,
         terminateGraceMs: config.JOBGRAPH_TERMINATE_GRACE_MS,
@@ -77,8 +83,9 @@ export function workerCommand(): Command {
         idleExitMs: flags.idleExit === undefined ? undefined : flags.idleExit * 1000,
         ignoreWorkflowCompletion: flags.ignoreWorkflowCompletion,
         logger,
+        shutdown,
       });
-      process.exitCode = code;
+      process.exitCode = shutdown.finish(end.code, end.problems.join('; ') || undefined);
     });
   return worker;
 }

@@ -2,7 +2,7 @@
  * Spawn the real `jobgraph` CLI (bin/jobgraph.js) as a child process, as a user would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,6 +19,11 @@ export interface CliResult {
 export interface CliOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
+  /**
+   * Lead a process group of its own, as a command started from a shell does: a test can then
+   * signal the whole group (`process.kill(-pid, …)`), as a terminal's Ctrl-C or timeout(1) do.
+   */
+  detached?: boolean;
 }
 
 function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -36,7 +41,11 @@ export function spawnCli(
   options: CliOptions,
   command: string[] = [process.execPath, BIN],
 ): ChildProcess & { output(): { stdout: string; stderr: string } } {
-  const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: options.cwd, env: childEnv(options.env) });
+  const child = spawn(command[0]!, [...command.slice(1), ...args], {
+    cwd: options.cwd,
+    env: childEnv(options.env),
+    detached: options.detached ?? false,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -72,6 +81,17 @@ export function processesIn(dir: string): number[] {
     }
   }
   return found;
+}
+
+/** The command names (`comm`, at most 15 characters) of the live processes whose working directory is `dir`. */
+export function commandsIn(dir: string): string[] {
+  return processesIn(dir).flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/comm`, 'utf8').trim()];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
 }
 
 /** Poll `check` until it returns a value (not undefined) or `timeoutMs` passes. */
