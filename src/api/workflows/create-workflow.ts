@@ -31,7 +31,7 @@ const route = createRoute({
 
 export function createWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const bundle = specToBundle(c.req.valid('json'));
+    const bundle = specToBundle(c.req.valid('json'), { maxJobs: deps.limits?.maxJobs });
     const workflow = await deps.store.createWorkflow(bundle);
     deps.logger?.info({ workflow: workflow._key }, 'workflow created');
     return c.json(workflow, 201);
