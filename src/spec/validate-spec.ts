@@ -25,7 +25,10 @@ export function validateSpec(raw: unknown): WorkflowSpec {
   if (raw === null || raw === undefined) throw new ValidationError([{ path: '(root)', message: 'the spec is empty' }]);
   if (typeof raw !== 'object' || Array.isArray(raw))
     throw new ValidationError([{ path: '(root)', message: 'the spec must be a mapping with at least `name`' }]);
-  const shape = jsonShapeIssue(raw, { noNul: true, nulAllowed: (path) => FREE_FORM.test(path) });
+  const shape = jsonShapeIssue(raw, {
+    noNul: true,
+    nulAllowed: (key, path) => key === 'data' && FREE_FORM.test(path()),
+  });
   if (shape) throw new ValidationError([shape]);
   const result = workflowSpecSchema.safeParse(raw);
   if (!result.success)

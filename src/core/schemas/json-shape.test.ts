@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsonShapeIssue, MAX_JSON_DEPTH } from './json-shape.js';
 
-const nulCharacterIssue = (value: unknown, nulAllowed?: (path: string) => boolean) =>
-  jsonShapeIssue(value, { noNul: true, nulAllowed });
+const nulCharacterIssue = (value: unknown, allowed?: (path: string) => boolean) =>
+  jsonShapeIssue(value, { noNul: true, ...(allowed && { nulAllowed: (_key, path) => allowed(path()) }) });
 
 /** `{"a":{"a":…{"a":1}}}` with `levels` objects. */
 function nested(levels: number, leaf: unknown = 1): unknown {

@@ -22,9 +22,13 @@ export const MAX_JSON_DEPTH = 64;
 export interface JsonShapeRules {
   /** Deepest nesting. @default MAX_JSON_DEPTH */
   maxDepth?: number;
-  /** Refuse NUL characters in strings and keys, except in subtrees whose path `nulAllowed` accepts. */
+  /** Refuse NUL characters in strings and keys, except in subtrees `nulAllowed` accepts. */
   noNul?: boolean;
-  nulAllowed?: (path: string) => boolean;
+  /**
+   * Whether the subtree under `key` (at `path()`) may hold NUL characters. Called for every
+   * object and array, so it should look at the key before asking for the path.
+   */
+  nulAllowed?: (key: string | number | undefined, path: () => string) => boolean;
 }
 
 interface Frame {
@@ -54,7 +58,7 @@ function pathOf(parent: Frame | undefined, last?: string | number): string {
 export function jsonShapeIssue(value: unknown, rules: JsonShapeRules = {}): FieldIssue | undefined {
   const maxDepth = rules.maxDepth ?? MAX_JSON_DEPTH;
   const nulAllowed = (parent: Frame | undefined, key?: string | number) =>
-    !rules.noNul || (rules.nulAllowed?.(pathOf(parent, key)) ?? false);
+    !rules.noNul || (rules.nulAllowed?.(key, () => pathOf(parent, key)) ?? false);
   // A frame for a container, or the issue that stops the walk at it.
   const open = (
     node: object,
