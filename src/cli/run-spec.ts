@@ -1,11 +1,11 @@
 /** The implementation of `jobgraph run` (see commands/run.ts), loaded only when it runs. */
 import { loadConfig } from '../core/config.js';
 import { UnsatisfiableError } from '../core/errors.js';
+import type { WorkflowBundle } from '../core/model.js';
 import { createLogger } from '../core/logger.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
-import { loadSpecFile, specToBundle } from '../spec/index.js';
 import { startWorker } from '../worker/worker.js';
 import { startProgressDisplay } from './progress-display.js';
 import { capacityFrom, type ResourceFlags } from './resource-flags.js';
@@ -17,11 +17,11 @@ export interface RunFlags extends ResourceFlags {
   db?: string;
 }
 
-export async function runSpec(specPath: string, flags: RunFlags): Promise<number> {
+/** Run `bundle` (from readSpecFile) to its end on this machine; the exit status. */
+export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<number> {
   // The embedded API listens on an ephemeral loopback port: two runs never collide.
   const config = loadConfig({ JOBGRAPH_DB: flags.db, JOBGRAPH_HOST: '127.0.0.1', JOBGRAPH_PORT: 0 });
   const logger = createLogger(config.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : config.JOBGRAPH_LOG_LEVEL);
-  const bundle = specToBundle(await loadSpecFile(specPath));
   const capacity = await capacityFrom(flags);
 
   let redis: PrivateRedis | undefined;
@@ -41,7 +41,12 @@ export async function runSpec(specPath: string, flags: RunFlags): Promise<number
       );
       throw new UnsatisfiableError(
         `workflow ${wf._key} cannot run here: ` + impossible.map((j) => `job "${j.name}" ${j.reason}`).join('; '),
-        { workflow: wf._key, jobs: impossible.map((j) => j.name) },
+        {
+          workflow: wf._key,
+          jobs: impossible.map((j) => j.name),
+          // One problem per job, so that the CLI prints each on its own line.
+          issues: impossible.map((j) => ({ path: `job "${j.name}"`, message: j.reason })),
+        },
       );
     }
 
