@@ -1183,8 +1183,17 @@ export interface operations {
                     "application/json": components["schemas"]["CompleteAttemptsResponse"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1234,8 +1243,17 @@ export interface operations {
                     "application/json": components["schemas"]["StartAttemptsResponse"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1285,7 +1303,7 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterWorkerResponse"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1296,6 +1314,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1382,7 +1409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Workflow"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1393,6 +1420,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1575,7 +1611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1595,6 +1631,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1733,7 +1778,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1744,6 +1789,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1796,7 +1850,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1807,6 +1861,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1911,7 +1974,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1931,6 +1994,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2069,7 +2141,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2080,6 +2152,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2234,7 +2315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2254,6 +2335,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2392,7 +2482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2403,6 +2493,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2505,7 +2604,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2525,6 +2624,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2627,7 +2735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2647,6 +2755,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2749,7 +2866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2769,6 +2886,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2871,7 +2997,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2891,6 +3017,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2993,7 +3128,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3013,6 +3148,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3115,7 +3259,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3135,6 +3279,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3237,7 +3390,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3257,6 +3410,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3359,7 +3521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3379,6 +3541,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3481,7 +3652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,6 +3672,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3605,7 +3785,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3625,6 +3805,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3763,7 +3952,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3774,6 +3963,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3876,7 +4074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3896,6 +4094,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4034,7 +4241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4045,6 +4252,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4147,7 +4363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4167,6 +4383,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4305,7 +4530,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4316,6 +4541,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4468,7 +4702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4488,6 +4722,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4626,7 +4869,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4637,6 +4880,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4689,7 +4941,7 @@ export interface operations {
                     "application/json": components["schemas"]["RestartOutcome"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4709,6 +4961,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4813,7 +5074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4833,6 +5094,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4971,7 +5241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4982,6 +5252,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5082,7 +5361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5102,6 +5381,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5240,7 +5528,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5251,6 +5539,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5446,7 +5743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5466,6 +5763,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5604,7 +5910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5615,6 +5921,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_MAX_BODY_BYTES } from '../../src/core/config.js';
 import { randomKey } from '../../src/core/keys.js';
+import { WORKFLOW_COLLECTIONS } from '../../src/core/model.js';
 import { BASE_SPEC } from '../support/hostile-specs.js';
 import { hostileRequests, type HostileRequest, type OpenApiDocument } from '../support/hostile-requests.js';
 import { rawHttp } from '../support/raw-http.js';
@@ -140,18 +141,7 @@ describe('hostile requests against a real jobgraph server', { timeout: 300_000 }
     ] as const)
       expect((await call('POST', `/api/v1/workflows/${keys[0]}/${collection}`, body)).status).toBe(201);
     const ids: Record<string, string> = {};
-    for (const collection of [
-      'jobs',
-      'files',
-      'user_data',
-      'resource_requirements',
-      'results',
-      'schedulers',
-      'compute_nodes',
-      'allocations',
-      'actions',
-      'events',
-    ]) {
+    for (const collection of WORKFLOW_COLLECTIONS) {
       const page = await call('GET', `/api/v1/workflows/${keys[0]}/${collection}?limit=1`);
       ids[collection] = page.json.items[0]._id;
     }

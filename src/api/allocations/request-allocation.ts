@@ -50,7 +50,7 @@ const route = createRoute({
   },
   responses: {
     201: { description: 'Recorded as `requested`', content: { 'application/json': { schema: DocumentSchema } } },
-    ...problems(400, 404, 415, 422),
+    ...problems(400, 413, 404, 415, 422),
   },
 });
 

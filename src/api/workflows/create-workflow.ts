@@ -25,7 +25,7 @@ const route = createRoute({
   },
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: WorkflowSchema } } },
-    ...problems(400, 415, 409, 422),
+    ...problems(400, 413, 415, 409, 422),
   },
 });
 
