@@ -73,7 +73,8 @@ function countAll<T extends Definition>(items: T[], list: string, spec: Workflow
       path: `${list}[${i}]`,
       count: expansionCount(item, sizes) ?? 0,
       sizes: sizes ?? [],
-      parameterized: (sizes?.length ?? 0) > 0 || (item.use_parameters?.length ?? 0) > 0,
+      // Even when a notation cannot be read: the name is then a template, not a literal name.
+      parameterized: Object.keys(item.parameters ?? {}).length > 0 || (item.use_parameters?.length ?? 0) > 0,
     };
   });
 }

@@ -78,6 +78,14 @@ describe('references checked before expanding', () => {
       );
   });
 
+  it('leaves a bad parameter to expansion, which names it, rather than call its name undefined', () => {
+    expectIssue(
+      { name: 'w', jobs: [job('j{i}', { parameters: { i: '5:1' } }), job('b', { depends_on: ['j3'] })] },
+      'jobs[0].parameters.i',
+      /is empty/,
+    );
+  });
+
   it('accepts literal names that a parameterized definition produces, and braces kept as written', () => {
     const b = build({
       files: [
