@@ -1286,8 +1286,17 @@ export interface operations {
                     "application/json": components["schemas"]["CompleteAttemptsResponse"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1337,8 +1346,17 @@ export interface operations {
                     "application/json": components["schemas"]["StartAttemptsResponse"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1388,7 +1406,7 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterWorkerResponse"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1399,6 +1417,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1485,7 +1512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Workflow"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1496,6 +1523,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1678,7 +1714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1698,6 +1734,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1845,7 +1890,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1856,6 +1901,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1908,7 +1962,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1919,6 +1973,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2023,7 +2086,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2043,6 +2106,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2190,7 +2262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2201,6 +2273,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2355,7 +2436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2375,6 +2456,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2522,7 +2612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2533,6 +2623,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2635,7 +2734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2655,6 +2754,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2757,7 +2865,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2777,6 +2885,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2879,7 +2996,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2899,6 +3016,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3001,7 +3127,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3021,6 +3147,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3123,7 +3258,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3143,6 +3278,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3245,7 +3389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3265,6 +3409,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3367,7 +3520,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3387,6 +3540,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3489,7 +3651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3509,6 +3671,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3611,7 +3782,7 @@ export interface operations {
                     "application/json": components["schemas"]["Edge"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3631,6 +3802,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3735,7 +3915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3755,6 +3935,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3902,7 +4091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3913,6 +4102,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4015,7 +4213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4035,6 +4233,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4182,7 +4389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4193,6 +4400,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4295,7 +4511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4315,6 +4531,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4462,7 +4687,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4473,6 +4698,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4625,7 +4859,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4645,6 +4879,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4792,7 +5035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4803,6 +5046,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4855,7 +5107,7 @@ export interface operations {
                     "application/json": components["schemas"]["RestartOutcome"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4875,6 +5127,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4979,7 +5240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4999,6 +5260,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5146,7 +5416,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5157,6 +5427,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5257,7 +5536,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5277,6 +5556,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5424,7 +5712,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5435,6 +5723,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5630,7 +5927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5650,6 +5947,15 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5797,7 +6103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
-            /** @description Malformed request body (not JSON) */
+            /** @description Malformed request body (not UTF-8, not JSON) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5808,6 +6114,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

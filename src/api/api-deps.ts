@@ -20,4 +20,6 @@ export interface ApiDeps {
   maxLostReruns?: number;
   /** Serve the bull-board queue dashboard at `/queues`. @default true */
   dashboard?: boolean;
+  /** Input limits (`JOBGRAPH_MAX_BODY_BYTES`, `JOBGRAPH_MAX_JOBS`). @default the defaults of core/config.ts */
+  limits?: { maxBodyBytes?: number; maxJobs?: number };
 }

@@ -4,12 +4,14 @@
  * call `app.request()`; `serveApi` puts it on a port.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { DEFAULT_MAX_BODY_BYTES } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
 import { createQueueDashboard } from '../queue/dashboard.js';
 import type { ApiDeps } from './api-deps.js';
 import { requestAllocationRoute } from './allocations/request-allocation.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
+import { bodyGuard } from './body-guard.js';
 import { cancelRoutes } from './cancel/index.js';
 import { docsPageRoute } from './docs/docs-page.js';
 import { swaggerUiRoutes } from './docs/swagger-ui-page.js';
@@ -34,6 +36,7 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   app.onError((err, c) => errorToResponse(err, c, logger));
   app.notFound((c) => notFoundResponse(c));
   app.use('*', requestLog(logger));
+  app.use('*', bodyGuard({ maxBodyBytes: deps.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
 
   healthRoute(app);
   registerWorkerRoute(app, deps);

@@ -12,6 +12,18 @@ function unknownCollection(name: string, known: readonly string[], kind: string)
 }
 
 /**
+ * A path segment as the client meant it; a malformed escape (`%FF`, `%E0%A4%A`) is shown as
+ * sent rather than thrown: decodeURIComponent throws URIError on it, which was a 500.
+ */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
  * The 404 for requests no route matched. Per-collection routes are registered for known
  * collections only, so `/workflows/{wf}/{name}` with an unknown name lands here and the
  * problem names the collection (`collections/<name>`).
@@ -19,18 +31,14 @@ function unknownCollection(name: string, known: readonly string[], kind: string)
 export function notFoundResponse(c: Context): Response {
   const path = c.req.path;
   const edge = /^\/api\/v1\/workflows\/[^/]+\/edges\/([^/]+)/.exec(path);
-  if (edge && !(EDGE_COLLECTIONS as readonly string[]).includes(decodeURIComponent(edge[1]!))) {
-    return problemResponse(
-      c,
-      problemFromAppError(unknownCollection(decodeURIComponent(edge[1]!), EDGE_COLLECTIONS, 'edge collection')),
-    );
+  const edgeName = edge && decodeSegment(edge[1]!);
+  if (edgeName !== null && !(EDGE_COLLECTIONS as readonly string[]).includes(edgeName)) {
+    return problemResponse(c, problemFromAppError(unknownCollection(edgeName, EDGE_COLLECTIONS, 'edge collection')));
   }
   const doc = /^\/api\/v1\/workflows\/[^/]+\/([^/]+)/.exec(path);
-  if (doc && !KNOWN_SEGMENTS.has(decodeURIComponent(doc[1]!))) {
-    return problemResponse(
-      c,
-      problemFromAppError(unknownCollection(decodeURIComponent(doc[1]!), WORKFLOW_COLLECTIONS, 'collection')),
-    );
+  const docName = doc && decodeSegment(doc[1]!);
+  if (docName !== null && !KNOWN_SEGMENTS.has(docName)) {
+    return problemResponse(c, problemFromAppError(unknownCollection(docName, WORKFLOW_COLLECTIONS, 'collection')));
   }
   return problemResponse(
     c,

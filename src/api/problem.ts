@@ -38,6 +38,42 @@ const TITLES: Record<ErrorCode, string> = {
   internal: 'Internal server error',
 };
 
+/**
+ * A request refused before any route saw it, with a status of its own: a body too large
+ * (413), not UTF-8 or not JSON (400), a request Node's HTTP parser rejected (400, 431).
+ * Its code stays `validation_failed`: the client sent something it must change.
+ */
+export class RequestRefusedError extends AppError {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly title: string,
+    message: string,
+    issues: FieldIssue[] = [],
+    details: Record<string, unknown> = {},
+  ) {
+    super(ERROR_CODES.VALIDATION, message, { ...details, ...(issues.length ? { issues } : {}) });
+  }
+}
+
+/** Most issues a problem lists; a body with a million bad items gets the first ones and a count. */
+export const MAX_PROBLEM_ISSUES = 100;
+/** Longest issue message in a problem (zod lists every unknown key of an object in one message). */
+const MAX_ISSUE_MESSAGE = 500;
+
+/** Longest `detail`: a summary of the first issues, not a copy of all of them. */
+const MAX_DETAIL = 8000;
+
+/** `issues` cut to what a client can use: the first MAX_PROBLEM_ISSUES, each message at most 500 characters. */
+export function capIssues(issues: readonly FieldIssue[]): FieldIssue[] {
+  const shown = issues.slice(0, MAX_PROBLEM_ISSUES).map((i) => ({
+    path: i.path.length > MAX_ISSUE_MESSAGE ? `${i.path.slice(0, MAX_ISSUE_MESSAGE)}…` : i.path,
+    message: i.message.length > MAX_ISSUE_MESSAGE ? `${i.message.slice(0, MAX_ISSUE_MESSAGE)}…` : i.message,
+  }));
+  if (issues.length > MAX_PROBLEM_ISSUES)
+    shown.push({ path: '(root)', message: `… and ${issues.length - MAX_PROBLEM_ISSUES} more issues` });
+  return shown;
+}
+
 /** The body of a problem response. */
 export interface Problem {
   type: string;
@@ -54,17 +90,21 @@ export function statusForCode(code: ErrorCode): ContentfulStatusCode {
   return STATUS_BY_CODE[code] ?? 500;
 }
 
+function statusOf(err: AppError): ContentfulStatusCode {
+  return err instanceof RequestRefusedError ? err.status : statusForCode(err.code);
+}
+
 /** Build the problem body for an AppError; `details` (e.g. `cycle`, `collection`) ride along as extra members. */
-export function problemFromAppError(err: AppError, status: number = statusForCode(err.code)): Problem {
+export function problemFromAppError(err: AppError, status: number = statusOf(err)): Problem {
   const { issues, ...extra } = err.details as { issues?: FieldIssue[] } & Record<string, unknown>;
   return {
     ...extra,
     type: `urn:jobgraph:problem:${err.code}`,
-    title: TITLES[err.code] ?? TITLES.internal,
+    title: err instanceof RequestRefusedError ? err.title : (TITLES[err.code] ?? TITLES.internal),
     status,
     code: err.code,
-    detail: err.message,
-    ...(issues ? { issues } : {}),
+    detail: err.message.length > MAX_DETAIL ? `${err.message.slice(0, MAX_DETAIL)}…` : err.message,
+    ...(issues ? { issues: capIssues(issues) } : {}),
   };
 }
 
@@ -78,7 +118,7 @@ export function problemResponse(c: Context, problem: Problem): Response {
 /** Map anything thrown by a handler to a problem response; unexpected errors are logged and become 500s. */
 export function errorToResponse(err: unknown, c: Context, logger: Logger): Response {
   if (err instanceof AppError) {
-    const status = statusForCode(err.code);
+    const status = statusOf(err);
     if (status >= 500) logger.error({ err, path: c.req.path }, 'request failed');
     return problemResponse(c, problemFromAppError(err, status));
   }

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AddressInfo } from 'node:net';
 import { closeApp } from './app.js';
+import { answerClientError } from './client-error.js';
 
 /** Where to listen. `port: 0` picks a free port; the returned `url` has the real one. */
 export interface ServeOptions {
@@ -25,6 +26,7 @@ export async function serveApi(app: OpenAPIHono, options: ServeOptions): Promise
     server.once('error', reject);
   });
   const listening = server!;
+  listening.on('clientError', answerClientError);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost(options.host)}:${info.port}`,

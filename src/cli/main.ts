@@ -1,6 +1,10 @@
-/** The `jobgraph` command line. Errors with a stable code print as one line and exit non-zero. */
+/**
+ * The `jobgraph` command line. An error with a stable code prints as an `error:` line and,
+ * when it has several problems, one indented line per problem starting with its path; the
+ * exit status is non-zero.
+ */
 import { Command } from 'commander';
-import { AppError, ValidationError } from '../core/errors.js';
+import { AppError, CycleError, ERROR_CODES, type FieldIssue } from '../core/errors.js';
 import { jobCommand } from './commands/cancel.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -28,16 +32,43 @@ const program = new Command('jobgraph')
   .addCommand(exportCommand())
   .addCommand(importCommand());
 
+/** The first line of an error that lists its problems below (others: their message up to the first colon). */
+const HEADLINES: Partial<Record<string, string>> = {
+  [ERROR_CODES.VALIDATION]: 'invalid input',
+  [ERROR_CODES.CONFIG]: 'invalid configuration',
+  [ERROR_CODES.CYCLE]: 'dependency cycle',
+};
+
+/** Longest problem line printed: a megabyte-long name must not become the output. */
+const MAX_LINE = 1000;
+
+/** The problems of `err`, one per line to print; undefined when its message says it all. */
+function problemsOf(err: AppError): FieldIssue[] | undefined {
+  if (err instanceof CycleError) return [{ path: 'jobs', message: `cycle: ${err.cycle.join(' -> ')}` }];
+  const issues = err.details.issues;
+  return Array.isArray(issues) && issues.length > 0 ? (issues as FieldIssue[]) : undefined;
+}
+
+function printError(err: unknown): void {
+  if (!(err instanceof AppError)) {
+    process.stderr.write(`error: ${(err as Error).stack ?? String(err)}\n`);
+    return;
+  }
+  const problems = problemsOf(err);
+  if (!problems) {
+    process.stderr.write(`error: ${err.message} (${err.code})\n`);
+    return;
+  }
+  process.stderr.write(`error: ${HEADLINES[err.code] ?? err.message.split(': ')[0]} (${err.code})\n`);
+  for (const { path, message } of problems) {
+    const line = `  ${path || '(root)'}: ${message.replace(/\s*\n\s*/g, ' ')}`;
+    process.stderr.write(`${line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line}\n`);
+  }
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ValidationError) {
-    process.stderr.write(`error: invalid input (${err.code})\n`);
-    for (const issue of err.issues) process.stderr.write(`  ${issue.path || '(root)'}: ${issue.message}\n`);
-  } else if (err instanceof AppError) {
-    process.stderr.write(`error: ${err.message} (${err.code})\n`);
-  } else {
-    process.stderr.write(`error: ${(err as Error).stack ?? String(err)}\n`);
-  }
+  printError(err);
   process.exitCode = err instanceof AppError && err.code !== 'internal' ? 1 : 2;
 }

@@ -10,13 +10,12 @@ import { hostname } from 'node:os';
 import { loadConfig } from '../core/config.js';
 import { ProviderError, UnsatisfiableError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import type { AllocationDoc, SchedulerDoc } from '../core/model.js';
+import type { AllocationDoc, SchedulerDoc, WorkflowBundle } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
 import { ProviderRegistry } from '../provision/provider-registry.js';
 import { decideScaling } from '../provision/scaling-policy.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
-import { loadSpecFile, specToBundle } from '../spec/index.js';
 import { buildAllocationReport } from './allocation-report.js';
 import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
 import { startProgressDisplay } from './progress-display.js';
@@ -35,19 +34,19 @@ export interface SlurmRunFlags extends SlurmRunSettings {
 const RELEASE_DEADLINE_MS = 120_000;
 const WIDE = new Set(['0.0.0.0', '::']);
 
-export async function runOnSlurm(specPath: string, flags: SlurmRunFlags): Promise<number> {
+export async function runOnSlurm(spec: WorkflowBundle, flags: SlurmRunFlags): Promise<number> {
   const host = flags.host ?? '127.0.0.1';
   const base = loadConfig({ JOBGRAPH_DB: flags.db, JOBGRAPH_HOST: host, JOBGRAPH_PORT: 0 });
   // Before anything is started: a Ctrl-C from here on stops what was started.
   const shutdown = new GracefulShutdown({ name: 'jobgraph run --slurm', deadlineMs: base.JOBGRAPH_SHUTDOWN_MS });
   const logger = createLogger(base.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : base.JOBGRAPH_LOG_LEVEL);
+  const bundle = applySlurmSettings(spec, flags);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;
   let code: number;
   const problems: string[] = [];
   try {
-    const bundle = applySlurmSettings(specToBundle(await loadSpecFile(specPath)), flags);
     redis = base.REDIS_URL ? undefined : await startPrivateRedis('redis-server', { bind: host });
     const redisUrl = base.REDIS_URL ?? redis!.url;
     // Workers on other nodes reach a wildcard-bound private Redis by this machine's name.
@@ -206,7 +205,12 @@ async function refuseUnplaceable(store: GraphStore, workflow: string, logger: Lo
           .map((u) => `job "${u.name}" ${u.reason}`)
           .join('; ') +
         (unplaceable.length > 5 ? `; … and ${unplaceable.length - 5} more jobs` : ''),
-      { workflow, jobs: unplaceable.map((u) => u.name) },
+      {
+        workflow,
+        jobs: unplaceable.map((u) => u.name),
+        // One problem per job, so that the CLI prints each on its own line.
+        issues: unplaceable.map((u) => ({ path: `job "${u.name}"`, message: u.reason })),
+      },
     );
   } finally {
     await providers.close();

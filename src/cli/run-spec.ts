@@ -8,11 +8,11 @@
  */
 import { loadConfig } from '../core/config.js';
 import { UnsatisfiableError } from '../core/errors.js';
+import type { WorkflowBundle } from '../core/model.js';
 import { createLogger } from '../core/logger.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
-import { loadSpecFile, specToBundle } from '../spec/index.js';
 import { startWorker, type WorkerHandle } from '../worker/worker.js';
 import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
 import { startProgressDisplay } from './progress-display.js';
@@ -25,7 +25,8 @@ export interface RunFlags extends ResourceFlags {
   db?: string;
 }
 
-export async function runSpec(specPath: string, flags: RunFlags): Promise<number> {
+/** Run `bundle` (from readSpecFile) to its end on this machine; the exit status. */
+export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<number> {
   // The embedded API listens on an ephemeral loopback port: two runs never collide.
   const config = loadConfig({ JOBGRAPH_DB: flags.db, JOBGRAPH_HOST: '127.0.0.1', JOBGRAPH_PORT: 0 });
   // Before anything is started: a Ctrl-C from here on stops what was started.
@@ -34,6 +35,7 @@ export async function runSpec(specPath: string, flags: RunFlags): Promise<number
     deadlineMs: config.JOBGRAPH_SHUTDOWN_MS + config.JOBGRAPH_TERMINATE_GRACE_MS,
   });
   const logger = createLogger(config.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : config.JOBGRAPH_LOG_LEVEL);
+  const capacity = await capacityFrom(flags);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;
@@ -41,8 +43,6 @@ export async function runSpec(specPath: string, flags: RunFlags): Promise<number
   let code: number;
   const problems: string[] = [];
   try {
-    const bundle = specToBundle(await loadSpecFile(specPath));
-    const capacity = await capacityFrom(flags);
     redis = config.REDIS_URL ? undefined : await startPrivateRedis();
     services = await startServices(config, config.REDIS_URL ?? redis!.url, { api: true, scheduler: true }, logger, {
       shutdown,
@@ -59,7 +59,12 @@ export async function runSpec(specPath: string, flags: RunFlags): Promise<number
       );
       throw new UnsatisfiableError(
         `workflow ${wf._key} cannot run here: ` + impossible.map((j) => `job "${j.name}" ${j.reason}`).join('; '),
-        { workflow: wf._key, jobs: impossible.map((j) => j.name) },
+        {
+          workflow: wf._key,
+          jobs: impossible.map((j) => j.name),
+          // One problem per job, so that the CLI prints each on its own line.
+          issues: impossible.map((j) => ({ path: `job "${j.name}"`, message: j.reason })),
+        },
       );
     }
 

@@ -155,6 +155,7 @@ export async function startServices(
         notifier,
         heartbeat: { intervalMs: config.JOBGRAPH_HEARTBEAT_MS, ttlMs: config.JOBGRAPH_WORKER_TIMEOUT_MS },
         maxLostReruns: config.JOBGRAPH_MAX_LOST_RERUNS,
+        limits: { maxBodyBytes: config.JOBGRAPH_MAX_BODY_BYTES, maxJobs: config.JOBGRAPH_MAX_JOBS },
         logger: logger.child({ role: 'api' }),
       });
       const server = await serveApi(app, { host: config.JOBGRAPH_HOST, port: config.JOBGRAPH_PORT });

@@ -36,6 +36,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the input limits', () => {
+    expect(loadConfig({}, {})).toMatchObject({ JOBGRAPH_MAX_BODY_BYTES: 64 * 1024 ** 2, JOBGRAPH_MAX_JOBS: 1_000_000 });
+    expect(loadConfig({}, { JOBGRAPH_MAX_BODY_BYTES: '1048576', JOBGRAPH_MAX_JOBS: '500' })).toMatchObject({
+      JOBGRAPH_MAX_BODY_BYTES: 1024 ** 2,
+      JOBGRAPH_MAX_JOBS: 500,
+    });
+    expect(() => loadConfig({}, { JOBGRAPH_MAX_BODY_BYTES: '64m' })).toThrow(/JOBGRAPH_MAX_BODY_BYTES/);
+    expect(() => loadConfig({}, { JOBGRAPH_MAX_BODY_BYTES: '10' })).toThrow(/JOBGRAPH_MAX_BODY_BYTES/);
+    expect(() => loadConfig({}, { JOBGRAPH_MAX_JOBS: '0' })).toThrow(/JOBGRAPH_MAX_JOBS/);
+  });
+
   it('names the bad variable', () => {
     expect(() => loadConfig({}, { JOBGRAPH_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({}, { REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);

@@ -7,6 +7,21 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { zodIssues } from './zod-issues.js';
 
+/**
+ * Largest request body the API reads (`JOBGRAPH_MAX_BODY_BYTES`): 64 MiB holds a spec of
+ * several hundred thousand written-out jobs and a 10,000-item worker batch (~4 MB) many times
+ * over, while a body that would take the API's memory is refused before it is read.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 ** 2;
+
+/**
+ * Most jobs (and, separately, files) one workflow spec may expand to (`JOBGRAPH_MAX_JOBS`).
+ * Measured: creating a 1,000,000-job sweep through the API peaks at ~2.4 GB of memory, and
+ * Node's default heap is ~4 GB, so 2,000,000 would risk the process; a spec beyond the limit
+ * is refused before it is expanded.
+ */
+export const DEFAULT_MAX_JOBS = 1_000_000;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
 const redisUrl = z.string().regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL');
@@ -90,6 +105,10 @@ export const ConfigSchema = z
      * @default 900000 (15 min)
      */
     JOBGRAPH_AWS_AVOID_POOL_MS: positiveMs.default(900_000),
+    /** Largest request body the API reads; a larger one is answered 413 unread. @default 64 MiB */
+    JOBGRAPH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MAX_BODY_BYTES),
+    /** Most jobs (and files) a workflow spec may expand to; checked before expanding. @default 1000000 */
+    JOBGRAPH_MAX_JOBS: z.coerce.number().int().positive().default(DEFAULT_MAX_JOBS),
     JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.JOBGRAPH_WORKER_TIMEOUT_MS > c.JOBGRAPH_HEARTBEAT_MS, {

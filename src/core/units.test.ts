@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatMemory, parseDuration, parseMemory, parseSlurmDuration, parseWalltime } from './units.js';
+import {
+  formatMemory,
+  MAX_DURATION_S,
+  MAX_MEMORY_BYTES,
+  parseDuration,
+  parseMemory,
+  parseSlurmDuration,
+  parseWalltime,
+  unitTooLarge,
+} from './units.js';
 
 describe('parseMemory', () => {
   it.each([
@@ -89,4 +98,77 @@ describe('parseWalltime', () => {
   it.each(['00:00:00', '0', 'PT0S', '1.5', 'soon', '', '01:75:00', 0])('rejects %j', (input) =>
     expect(parseWalltime(input)).toBeUndefined(),
   );
+});
+
+describe('values too large to hold exactly', () => {
+  // 1e400: Number() makes it Infinity, which JSON would store as null.
+  const huge = '1' + '0'.repeat(400);
+  const cases = <T>(list: Array<[string, T]>) => list;
+
+  it.each(
+    cases<string | number>([
+      ['1e400 g', `${huge}g`],
+      ['1e400 bytes', huge],
+      ['9000t', '9000t'],
+      ['1e300', 1e300],
+      ['Infinity', Infinity],
+      ['NaN', Number.NaN],
+    ]),
+  )('parseMemory refuses %s', (_label, input) => expect(parseMemory(input)).toBeUndefined());
+
+  it('parseMemory accepts sizes up to MAX_MEMORY_BYTES', () => {
+    expect(parseMemory('8191t')).toBe(8191 * 1024 ** 4);
+    expect(parseMemory(MAX_MEMORY_BYTES)).toBe(MAX_MEMORY_BYTES);
+    expect(parseMemory(MAX_MEMORY_BYTES + 2)).toBeUndefined();
+  });
+
+  it.each(
+    cases<string | number>([
+      ['PT1e400H', `PT${huge}H`],
+      ['1e400h', `${huge}h`],
+      ['1e400 s', huge],
+      ['P1e400D', `P${huge}D`],
+      ['1e300', 1e300],
+      ['Infinity', Infinity],
+    ]),
+  )('parseDuration refuses %s', (_label, input) => expect(parseDuration(input)).toBeUndefined());
+
+  it('parseDuration accepts durations up to MAX_DURATION_S', () => {
+    expect(parseDuration(MAX_DURATION_S)).toBe(MAX_DURATION_S);
+    expect(parseDuration(`${MAX_DURATION_S}`)).toBe(MAX_DURATION_S);
+    expect(parseDuration(MAX_DURATION_S + 1)).toBeUndefined();
+  });
+
+  it.each(
+    cases<string | number>([
+      ['1e400 minutes', huge],
+      ['1e400 days', `${huge}-00`],
+      ['1e400 hours', `${huge}:00:00`],
+      ['1e300', 1e300],
+    ]),
+  )('parseSlurmDuration and parseWalltime refuse %s', (_label, input) => {
+    expect(parseSlurmDuration(input)).toBeUndefined();
+    expect(parseWalltime(input)).toBeUndefined();
+  });
+
+  it('parses a memory size padded with a long run of spaces in linear time', () => {
+    const started = performance.now();
+    expect(parseMemory(`1${' '.repeat(200_000)}!`)).toBeUndefined();
+    expect(parseMemory(`  2g${' '.repeat(200_000)}`)).toBe(2 * 1024 ** 3);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('unitTooLarge', () => {
+  it('tells a value too large from a malformed one', () => {
+    const huge = '1' + '0'.repeat(400);
+    expect(unitTooLarge('memory', `${huge}g`)).toBe(true);
+    expect(unitTooLarge('memory', '9000t')).toBe(true);
+    expect(unitTooLarge('memory', 'lots')).toBe(false);
+    expect(unitTooLarge('memory', -1)).toBe(false);
+    expect(unitTooLarge('duration', `PT${huge}H`)).toBe(true);
+    expect(unitTooLarge('duration', 'soon')).toBe(false);
+    expect(unitTooLarge('walltime', `${huge}:00:00`)).toBe(true);
+    expect(unitTooLarge('walltime', '01:75:00')).toBe(false);
+  });
 });

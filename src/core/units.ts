@@ -1,8 +1,28 @@
 /**
  * Human units parsed at the edge: memory sizes into bytes, durations into seconds.
  * Both parsers return `undefined` for malformed input so callers (zod refinements, flag
- * parsers) can name the field in their own error.
+ * parsers) can name the field in their own error. A value too large to be held exactly
+ * (`"1" + 400 zeros + "g"` is Infinity; JSON stores Infinity as null) is malformed too.
  */
+
+/** The largest memory size accepted, in bytes (8 PiB): larger ones are no longer exact integers. */
+export const MAX_MEMORY_BYTES = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The longest duration accepted, in seconds (~285,000 years): workers and timers work in
+ * milliseconds, which must stay exact integers.
+ */
+export const MAX_DURATION_S = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+
+/** `value` when it is a finite number in [0, max]; otherwise undefined. */
+function inRange(value: number | undefined, max: number): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value >= 0 && value <= max ? value : undefined;
+}
+
+/** Whether `value` is a well-formed amount above `max` (Infinity included). */
+function beyond(value: number | undefined, max: number): boolean {
+  return value !== undefined && value > max;
+}
 
 const MEMORY_FACTORS: Record<string, number> = {
   '': 1,
@@ -21,14 +41,20 @@ const MEMORY_FACTORS: Record<string, number> = {
   tib: 1024 ** 4,
 };
 
-/** `"512m"`, `"2g"`, `"1.5t"`, `"180GiB"`, `1048576` → bytes (binary multiples). */
-export function parseMemory(input: string | number): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input) : undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(input);
+/** Bytes, however many: the parse without the upper bound. */
+function memoryBytes(input: string | number): number | undefined {
+  if (typeof input === 'number') return Math.round(input);
+  // Trimmed first: `\s*` on both sides of an optional suffix backtracks quadratically on long runs of spaces.
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(input.trim());
   if (!m) return undefined;
   const factor = MEMORY_FACTORS[m[2]!.toLowerCase()];
   if (factor === undefined) return undefined;
   return Math.round(Number(m[1]) * factor);
+}
+
+/** `"512m"`, `"2g"`, `"1.5t"`, `"180GiB"`, `1048576` → bytes (binary multiples). */
+export function parseMemory(input: string | number): number | undefined {
+  return inRange(memoryBytes(input), MAX_MEMORY_BYTES);
 }
 
 /** Bytes → the shortest exact-ish human form: `2g`, `512m`, `1.5t`. */
@@ -50,9 +76,9 @@ export function formatMemory(bytes: number): string {
 const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 const SHORT_DURATION = /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/i;
 
-/** `"PT30M"`, `"P1DT2H"`, `"2h"`, `"1h30m"`, `"90s"`, `"90"`, `90` → seconds. */
-export function parseDuration(input: string | number): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined;
+/** Seconds, however many: parseDuration without the upper bound. */
+function durationSeconds(input: string | number): number | undefined {
+  if (typeof input === 'number') return input;
   const s = input.trim();
   if (/^\d+(?:\.\d+)?$/.test(s)) return Number(s);
   const m = ISO_DURATION.exec(s) ?? SHORT_DURATION.exec(s);
@@ -60,6 +86,11 @@ export function parseDuration(input: string | number): number | undefined {
   const [d, h, min, sec] = m.slice(1, 5).map((x) => (x ? Number(x) : 0)) as [number, number, number, number];
   if (!m[1] && !m[2] && !m[3] && !m[4]) return undefined;
   return d * 86400 + h * 3600 + min * 60 + sec;
+}
+
+/** `"PT30M"`, `"P1DT2H"`, `"2h"`, `"1h30m"`, `"90s"`, `"90"`, `90` → seconds. */
+export function parseDuration(input: string | number): number | undefined {
+  return inRange(durationSeconds(input), MAX_DURATION_S);
 }
 
 /** Slurm's `--time` forms: `MM`, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`. */
@@ -73,6 +104,11 @@ const SLURM_DURATION = /^(?:(\d+)-(\d+)(?::(\d+)(?::(\d+))?)?|(\d+)(?::(\d+)(?::
  * rather than read as something else. Slurm's `UNLIMITED` is not a duration: undefined.
  */
 export function parseSlurmDuration(input: string | number): number | undefined {
+  return inRange(slurmSeconds(input), MAX_DURATION_S);
+}
+
+/** Seconds, however many: parseSlurmDuration without the upper bound. */
+function slurmSeconds(input: string | number): number | undefined {
   if (typeof input === 'number') return Number.isInteger(input) && input >= 0 ? input * 60 : undefined;
   const m = SLURM_DURATION.exec(input.trim());
   if (!m) return undefined;
@@ -97,8 +133,22 @@ export function parseSlurmDuration(input: string | number): number | undefined {
  * Zero is not a wall time (Slurm reads `--time=0` as no limit): undefined.
  */
 export function parseWalltime(input: string | number): number | undefined {
-  // A bare decimal that Slurm refused ("1.5") must not fall through to parseDuration's seconds.
-  const other = typeof input === 'string' && !/^\s*[\d.]+\s*$/.test(input) ? parseDuration(input) : undefined;
-  const seconds = parseSlurmDuration(input) ?? other;
+  const seconds = inRange(walltimeSeconds(input), MAX_DURATION_S);
   return seconds !== undefined && seconds > 0 ? seconds : undefined;
+}
+
+/** Seconds, however many: parseWalltime without the bounds. */
+function walltimeSeconds(input: string | number): number | undefined {
+  // A bare decimal that Slurm refused ("1.5") must not fall through to parseDuration's seconds.
+  const other = typeof input === 'string' && !/^\s*[\d.]+\s*$/.test(input) ? durationSeconds(input) : undefined;
+  return slurmSeconds(input) ?? other;
+}
+
+/**
+ * Whether a value the parser of `unit` refused is well-formed but larger than it accepts
+ * (MAX_MEMORY_BYTES, MAX_DURATION_S), so that the error can say "too large", not "malformed".
+ */
+export function unitTooLarge(unit: 'memory' | 'duration' | 'walltime', input: string | number): boolean {
+  if (unit === 'memory') return beyond(memoryBytes(input), MAX_MEMORY_BYTES);
+  return beyond(unit === 'duration' ? durationSeconds(input) : walltimeSeconds(input), MAX_DURATION_S);
 }

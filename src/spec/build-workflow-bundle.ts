@@ -17,7 +17,9 @@ import {
   type WorkflowDoc,
 } from '../core/model.js';
 import { childKey, randomKey } from '../core/keys.js';
+import { DEFAULT_MAX_JOBS } from '../core/config.js';
 import { expandParameters } from './expand-parameters.js';
+import { precheckSpec } from './precheck-spec.js';
 import { resolveReferences } from './resolve-references.js';
 import { WORKFLOW_SETTINGS, type WorkflowSpec } from './spec-schema.js';
 
@@ -26,15 +28,18 @@ export interface BuildOptions {
   workflowKey?: string;
   /** `created_at`. @default new Date() */
   now?: Date;
+  /** Most jobs, and most files, the spec may expand to (`JOBGRAPH_MAX_JOBS`). @default DEFAULT_MAX_JOBS */
+  maxJobs?: number;
 }
 
 /**
- * Expand parameters, resolve names and build the bundle. Only explicit `depends_on` becomes
- * `blocks` edges; the store derives the file and user-data ones when the workflow starts
- * (they are included in the cycle check here all the same).
+ * Check what can be checked unexpanded, expand parameters, resolve names and build the
+ * bundle. Only explicit `depends_on` becomes `blocks` edges; the store derives the file and
+ * user-data ones when the workflow starts (they are included in the cycle check here all the same).
  * @throws ValidationError, CycleError — before anything is written.
  */
 export function buildWorkflowBundle(spec: WorkflowSpec, options: BuildOptions = {}): WorkflowBundle {
+  precheckSpec(spec, { maxJobs: options.maxJobs ?? DEFAULT_MAX_JOBS });
   const resolved = resolveReferences(expandParameters(spec));
   const wf = options.workflowKey ?? randomKey();
   const workflow: WorkflowDoc = {

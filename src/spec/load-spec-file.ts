@@ -20,13 +20,20 @@ export function specFormatOf(path: string): SpecFormat {
  * @throws ValidationError naming the path when it cannot be read, or at `(file)` on a syntax error.
  */
 export async function loadSpecFile(path: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
     throw new ValidationError([{ path: '(file)', message: `cannot read spec file ${path}: ${why}` }]);
+  }
+  let text: string;
+  try {
+    // Strict: a lenient decode turns each bad byte into U+FFFD, silently changing names and commands.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ValidationError([{ path: '(file)', message: `${path}: not valid UTF-8 text; save the spec as UTF-8` }]);
   }
   try {
     return parseSpecText(text, specFormatOf(path));

@@ -6,6 +6,7 @@
  * - lists `"[1,5,10]"`, `"[0.1,0.5]"`, `"['adam','sgd']"` and real YAML/JSON arrays
  * - any other scalar: one value.
  */
+import { quoted } from './quoted.js';
 import type { ParameterValue } from './spec-schema.js';
 
 /** One value of a parameter: numbers keep their type so `{i:03d}` and `{lr:.4f}` can format them. */
@@ -20,46 +21,87 @@ const INT_RANGE = new RegExp(`^(${INT}):(${INT})(?::(${INT}))?$`);
 const FLOAT_RANGE = new RegExp(`^(${NUM}):(${NUM})(?::(${NUM}))?$`);
 const NUMBER = new RegExp(`^${NUM}$`);
 
+/** A parameter's notation, read: how many values it stands for, and a way to make them. */
+interface Notation {
+  count: number;
+  values(): ParamScalar[];
+}
+
 /**
- * Expand one parameter's notation into its values.
+ * Read one parameter's notation; ranges are counted, not yet expanded.
  * @throws Error with a message fit to follow the field path (the caller adds it).
  */
-export function parameterValues(value: ParameterValue): ParamScalar[] {
-  if (Array.isArray(value)) return value;
-  if (typeof value !== 'string') return [value];
+function readNotation(value: ParameterValue): Notation {
+  if (Array.isArray(value)) return listOf(value);
+  if (typeof value !== 'string') return listOf([value]);
   const s = value.trim();
-  if (s.startsWith('[') && s.endsWith(']')) return parseList(s.slice(1, -1));
+  if (s.startsWith('[') && s.endsWith(']')) return listOf(parseList(s.slice(1, -1)));
   const int = INT_RANGE.exec(s);
   if (int) return intRange(Number(int[1]), Number(int[2]), int[3] === undefined ? 1 : Number(int[3]), s);
   const float = FLOAT_RANGE.exec(s);
   if (float) return floatRange(float[1]!, float[2]!, float[3] ?? '1', s);
   // A quoted number (`i: "7"`) is still a number, so `{i:03d}` works on it.
-  return [NUMBER.test(s) ? Number(s) : value];
+  return listOf([NUMBER.test(s) ? Number(s) : value]);
 }
 
-function intRange(start: number, end: number, step: number, text: string): number[] {
+function listOf(values: ParamScalar[]): Notation {
+  return { count: values.length, values: () => values };
+}
+
+/**
+ * Expand one parameter's notation into its values.
+ * @throws Error with a message fit to follow the field path (the caller adds it).
+ */
+export function parameterValues(value: ParameterValue): ParamScalar[] {
+  return readNotation(value).values();
+}
+
+/**
+ * How many values one parameter's notation stands for, without making them: a sweep's size
+ * is checked before anything is expanded.
+ * @throws Error as parameterValues does
+ */
+export function parameterCount(value: ParameterValue): number {
+  return readNotation(value).count;
+}
+
+function intRange(start: number, end: number, step: number, text: string): Notation {
+  if (![start, end, step].every(Number.isSafeInteger))
+    throw new Error(`range ${quoted(text)} has a bound or step beyond ±${Number.MAX_SAFE_INTEGER}`);
   const count = rangeCount(start, end, step, text);
-  const out = new Array<number>(count);
-  for (let i = 0; i < count; i++) out[i] = start + i * step;
-  return out;
+  return {
+    count,
+    values() {
+      const out = new Array<number>(count);
+      for (let i = 0; i < count; i++) out[i] = start + i * step;
+      return out;
+    },
+  };
 }
 
-function floatRange(startText: string, endText: string, stepText: string, text: string): number[] {
+function floatRange(startText: string, endText: string, stepText: string, text: string): Notation {
   const [start, end, step] = [Number(startText), Number(endText), Number(stepText)];
+  if (![start, end, step].every(Number.isFinite))
+    throw new Error(`range ${quoted(text)} has a bound or step too large`);
   const decimals = Math.max(decimalsOf(startText), decimalsOf(stepText), decimalsOf(endText));
   // The epsilon lets the inclusive end survive float error (0.1 * 10 = 0.9999999999999999).
   const count = rangeCount(start, end, step, text, 1e-9);
-  const out = new Array<number>(count);
-  for (let i = 0; i < count; i++) out[i] = Number((start + i * step).toFixed(decimals));
-  return out;
+  return {
+    count,
+    values() {
+      const out = new Array<number>(count);
+      for (let i = 0; i < count; i++) out[i] = Number((start + i * step).toFixed(decimals));
+      return out;
+    },
+  };
 }
 
 function rangeCount(start: number, end: number, step: number, text: string, epsilon = 0): number {
-  if (step === 0) throw new Error(`range "${text}" has a step of 0`);
+  if (step === 0) throw new Error(`range ${quoted(text)} has a step of 0`);
   const count = Math.floor((end - start) / step + epsilon) + 1;
-  if (count <= 0) throw new Error(`range "${text}" is empty (use a negative step to count down)`);
-  if (count > MAX_PARAMETER_VALUES)
-    throw new Error(`range "${text}" has ${count} values (more than ${MAX_PARAMETER_VALUES})`);
+  if (count <= 0) throw new Error(`range ${quoted(text)} is empty (use a negative step to count down)`);
+  if (!(count <= MAX_PARAMETER_VALUES))
+    throw new Error(`range ${quoted(text)} has ${count} values (more than ${MAX_PARAMETER_VALUES})`);
   return count;
 }
 

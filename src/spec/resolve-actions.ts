@@ -7,6 +7,7 @@ import type { FieldIssue } from '../core/errors.js';
 import type { SchedulerType } from '../core/model.js';
 import type { ActionSpec } from './action-schema.js';
 import type { Namespace } from './name-index.js';
+import { compileNameRegex } from './name-regex.js';
 import type { SchedulerEntry } from './scheduler-entries.js';
 
 export interface ResolvedAction {
@@ -41,7 +42,7 @@ export function resolveActions(
     });
     action.job_name_regexes?.forEach((source, k) => {
       // Unanchored, as torc's Rust `Regex::is_match`: "train_" selects "pre_train_1" too.
-      const re = new RegExp(source);
+      const re = compileNameRegex(source, 'anywhere');
       let matched = 0;
       jobs.names.forEach((name, i) => {
         if (re.test(name)) {

@@ -9,7 +9,9 @@
 import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { checkDependencyCycles } from './check-dependency-cycles.js';
 import type { Expanded, ExpandedSpec } from './expand-parameters.js';
+import { replaceFileReferences } from './file-references.js';
 import { namespace, type Namespace } from './name-index.js';
+import { compileNameRegex, isLiteralPattern } from './name-regex.js';
 import { resolveActions, type ResolvedAction } from './resolve-actions.js';
 import { schedulerEntries, type SchedulerEntry } from './scheduler-entries.js';
 import type { FileSpec, JobSpec, WorkflowSpec } from './spec-schema.js';
@@ -41,14 +43,22 @@ export interface ResolvedWorkflow {
 
 /** Past this many issues the rest are counted, not listed (a typo in a 100k sweep). */
 const MAX_ISSUES = 100;
-const FILE_REF = /\$\{files\.(input|output)\.([^}]+)\}/g;
-const REGEX_META = /[\\^$.|?*+()[\]{}]/;
+
+/**
+ * Most references (dependencies, inputs, outputs) per job allowed on average: one regex used
+ * by every job of a 30,000-job sweep can otherwise ask for 900,000,000 edges.
+ */
+export const MAX_REFERENCES_PER_JOB = 4;
 
 /**
  * Resolve every reference of an expanded spec.
- * @throws ValidationError (undefined or duplicate names, a file with two producers), CycleError.
+ * @param maxReferences most list references (edges) in all; @default MAX_REFERENCES_PER_JOB per job, at least 1,000,000
+ * @throws ValidationError (undefined or duplicate names, a file with two producers, too many references), CycleError.
  */
-export function resolveReferences(expanded: ExpandedSpec): ResolvedWorkflow {
+export function resolveReferences(
+  expanded: ExpandedSpec,
+  maxReferences = Math.max(1_000_000, MAX_REFERENCES_PER_JOB * expanded.jobs.length),
+): ResolvedWorkflow {
   const { spec } = expanded;
   const issues: FieldIssue[] = [];
   const at = (prefix: string) => (x: { name: string }, i: number) => ({ name: x.name, path: `${prefix}[${i}]` });
@@ -71,6 +81,7 @@ export function resolveReferences(expanded: ExpandedSpec): ResolvedWorkflow {
   const refs = referenceResolver(issues);
 
   const producer = new Map<number, number>();
+  let references = 0;
   const jobs = expanded.jobs.map(({ item: job, path }, j): ResolvedJob => {
     const ctx = { path, job: job.name };
     const one = (ns: Namespace, name: string | undefined, field: string) =>
@@ -98,6 +109,7 @@ export function resolveReferences(expanded: ExpandedSpec): ResolvedWorkflow {
       (i) => ownOutputs.has(i),
     );
     for (const f of commandInputs) if (!inputFiles.includes(f)) inputFiles.push(f);
+    references += inputFiles.length + outputFiles.length;
     for (const f of outputFiles) {
       const other = producer.get(f);
       if (other === undefined) producer.set(f, j);
@@ -107,7 +119,7 @@ export function resolveReferences(expanded: ExpandedSpec): ResolvedWorkflow {
           message: `file "${filesNs.names[f]}" is produced by job "${job.name}" and by job "${jobsNs.names[other]}" (${expanded.jobs[other]!.path}); a file has one producer`,
         });
     }
-    return {
+    const resolved: ResolvedJob = {
       job,
       path,
       command,
@@ -133,6 +145,17 @@ export function resolveReferences(expanded: ExpandedSpec): ResolvedWorkflow {
       resourceRequirements: one(rrNs, job.resource_requirements, 'resource_requirements'),
       scheduler: one(schedulerNs, job.scheduler, 'scheduler'),
     };
+    references += resolved.dependsOn.length + resolved.inputUserData.length + resolved.outputUserData.length;
+    if (references > maxReferences)
+      throw new ValidationError([
+        {
+          path,
+          message:
+            `job "${job.name}": the references of the jobs up to this one make ${references.toLocaleString('en-US')} ` +
+            `edges; at most ${maxReferences.toLocaleString('en-US')} are allowed (${MAX_REFERENCES_PER_JOB} per job)`,
+        },
+      ]);
+    return resolved;
   });
   const actions = resolveActions(spec.actions, jobsNs, schedulerNs, schedulers, issues);
   if (issues.length) throw new ValidationError(capIssues(issues));
@@ -152,7 +175,19 @@ interface RefContext {
  * Regexes are compiled once per distinct source for the whole spec.
  */
 function referenceResolver(issues: FieldIssue[]) {
-  const matchers = new Map<string, RegExp>();
+  // A pattern's matches are the same for every job that uses it: computed once per namespace.
+  const matches = new Map<string, number[]>();
+  const matchesOf = (ns: Namespace, source: string): number[] => {
+    const key = `${ns.kind}\0${source}`;
+    let found = matches.get(key);
+    if (!found) {
+      const re = compileNameRegex(source, 'whole');
+      found = [];
+      for (let i = 0; i < ns.names.length; i++) if (re.test(ns.names[i]!)) found.push(i);
+      matches.set(key, found);
+    }
+    return found;
+  };
   return (
     ns: Namespace,
     literal: string[] | undefined,
@@ -184,7 +219,7 @@ function referenceResolver(issues: FieldIssue[]) {
     });
     patterns?.forEach((source, k) => {
       let matched = 0;
-      if (!REGEX_META.test(source)) {
+      if (isLiteralPattern(source)) {
         // No metacharacter: a literal name, found in O(1) (a 100k sweep where each job names its own input).
         const i = ns.index.get(source);
         if (i !== undefined && !exclude?.(i)) {
@@ -192,10 +227,8 @@ function referenceResolver(issues: FieldIssue[]) {
           matched++;
         }
       } else {
-        let re = matchers.get(source);
-        if (!re) matchers.set(source, (re = new RegExp(`^(?:${source})$`)));
-        for (let i = 0; i < ns.names.length; i++)
-          if (!exclude?.(i) && re.test(ns.names[i]!)) {
+        for (const i of matchesOf(ns, source))
+          if (!exclude?.(i)) {
             out.add(i);
             matched++;
           }
@@ -221,9 +254,10 @@ function replaceFileRefs(
 ): { command: string; inputs: number[]; outputs: number[] } {
   const inputs: number[] = [];
   const outputs: number[] = [];
-  const command = text.replace(FILE_REF, (whole, direction: string, name: string) => {
+  const command = replaceFileReferences(text, ({ direction, name }) => {
     const i = files.index.get(name);
     if (i === undefined) {
+      const whole = `\${files.${direction}.${name}}`;
       issues.push({ path: `${ctx.path}.command`, message: `job "${ctx.job}": ${whole} names no file` });
       return whole;
     }

@@ -11,6 +11,8 @@
  */
 import { z } from 'zod';
 import {
+  list,
+  mapping,
   name,
   optional,
   parseUnit,
@@ -23,7 +25,7 @@ import {
 const walltime = optional(z.union([z.string(), z.number()]));
 const size = optional(z.union([z.string(), z.number()]));
 const text = optional(z.string());
-const texts = optional(z.array(z.string().min(1, 'must be a non-empty string')));
+const texts = optional(list(z.string().min(1, 'must be a non-empty string')));
 
 /**
  * Fields of a scheduler document that jobgraph sets; a spec that writes one would overwrite
@@ -80,9 +82,8 @@ export const SLURM_PER_SCHEDULER_OPTIONS = [
  * → value, applied to every Slurm scheduler of the workflow; a scheduler's own fields win
  * over them (torc applies the defaults first, then the scheduler's fields).
  */
-export const slurmDefaultsSchema = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-  .superRefine((defaults, ctx) => {
+export const slurmDefaultsSchema = mapping(z.union([z.string(), z.number(), z.boolean()])).superRefine(
+  (defaults, ctx) => {
     for (const key of Object.keys(defaults)) {
       if (key.startsWith('-'))
         ctx.addIssue({ code: 'custom', path: [key], message: 'write the sbatch option without the leading "--"' });
@@ -93,7 +94,8 @@ export const slurmDefaultsSchema = z
           message: `"${key}" is set per scheduler (in slurm_schedulers), not in slurm_defaults (${SLURM_PER_SCHEDULER_OPTIONS.join(', ')} are)`,
         });
     }
-  });
+  },
+);
 export type SlurmDefaults = z.output<typeof slurmDefaultsSchema>;
 
 /** jobgraph extension: worker processes on this machine (laptops, tests). Absent sizes: the machine's. */
@@ -120,7 +122,9 @@ export const awsSchedulerSpecSchema = strictObjectWithSuggestions({
   name,
   region: text,
   /** Instance types to choose from; absent: chosen from min_cpus / min_memory / min_gpus. */
-  instance_types: optional(z.array(z.string().min(1, 'must be a non-empty string')).min(1, 'must not be empty')),
+  instance_types: optional(
+    list(z.string().min(1, 'must be a non-empty string')).refine((l) => l.length > 0, 'must not be empty'),
+  ),
   min_cpus: optional(positiveInt),
   min_memory: size,
   min_gpus: optional(z.number().int().nonnegative()),

@@ -16,25 +16,40 @@ import {
   slurmDefaultsSchema,
   slurmSchedulerSpecSchema,
 } from './scheduler-schema.js';
-import { name, names, nonNegative, optional, parseUnit, positiveInt, regexes, withDefault } from './schema-helpers.js';
+import {
+  list,
+  mapping,
+  MAX_LIST_ISSUES,
+  name,
+  names,
+  nonNegative,
+  optional,
+  parseUnit,
+  positiveInt,
+  regexes,
+  withDefault,
+} from './schema-helpers.js';
 
 /** Parameter names are identifiers so that `{name}` / `{name:03d}` placeholders can be recognised. */
 export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const parameterScalar = z.union([z.string(), z.number(), z.boolean()]);
 /** `"1:10"`, `"0:1:0.1"`, `"[a,b]"`, a scalar, or a real YAML/JSON array; parsed in parameter-values.ts. */
-export const parameterValueSchema = z.union([parameterScalar, z.array(parameterScalar).min(1, 'must not be empty')]);
+export const parameterValueSchema = z.union([
+  parameterScalar,
+  list(parameterScalar).refine((l) => l.length > 0, 'must not be empty'),
+]);
 export type ParameterValue = z.output<typeof parameterValueSchema>;
 
 const parameters = optional(
-  z.record(z.string(), parameterValueSchema).superRefine((record, ctx) => {
-    for (const key of Object.keys(record))
-      if (!PARAMETER_NAME.test(key))
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: 'parameter names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)',
-        });
+  mapping(parameterValueSchema).superRefine((record, ctx) => {
+    const bad = Object.keys(record).filter((key) => !PARAMETER_NAME.test(key));
+    for (const key of bad.slice(0, MAX_LIST_ISSUES))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'parameter names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)',
+      });
   }),
 );
 const parameterMode = withDefault(z.enum(['product', 'zip']), 'product');
@@ -105,14 +120,14 @@ export const resourceRequirementsSpecSchema = z
 export type ResourceRequirementsSpec = z.output<typeof resourceRequirementsSpecSchema>;
 
 export const failureHandlerRuleSchema = z.strictObject({
-  exit_codes: withDefault(z.array(z.number().int()), []),
+  exit_codes: withDefault(list(z.number().int()), []),
   match_all_exit_codes: withDefault(z.boolean(), false),
   recovery_script: optional(z.string()),
   max_retries: withDefault(z.number().int().nonnegative(), 3),
 });
 export const failureHandlerSpecSchema = z.strictObject({
   name,
-  rules: z.array(failureHandlerRuleSchema),
+  rules: list(failureHandlerRuleSchema),
 });
 export type FailureHandlerSpec = z.output<typeof failureHandlerSpecSchema>;
 
@@ -141,15 +156,15 @@ export const workflowSpecSchema = z.strictObject({
   description: optional(z.string()),
   /** Shared parameters; a job or file uses them only by naming them in `use_parameters`. */
   parameters,
-  jobs: withDefault(z.array(jobSpecSchema), []),
-  files: withDefault(z.array(fileSpecSchema), []),
-  user_data: withDefault(z.array(userDataSpecSchema), []),
-  resource_requirements: withDefault(z.array(resourceRequirementsSpecSchema), []),
-  failure_handlers: withDefault(z.array(failureHandlerSpecSchema), []),
-  slurm_schedulers: withDefault(z.array(slurmSchedulerSpecSchema), []),
-  local_schedulers: withDefault(z.array(localSchedulerSpecSchema), []),
-  aws_schedulers: withDefault(z.array(awsSchedulerSpecSchema), []),
-  actions: withDefault(z.array(actionSpecSchema), []),
+  jobs: withDefault(list(jobSpecSchema), []),
+  files: withDefault(list(fileSpecSchema), []),
+  user_data: withDefault(list(userDataSpecSchema), []),
+  resource_requirements: withDefault(list(resourceRequirementsSpecSchema), []),
+  failure_handlers: withDefault(list(failureHandlerSpecSchema), []),
+  slurm_schedulers: withDefault(list(slurmSchedulerSpecSchema), []),
+  local_schedulers: withDefault(list(localSchedulerSpecSchema), []),
+  aws_schedulers: withDefault(list(awsSchedulerSpecSchema), []),
+  actions: withDefault(list(actionSpecSchema), []),
   ...workflowSettings,
 });
 

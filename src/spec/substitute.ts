@@ -21,6 +21,22 @@ interface FormatSpec {
   type: '' | 'd' | 'f' | 's';
 }
 
+/**
+ * The literal text of `text` around its placeholders, in order: `job_{i}_x` → `['job_', '_x']`,
+ * `{i}` → `['', '']`, no placeholder → `[text]`. What a rendered field must contain whatever
+ * the parameter values are.
+ */
+export function literalParts(text: string): string[] {
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    parts.push(text.slice(last, m.index));
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
 /** Renders one field for one combination of parameter values (indexed as in `parameterIndex`). */
 export type Template = (values: readonly ParamScalar[]) => string;
 

@@ -40,6 +40,19 @@ describe.each([
     }
   });
 
+  it('rejects a launch whose environment holds a NUL, and goes on launching', async () => {
+    const launcher = await make();
+    try {
+      await expect(launcher.launch({ ...request('true'), env: { JOBGRAPH_JOB_NAME: 'a\0b' } })).rejects.toThrow(
+        /null bytes/,
+      );
+      const p = await launcher.launch(request('exit 0'));
+      expect(await p.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await launcher.close();
+    }
+  });
+
   it('rejects a launch in a missing directory', async () => {
     const launcher = await make();
     try {

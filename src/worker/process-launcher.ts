@@ -99,7 +99,17 @@ process.on('message', (m) => {
     process.send({ t: 'failed', id: m.id, message: String((e && e.message) || e) });
     return;
   }
-  const child = spawn(m.file, m.args, { cwd: m.cwd, env: Object.assign({}, process.env, m.env), detached: true, stdio: ['ignore', out, err] });
+  let child;
+  try {
+    child = spawn(m.file, m.args, { cwd: m.cwd, env: Object.assign({}, process.env, m.env), detached: true, stdio: ['ignore', out, err] });
+  } catch (e) {
+    // spawn throws at once on arguments it refuses (a NUL in argv or env): one bad request
+    // must not take down the helper, and with it the exit reports of every running job.
+    fs.closeSync(out);
+    fs.closeSync(err);
+    process.send({ t: 'failed', id: m.id, message: String((e && e.message) || e) });
+    return;
+  }
   fs.closeSync(out);
   fs.closeSync(err);
   let spawned = false;

@@ -33,13 +33,22 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export function createApiFixture(options: { dashboard?: boolean } = {}): ApiFixture {
+export function createApiFixture(
+  options: { dashboard?: boolean; limits?: { maxBodyBytes?: number; maxJobs?: number } } = {},
+): ApiFixture {
   const dir = mkdtempSync(join(tmpdir(), 'jobgraph-api-'));
   const store = openSqliteGraphStore(join(dir, 'graph.sqlite'));
   const redisUrl = inject('redisUrl');
   const prefix = `t-${randomKey(6)}`;
   const notifier = new Notifier(redisUrl, prefix);
-  const app = createApp({ store, redisUrl, queuePrefix: prefix, notifier, dashboard: options.dashboard ?? false });
+  const app = createApp({
+    store,
+    redisUrl,
+    queuePrefix: prefix,
+    notifier,
+    dashboard: options.dashboard ?? false,
+    ...(options.limits && { limits: options.limits }),
+  });
   return {
     app,
     store,

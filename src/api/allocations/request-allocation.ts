@@ -7,12 +7,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { SchedulerDoc } from '../../core/model.js';
+import { fewIssues } from '../../core/schemas/few-issues.js';
+import { jsonShapeIssue } from '../../core/schemas/json-shape.js';
 import { parseDuration, parseSlurmDuration } from '../../core/units.js';
 import { recordAllocation } from '../../provision/record-allocation.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { DocumentSchema, workflowParam } from '../common/document-schema.js';
 import { problems } from '../common/problem-schema.js';
+
+/** One provider setting's value. */
+const setting = z.union([z.string(), z.number(), z.boolean()]);
 
 const AllocationRequestSchema = z
   .strictObject({
@@ -23,8 +28,7 @@ const AllocationRequestSchema = z
       .min(1)
       .optional()
       .openapi({ description: 'Slurm "HH:MM:SS" / "D-HH:MM:SS", or ISO 8601 "PT2H". Default: the scheduler\'s' }),
-    overrides: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    overrides: fewIssues(z.record(z.string(), setting), setting)
       .optional()
       .openapi({ description: "Provider settings that win over the scheduler's (account, qos, partition, …)" }),
     per_node: z.boolean().optional().openapi({ description: 'One worker per node (default) or one for all' }),
@@ -46,7 +50,7 @@ const route = createRoute({
   },
   responses: {
     201: { description: 'Recorded as `requested`', content: { 'application/json': { schema: DocumentSchema } } },
-    ...problems(400, 404, 415, 422),
+    ...problems(400, 413, 404, 415, 422),
   },
 });
 
@@ -54,6 +58,9 @@ export function requestAllocationRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const { wf } = c.req.valid('param');
     const body = c.req.valid('json');
+    // Overrides become sbatch options: a NUL cannot be passed to a process.
+    const nul = jsonShapeIssue(body, { noNul: true });
+    if (nul) throw new ValidationError([nul]);
     await deps.store.getWorkflow(wf);
     const schedulers = (await deps.store.listDocuments(wf, 'schedulers', { limit: 10_000 })).items as SchedulerDoc[];
     const scheduler =

@@ -20,7 +20,7 @@ const route = createRoute({
       description: 'Outcomes, in request order',
       content: { 'application/json': { schema: CompleteAttemptsResponseSchema } },
     },
-    ...problems(400, 415, 422),
+    ...problems(400, 413, 415, 422),
   },
 });
 

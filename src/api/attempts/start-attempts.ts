@@ -18,7 +18,7 @@ const route = createRoute({
       description: 'Outcomes, in request order',
       content: { 'application/json': { schema: StartAttemptsResponseSchema } },
     },
-    ...problems(400, 415, 422),
+    ...problems(400, 413, 415, 422),
   },
 });
 

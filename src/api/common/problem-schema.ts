@@ -17,9 +17,10 @@ const problemContent = { 'application/problem+json': { schema: ProblemSchema } }
 
 /** Error responses for route definitions, so the OpenAPI document lists them. */
 export const problemResponses = {
-  400: { description: 'Malformed request body (not JSON)', content: problemContent },
+  400: { description: 'Malformed request body (not UTF-8, not JSON)', content: problemContent },
   404: { description: 'Not found', content: problemContent },
   409: { description: 'Conflict with the current state', content: problemContent },
+  413: { description: 'The body is larger than JOBGRAPH_MAX_BODY_BYTES (default 64 MiB)', content: problemContent },
   415: { description: 'The body is not application/json', content: problemContent },
   422: { description: 'Validation failed; `issues` names each field', content: problemContent },
 } as const;

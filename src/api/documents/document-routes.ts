@@ -100,7 +100,7 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       request: { params: wfParams, body: { required: true, content: json(DOCUMENT_CREATE_SCHEMAS[collection]) } },
       responses: {
         201: { description: 'Created', content: json(DocumentSchema) },
-        ...problems(400, 415, 404, 409, 422),
+        ...problems(400, 413, 415, 404, 409, 422),
       },
     }),
     async (c) => {
@@ -137,7 +137,7 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       request: { params: docParams, body: { required: true, content: json(DOCUMENT_PATCH_SCHEMAS[collection]) } },
       responses: {
         200: { description: 'The updated document', content: json(DocumentSchema) },
-        ...problems(400, 415, 404, 422),
+        ...problems(400, 413, 415, 404, 422),
       },
     }),
     async (c) => {

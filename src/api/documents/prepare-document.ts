@@ -3,10 +3,31 @@
  * (`memory` → `memory_bytes`, `runtime` → `runtime_s`) and event bookkeeping. Bodies are
  * already validated by the route schemas, so the parsers cannot fail here.
  */
+import { ValidationError } from '../../core/errors.js';
 import { DEFAULT_RESOURCES, type WorkflowCollection } from '../../core/model.js';
+import { jsonShapeIssue } from '../../core/schemas/json-shape.js';
 import { formatMemory, parseDuration, parseMemory } from '../../core/units.js';
 
 type Body = Record<string, unknown>;
+
+/**
+ * Collections whose strings end up as process arguments, environment values or paths: job
+ * names and commands, file paths, scheduler and allocation settings (sbatch options), action
+ * commands. A NUL character in them is refused (spawn throws on it).
+ */
+const PROCESS_FACING: ReadonlySet<WorkflowCollection> = new Set([
+  'jobs',
+  'files',
+  'schedulers',
+  'allocations',
+  'actions',
+]);
+
+/** @throws ValidationError naming the first string of `body` holding a NUL, for the collections above */
+function refuseNul(collection: WorkflowCollection, body: Body): void {
+  const issue = PROCESS_FACING.has(collection) ? jsonShapeIssue(body, { noNul: true }) : undefined;
+  if (issue) throw new ValidationError([issue]);
+}
 
 function withUnits(body: Body): Body {
   const out = { ...body };
@@ -17,6 +38,7 @@ function withUnits(body: Body): Body {
 
 /** A new document of `collection` from a validated POST body. */
 export function prepareCreate(collection: WorkflowCollection, body: Body): Body {
+  refuseNul(collection, body);
   switch (collection) {
     case 'resource_requirements':
       return withUnits({
@@ -37,5 +59,6 @@ export function prepareCreate(collection: WorkflowCollection, body: Body): Body 
 
 /** A patch of `collection` from a validated PATCH body. */
 export function preparePatch(collection: WorkflowCollection, body: Body): Body {
+  refuseNul(collection, body);
   return collection === 'resource_requirements' ? withUnits(body) : body;
 }

@@ -79,7 +79,7 @@ export function edgeRoutesFor(app: ApiApp, deps: ApiDeps, collection: EdgeCollec
       request: { params, body: { required: true, content: { 'application/json': { schema: EdgeCreateSchema } } } },
       responses: {
         201: { description: 'Created', content: { 'application/json': { schema: EdgeSchema } } },
-        ...problems(400, 415, 404, 409, 422),
+        ...problems(400, 413, 415, 404, 409, 422),
       },
     }),
     async (c) => {

@@ -1,14 +1,14 @@
 import { z } from '@hono/zod-openapi';
+import { fewIssues } from '../../core/schemas/few-issues.js';
 import { WorkflowSchema } from '../workflows/workflow-schema.js';
 
 const key = z.string().min(1).max(254);
+const count = z.number().int().nonnegative();
 
 /** `POST /api/v1/workflows/{wf}/restart` body: the jobs to run again, or `failed_only`. */
 export const RestartRequestSchema = z
   .object({
-    jobs: z
-      .array(key)
-      .max(1_000_000)
+    jobs: fewIssues(z.array(key).max(1_000_000), key)
       .optional()
       .openapi({
         description:
@@ -23,8 +23,7 @@ export const RestartRequestSchema = z
           'Without `jobs`: the server plans — every failed/canceled/terminated job and everything downstream ' +
           '(no file checks: files live where the workers run).',
       }),
-    reasons: z
-      .record(z.string(), z.number().int().nonnegative())
+    reasons: fewIssues(z.record(z.string(), count), count)
       .optional()
       .openapi({ description: 'Reason kind → job count, recorded in the `workflow_restarted` event' }),
     request_id: z

@@ -32,7 +32,7 @@ const route = createRoute({
   },
   responses: {
     200: { description: 'Restarted', content: { 'application/json': { schema: RestartOutcomeSchema } } },
-    ...problems(400, 404, 409, 415, 422),
+    ...problems(400, 413, 404, 409, 415, 422),
   },
 });
 

@@ -15,7 +15,7 @@ const route = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: RegisterWorkerRequestSchema } } } },
   responses: {
     201: { description: 'Registered', content: { 'application/json': { schema: RegisterWorkerResponseSchema } } },
-    ...problems(400, 415, 404, 422),
+    ...problems(400, 413, 415, 404, 422),
   },
 });
 

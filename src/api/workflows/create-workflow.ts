@@ -25,13 +25,13 @@ const route = createRoute({
   },
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: WorkflowSchema } } },
-    ...problems(400, 415, 409, 422),
+    ...problems(400, 413, 415, 409, 422),
   },
 });
 
 export function createWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const bundle = specToBundle(c.req.valid('json'));
+    const bundle = specToBundle(c.req.valid('json'), { maxJobs: deps.limits?.maxJobs });
     const workflow = await deps.store.createWorkflow(bundle);
     deps.logger?.info({ workflow: workflow._key }, 'workflow created');
     return c.json(workflow, 201);

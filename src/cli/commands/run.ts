@@ -61,13 +61,17 @@ export function runCommand(): Command {
     .option('--max-allocations <n>', '--slurm: most allocations at once per scheduler', positiveIntFlag)
     .option('--host <address>', '--slurm: listen address the nodes reach (default 127.0.0.1; e.g. 0.0.0.0)')
     .action(async (specPath: string, flags: RunFlags & RunSlurmFlags) => {
-      // Loaded on use: `jobgraph --help` and the client commands need none of it.
-      if (flags.slurm) {
+      // Loaded on use: `jobgraph --help` and the client commands need none of it, and a
+      // malformed spec is refused before the server machinery loads.
+      const slurm = flags.slurm ? slurmRunFlags(flags) : undefined;
+      const { readSpecFile } = await import('../read-spec-file.js');
+      const bundle = await readSpecFile(specPath);
+      if (slurm) {
         const { runOnSlurm } = await import('../run-on-slurm.js');
-        process.exitCode = await runOnSlurm(specPath, slurmRunFlags(flags));
+        process.exitCode = await runOnSlurm(bundle, slurm);
         return;
       }
       const { runSpec } = await import('../run-spec.js');
-      process.exitCode = await runSpec(specPath, flags);
+      process.exitCode = await runSpec(bundle, flags);
     });
 }

@@ -20,13 +20,19 @@ const optionalKey = { _key: DocumentKeySchema.optional() };
 /** Memory as a human size (`"2g"`, `"512m"`) or bytes. */
 export const MemorySchema = z
   .union([z.string(), z.number()])
-  .refine((v) => parseMemory(v) !== undefined, 'not a memory size (e.g. 512m, 2g, 1.5t or a number of bytes)')
+  .refine(
+    (v) => parseMemory(v) !== undefined,
+    'not a memory size (e.g. 512m, 2g, 1.5t or a number of bytes, at most 8 PiB)',
+  )
   .openapi({ example: '2g' });
 
 /** A duration as ISO 8601 (`"PT2H"`), short form (`"1h30m"`) or seconds. */
 export const DurationSchema = z
   .union([z.string(), z.number()])
-  .refine((v) => parseDuration(v) !== undefined, 'not a duration (e.g. PT2H, 1h30m, 90s or a number of seconds)')
+  .refine(
+    (v) => parseDuration(v) !== undefined,
+    'not a duration (e.g. PT2H, 1h30m, 90s or a number of seconds, at most 285,000 years)',
+  )
   .openapi({ example: 'PT1H' });
 
 const jobFields = {

@@ -3,6 +3,7 @@
  * Shared by the API routes (which validate and document it) and the worker's client.
  */
 import { z } from '@hono/zod-openapi';
+import { fewIssues } from './few-issues.js';
 
 const key = z.string().min(1).max(254);
 
@@ -108,7 +109,7 @@ export const CompleteAttemptSchema = z.object({
   /** The worker vetoes a failure-handler retry (its recovery script failed); it can never force one. */
   no_retry: z.boolean().optional(),
   /** Input file key → sha256 of its content (or `missing`) when the attempt started (decision 0007). */
-  inputs: z.object({ files: z.record(z.string(), z.string()) }).optional(),
+  inputs: z.object({ files: fewIssues(z.record(z.string(), z.string()), z.string()) }).optional(),
   /** With status `terminated`: the worker was taken away (walltime, preemption, Spot notice); the job runs again. */
   interrupted: z.boolean().optional(),
 });

@@ -1,0 +1,17 @@
+/**
+ * The spec of `jobgraph run`, read and built before the server machinery is loaded: a
+ * malformed spec is refused in about a second, not after the API, scheduler and worker
+ * modules (seconds more) have loaded for nothing.
+ */
+import { loadConfig } from '../core/config.js';
+import type { WorkflowBundle } from '../core/model.js';
+import { loadSpecFile, specToBundle } from '../spec/index.js';
+
+/**
+ * Load, validate, expand and resolve the spec at `path` under `JOBGRAPH_MAX_JOBS`.
+ * @throws ValidationError or CycleError naming what is wrong; ConfigError for a bad setting
+ */
+export async function readSpecFile(path: string): Promise<WorkflowBundle> {
+  const config = loadConfig();
+  return specToBundle(await loadSpecFile(path), { maxJobs: config.JOBGRAPH_MAX_JOBS });
+}
