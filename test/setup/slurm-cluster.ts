@@ -39,7 +39,7 @@ export interface SlurmCluster {
   /** The first node. */
   nodeName: string;
   nodeNames: string[];
-  /** Cancel every job, stop the daemons (and munged if this started it), remove the dir. */
+  /** Cancel every job, stop the daemons, remove the dir (munged is left running). */
   stop(): Promise<void>;
 }
 
@@ -71,26 +71,25 @@ export function slurmMissing(): string | undefined {
 const until = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) =>
   waitFor(() => probe().catch(() => undefined), timeoutMs, what);
 
-/** munged answers, starting it (as user munge) when it does not; returns how to stop what was started. */
-async function ensureMunge(): Promise<() => Promise<void>> {
+/**
+ * munged answers, starting it (as user munge) when it does not. It is left running: it is the
+ * machine's authentication daemon, shared by every cluster and test run on the machine, and
+ * stopping it when this run ends broke the runs still going (their sinfo and sbatch failed).
+ */
+async function ensureMunge(): Promise<void> {
   if (
     await run('munge', ['-n']).then(
       () => true,
       () => false,
     )
   )
-    return async () => {};
+    return;
   if (!existsSync('/etc/munge/munge.key'))
     await run('runuser', ['-u', 'munge', '--', findBinary('mungekey')!, '--create']);
   await mkdir('/run/munge', { recursive: true });
   await run('chown', ['munge:munge', '/run/munge']);
   await run('runuser', ['-u', 'munge', '--', findBinary('munged')!]);
   await until('munged', 10_000, () => run('munge', ['-n']).then(() => true));
-  const pid = Number(readFileSync('/run/munge/munged.pid', 'utf8').trim());
-  return async () => {
-    process.kill(pid, 'SIGTERM');
-    await until('munged to stop', 10_000, async () => (existsSync(`/proc/${pid}`) ? undefined : true));
-  };
 }
 
 function slurmConf(dir: string, o: Required<SlurmClusterOptions>, ports: number[], nodeNames: string[]): string {
@@ -173,7 +172,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     extraConfig: [],
     ...options,
   };
-  const stopMunge = await ensureMunge();
+  await ensureMunge();
   const dir = await mkdtemp(join(tmpdir(), 'jg-slurm-'));
   const nodeNames = Array.from({ length: o.nodes }, (_, i) => `node${i + 1}`);
   const subdirs = ['state', 'log', ...nodeNames.map((n) => join('spool', n))];
@@ -205,7 +204,6 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     await Promise.all(daemons.map(stopChild));
     for (const pid of processesOf(conf)) process.kill(pid, 'SIGKILL');
     await rm(dir, { recursive: true, force: true });
-    await stopMunge();
   };
 
   try {
