@@ -135,8 +135,9 @@ describe('hostile requests against a real jobgraph server', { timeout: 300_000 }
     keys = [wf.json._key, other.json._key];
     for (const [collection, body] of [
       ['results', { job: 'x', attempt: 1, return_code: 0 }],
-      ['compute_nodes', { hostname: 'h', worker_id: 'w' }],
-      ['allocations', { scheduler: 'sl', state: 'pending' }],
+      // worker_id and state are server-owned (decision 0010): Direct mode may not set them.
+      ['compute_nodes', { hostname: 'h' }],
+      ['allocations', { scheduler: 'sl' }],
       ['events', { type: 'note' }],
     ] as const)
       expect((await call('POST', `/api/v1/workflows/${keys[0]}/${collection}`, body)).status).toBe(201);
