@@ -66,6 +66,8 @@ export class PullLoop {
   private readonly hinted = new Map<string, ConsumerQueue>();
   private hintedRound = false;
   private stopping = false;
+  /** Why the stop interrupts (an attempt whose start was in flight at the stop gets it too). */
+  private stopInterrupt: string | undefined;
   /** Canceled attempt ids not running here (yet), oldest first; see {@link PullLoop.cancel}. */
   private readonly canceledIds = new Set<string>();
 
@@ -163,6 +165,7 @@ export class PullLoop {
    */
   async stop(interrupt?: string): Promise<void> {
     this.stopping = true;
+    this.stopInterrupt = interrupt;
     this.signal.wake();
     for (const r of this.running.values()) this.terminate(r, interrupt);
     while (this.executions.size > 0) await Promise.allSettled([...this.executions]);
@@ -174,11 +177,7 @@ export class PullLoop {
    * rather than die with the node; the others may finish.
    */
   private onLeaseNotice(notice: LeaseNotice): void {
-    const at = notice.at.getTime();
-    for (const r of this.running.values()) {
-      const runtimeMs = r.taken.payload.resources.runtime_s * 1000;
-      if (runtimeMs === 0 || r.startedAt + runtimeMs > at) this.terminate(r, notice.reason);
-    }
+    for (const r of this.running.values()) if (!endsBefore(r, notice.at)) this.terminate(r, notice.reason);
     this.signal.wake();
   }
 
@@ -287,6 +286,10 @@ export class PullLoop {
       startedAt: Date.now(),
     };
     this.running.set(taken.id, entry);
+    // A stop or a notice that came while the start was in flight applies to this attempt too.
+    const notice = this.deps.lease?.notice;
+    if (this.stopping) this.terminate(entry, this.stopInterrupt);
+    else if (notice && !endsBefore(entry, notice.at)) this.terminate(entry, notice.reason);
     const execution = runAcceptedAttempt(this.deps, entry, accepted, log).finally(() => {
       this.running.delete(taken.id);
       this.deps.ledger.release(held);
@@ -295,4 +298,10 @@ export class PullLoop {
     });
     this.executions.add(execution);
   }
+}
+
+/** Whether the attempt ends (started + its runtime limit) before `at`; one without a limit never does. */
+function endsBefore(r: RunningEntry, at: Date): boolean {
+  const runtimeMs = r.taken.payload.resources.runtime_s * 1000;
+  return runtimeMs > 0 && r.startedAt + runtimeMs <= at.getTime();
 }
