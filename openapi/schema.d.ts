@@ -1088,6 +1088,7 @@ export interface components {
             zone?: string;
         };
         RegisterWorkerResponse: {
+            fence_ms?: number;
             heartbeat_ms?: number;
             heartbeat_ttl_ms?: number;
             queue_prefix: string;

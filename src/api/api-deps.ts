@@ -14,8 +14,11 @@ export interface ApiDeps {
   notifier?: Notifier;
   /** @default silentLogger */
   logger?: Logger;
-  /** Heartbeat timing handed to registering workers (`JOBGRAPH_HEARTBEAT_MS`, `JOBGRAPH_WORKER_TIMEOUT_MS`). */
-  heartbeat?: { intervalMs: number; ttlMs: number };
+  /**
+   * Heartbeat timing handed to registering workers (`JOBGRAPH_HEARTBEAT_MS`,
+   * `JOBGRAPH_WORKER_TIMEOUT_MS`, `JOBGRAPH_FENCE_MS`).
+   */
+  heartbeat?: { intervalMs: number; ttlMs: number; fenceMs?: number };
   /** Cap on re-runs of interrupted attempts for jobs without their own (`JOBGRAPH_MAX_LOST_RERUNS`). @default 3 */
   maxLostReruns?: number;
   /** Serve the bull-board queue dashboard at `/queues`. @default true */

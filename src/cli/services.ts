@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { createApp } from '../api/app.js';
 import { serveApi } from '../api/serve.js';
-import { inheritedEnvironment, type Config } from '../core/config.js';
+import { fenceMsOf, inheritedEnvironment, type Config } from '../core/config.js';
 import { UnavailableError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { WorkflowDoc } from '../core/model.js';
@@ -153,7 +153,11 @@ export async function startServices(
         redisUrl: config.JOBGRAPH_WORKER_REDIS_URL ?? redisUrl,
         queuePrefix: config.JOBGRAPH_QUEUE_PREFIX,
         notifier,
-        heartbeat: { intervalMs: config.JOBGRAPH_HEARTBEAT_MS, ttlMs: config.JOBGRAPH_WORKER_TIMEOUT_MS },
+        heartbeat: {
+          intervalMs: config.JOBGRAPH_HEARTBEAT_MS,
+          ttlMs: config.JOBGRAPH_WORKER_TIMEOUT_MS,
+          fenceMs: fenceMsOf(config),
+        },
         maxLostReruns: config.JOBGRAPH_MAX_LOST_RERUNS,
         limits: { maxBodyBytes: config.JOBGRAPH_MAX_BODY_BYTES, maxJobs: config.JOBGRAPH_MAX_JOBS },
         logger: logger.child({ role: 'api' }),

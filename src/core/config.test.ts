@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { fenceMsOf, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
 describe('loadConfig', () => {
@@ -34,6 +34,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { JOBGRAPH_HEARTBEAT_MS: '5000', JOBGRAPH_WORKER_TIMEOUT_MS: '5000' })).toThrow(
       /JOBGRAPH_WORKER_TIMEOUT_MS: must be longer than JOBGRAPH_HEARTBEAT_MS/,
     );
+  });
+
+  it('derives and validates the fencing timeout, naming the variable', () => {
+    expect(fenceMsOf(loadConfig({}, {}))).toBe(20_000);
+    expect(fenceMsOf(loadConfig({}, { JOBGRAPH_HEARTBEAT_MS: '500', JOBGRAPH_WORKER_TIMEOUT_MS: '1500' }))).toBe(1000);
+    expect(fenceMsOf(loadConfig({}, { JOBGRAPH_FENCE_MS: '15000' }))).toBe(15_000);
+    expect(() => loadConfig({}, { JOBGRAPH_FENCE_MS: '10000' })).toThrow(
+      /JOBGRAPH_FENCE_MS: must be longer than JOBGRAPH_HEARTBEAT_MS/,
+    );
+    expect(() => loadConfig({}, { JOBGRAPH_FENCE_MS: '30000' })).toThrow(
+      /JOBGRAPH_FENCE_MS: must be shorter than JOBGRAPH_WORKER_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({}, { JOBGRAPH_FENCE_MS: 'soon' })).toThrow(/JOBGRAPH_FENCE_MS/);
   });
 
   it('reads the input limits', () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { defaultFenceMs, fenceTimeoutProblem } from './fencing.js';
 import { zodIssues } from './zod-issues.js';
 
 /**
@@ -70,6 +71,14 @@ export const ConfigSchema = z
      * one more heartbeat interval is declared lost by the scheduler. @default 30000
      */
     JOBGRAPH_WORKER_TIMEOUT_MS: positiveMs.default(30_000),
+    /**
+     * A worker whose heartbeat has not been renewed for this long terminates its jobs (as
+     * interrupted) and takes no new ones until it renews again: they must be gone before the
+     * scheduler can declare it lost and run them elsewhere (src/core/fencing.ts). Must lie
+     * between `JOBGRAPH_HEARTBEAT_MS` and `JOBGRAPH_WORKER_TIMEOUT_MS`; workers learn it at
+     * registration. @default halfway between the two (20000 with their defaults)
+     */
+    JOBGRAPH_FENCE_MS: positiveMs.optional(),
     /** Re-runs of a job after lost workers before it fails (a job's `max_lost_reruns` overrides). @default 3 */
     JOBGRAPH_MAX_LOST_RERUNS: z.coerce.number().int().nonnegative().default(3),
     /** Workers: time between SIGTERM and SIGKILL when terminating a job (runtime limit, stop). @default 10000 */
@@ -116,6 +125,11 @@ export const ConfigSchema = z
     // between refreshes: every live worker would look lost.
     path: ['JOBGRAPH_WORKER_TIMEOUT_MS'],
     message: 'must be longer than JOBGRAPH_HEARTBEAT_MS',
+  })
+  .superRefine((c, ctx) => {
+    if (c.JOBGRAPH_FENCE_MS === undefined) return;
+    const problem = fenceTimeoutProblem(c.JOBGRAPH_FENCE_MS, c.JOBGRAPH_HEARTBEAT_MS, c.JOBGRAPH_WORKER_TIMEOUT_MS);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['JOBGRAPH_FENCE_MS'], message: problem });
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -137,6 +151,11 @@ export function loadConfig(
   const result = ConfigSchema.safeParse(picked);
   if (!result.success) throw new ConfigError(zodIssues(result.error));
   return result.data;
+}
+
+/** The fencing timeout workers are given: `JOBGRAPH_FENCE_MS`, or the default derived from the heartbeat settings. */
+export function fenceMsOf(config: Config): number {
+  return config.JOBGRAPH_FENCE_MS ?? defaultFenceMs(config.JOBGRAPH_HEARTBEAT_MS, config.JOBGRAPH_WORKER_TIMEOUT_MS);
 }
 
 /** A copy of this process's environment, for child processes (job commands, redis-server). */

@@ -50,6 +50,14 @@ export function computeNodeKey(workflow: string, workerId: string): string {
   return `${workflow}-${workerId}`;
 }
 
+/** The worker id in a compute node key of `workflow` (see {@link computeNodeKey}); undefined for another shape. */
+export function workerIdOfComputeNode(workflow: string, computeNode: string): string | undefined {
+  const prefix = `${workflow}-`;
+  return computeNode.startsWith(prefix) && computeNode.length > prefix.length
+    ? computeNode.slice(prefix.length)
+    : undefined;
+}
+
 /** The key of a workflow's `n`-th allocation: a provider that keeps only the key can tell the workflow. */
 export function allocationKey(workflow: string, n: number): string {
   return `${workflow}-a${n}`;

@@ -22,6 +22,19 @@ describe('startRefusal', () => {
 describe('admitCompletion', () => {
   it('answers a repeat as a duplicate before anything else', () => {
     expect(admitCompletion(r, { hasResult: true, job: undefined })).toEqual({ kind: 'duplicate' });
+    expect(admitCompletion(r, { hasResult: true, resultLost: false, job: job('running') })).toEqual({
+      kind: 'duplicate',
+    });
+  });
+
+  it('refuses, as late, the report of an attempt recorded lost: its worker was declared lost', () => {
+    // Whatever the job does now (re-run as attempt 3, or failed at the cap), the answer is the same.
+    for (const j of [job('running', 3), job('failed'), undefined])
+      expect(admitCompletion(r, { hasResult: true, resultLost: true, job: j })).toEqual({
+        kind: 'refused',
+        late: true,
+        reason: 'attempt 2 of job wf-a was recorded lost (its worker was declared lost); this late report is refused',
+      });
   });
 
   it('records a running attempt and refuses any other', () => {

@@ -45,18 +45,31 @@ export function startRefusal(r: AttemptRef, job: AttemptJobView | undefined): st
 /**
  * What to do with a completion report:
  * - `duplicate`: the attempt's result exists (the result key is the idempotency record);
+ * - `refused` with `late`: the attempt's result exists because its worker was declared lost —
+ *   the report comes from a worker that was cut off (and should have fenced itself): no
+ *   duplicate of its own earlier report, so it is refused, and the store records the refusal;
  * - `canceled`: the report of an attempt a cancellation caught running — record its result
  *   as `canceled` and change nothing else (the cancellation already propagated);
  * - `record`: the job is running at that attempt;
  * - `refused` otherwise.
  */
 export type CompletionAdmission =
-  { kind: 'duplicate' } | { kind: 'canceled' } | { kind: 'record' } | { kind: 'refused'; reason: string };
+  { kind: 'duplicate' } | { kind: 'canceled' } | { kind: 'record' } | { kind: 'refused'; reason: string; late?: true };
 
+/**
+ * @param view.resultLost with `hasResult`: the result is the one the lost-worker watchdog
+ *   recorded (GraphStore.recordLostAttempts), not one the worker reported
+ */
 export function admitCompletion(
   r: AttemptRef,
-  view: { hasResult: boolean; job: AttemptJobView | undefined },
+  view: { hasResult: boolean; resultLost?: boolean; job: AttemptJobView | undefined },
 ): CompletionAdmission {
+  if (view.hasResult && view.resultLost === true)
+    return {
+      kind: 'refused',
+      late: true,
+      reason: `attempt ${r.attempt} of job ${r.job} was recorded lost (its worker was declared lost); this late report is refused`,
+    };
   if (view.hasResult) return { kind: 'duplicate' };
   const absent = missing(r, view.job);
   if (absent !== undefined) return { kind: 'refused', reason: absent };

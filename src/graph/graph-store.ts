@@ -117,7 +117,9 @@ export interface GraphStore {
    * `attempt_retried` event. Every recorded attempt also gets its report event (`job_completed`,
    * `job_failed`, `job_terminated` with its `reason`, `attempt_failed` when retried,
    * `canceled_attempt_reported`, `attempt_interrupted`); duplicates get
-   * none. All these events are written in the same transaction.
+   * none. A report of an attempt recorded lost (recordLostAttempts) is no duplicate — its
+   * worker ran past its declared loss — and is refused with a `late_report_refused` event naming
+   * the worker and the attempt. All these events are written in the same transaction.
    *
    * Interrupted attempts (`interrupted: true`, status `terminated`: the worker was taken
    * away — walltime, scancel, preemption, a Spot notice) are not the job's fault: the result

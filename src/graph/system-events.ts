@@ -5,6 +5,7 @@
  * every adapter; callers add what only they know through `EventFields`, and the store's own
  * fields win over theirs.
  */
+import { workerIdOfComputeNode } from '../core/keys.js';
 import type { EventDoc, WorkflowDoc } from '../core/model.js';
 import type {
   CancelOutcome,
@@ -190,6 +191,26 @@ export function attemptReportedEvent(
     compute_node: r.compute_node,
     result: outcome.result,
   };
+}
+
+/**
+ * `late_report_refused`: a worker reported an attempt that had already been recorded lost (its
+ * worker was declared lost and the job re-run or failed): the report changed nothing. It names
+ * the worker and the attempt, so a partition that let an attempt run on past its worker's
+ * declared loss is visible in the graph (issue 9, item 4).
+ */
+export function lateReportRefusedEvent(r: CompleteRequest, reason: string, now: string): NewSystemEvent {
+  const worker_id = workerIdOfComputeNode(r.workflow, r.compute_node);
+  return systemEvent(r.workflow, 'late_report_refused', now, {
+    job: r.job,
+    attempt: r.attempt,
+    compute_node: r.compute_node,
+    ...(worker_id !== undefined && { worker_id }),
+    reported_status: r.status,
+    return_code: r.return_code,
+    ...(r.message !== undefined && { reported_message: r.message }),
+    reason,
+  });
 }
 
 /**

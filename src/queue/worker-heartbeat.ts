@@ -5,6 +5,7 @@
  * (kill -9, node lost, network cut) stops refreshing its key and Redis expires it —
  * no graph write per beat, and a restart of the API does not make workers look dead.
  */
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
@@ -27,6 +28,11 @@ export interface WorkerHeartbeatOptions {
   logger?: Logger;
   /** Aborted when the worker stops: a lost connection is not made again (see redis-connection.ts). */
   closing?: AbortSignal;
+  /**
+   * Told of each beat Redis acknowledged, with the `performance.now()` at which it was *sent*:
+   * the key lives at least `ttlMs` from then (self-fencing measures from it, core/fencing.ts).
+   */
+  onRenewed?: (sentAt: number) => void;
 }
 
 /** The worker side: beats until stopped; a clean stop deletes the key. */
@@ -73,7 +79,9 @@ export class WorkerHeartbeat {
     if (this.inFlight || this.stopped) return;
     this.inFlight = true;
     try {
+      const sentAt = performance.now();
       await this.connection.set(this.key, new Date().toISOString(), 'PX', this.opts.ttlMs);
+      if (!this.stopped) this.opts.onRenewed?.(sentAt);
     } catch (err) {
       (this.opts.logger ?? silentLogger).warn({ err }, 'heartbeat failed');
     } finally {

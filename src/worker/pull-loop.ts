@@ -68,6 +68,8 @@ export class PullLoop {
   private stopping = false;
   /** Why the stop interrupts (an attempt whose start was in flight at the stop gets it too). */
   private stopInterrupt: string | undefined;
+  /** Why the worker is fenced (see {@link PullLoop.fence}); undefined while it is not. */
+  private fencedFor: string | undefined;
   /** Canceled attempt ids not running here (yet), oldest first; see {@link PullLoop.cancel}. */
   private readonly canceledIds = new Set<string>();
 
@@ -117,6 +119,24 @@ export class PullLoop {
     }
   }
 
+  /**
+   * Self-fencing (src/worker/heartbeat-fence.ts): the heartbeat has not been renewed for too
+   * long and the scheduler may soon run this worker's attempts elsewhere. Terminate them now
+   * (SIGTERM, grace, SIGKILL), reported as interrupted for `reason` — the job runs again as the
+   * next attempt, or, when the worker was declared lost first, the late report is refused —
+   * and take nothing until {@link PullLoop.unfence}.
+   */
+  fence(reason: string): void {
+    this.fencedFor = reason;
+    for (const r of this.running.values()) this.terminate(r, reason);
+  }
+
+  /** The heartbeat renews again: take work again. */
+  unfence(): void {
+    this.fencedFor = undefined;
+    this.signal.wake();
+  }
+
   /** Wake the loop. */
   wake(): void {
     this.signal.wake();
@@ -133,7 +153,7 @@ export class PullLoop {
     while (!this.stopping) {
       let took = 0;
       try {
-        took = await this.fill();
+        if (this.fencedFor === undefined) took = await this.fill();
       } catch (err) {
         if (this.stopping) break;
         logger.warn({ err }, 'pulling jobs failed; retrying after the idle poll');
@@ -199,8 +219,8 @@ export class PullLoop {
       logger.warn({ err }, 'taking from a queue failed');
     }
     if (taken.length === 0) return 0;
-    if (this.stopping) {
-      await this.giveBack(taken, 'worker stopping');
+    if (this.stopping || this.fencedFor !== undefined) {
+      await this.giveBack(taken, this.stopping ? 'worker stopping' : 'worker fenced');
       return taken.length;
     }
     // Submitted in one tick: the reporter sends them as one batch.
@@ -261,7 +281,7 @@ export class PullLoop {
   private async takeFrom(queue: ConsumerQueue, out: Array<{ taken: TakenJob; held: Reservation }>): Promise<void> {
     const { consumer, ledger, maxParallelJobs } = this.deps;
     const room = () => maxParallelJobs === undefined || this.running.size + out.length < maxParallelJobs;
-    while (!this.stopping && ledger.fits(queue.resourceClass) && room()) {
+    while (!this.stopping && this.fencedFor === undefined && ledger.fits(queue.resourceClass) && room()) {
       const t = await consumer.take(queue.name);
       if (!t) return;
       // fits() was checked and nothing else reserves concurrently: reserve cannot fail here.
@@ -285,6 +305,8 @@ export class PullLoop {
       terminate: this.stopping || this.canceledIds.delete(taken.id),
       startedAt: Date.now(),
     };
+    // Started just before the fence: it must not run either.
+    if (this.fencedFor !== undefined) this.terminate(entry, this.fencedFor);
     this.running.set(taken.id, entry);
     // A stop or a notice that came while the start was in flight applies to this attempt too.
     const notice = this.deps.lease?.notice;

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError, ERROR_CODES, UnavailableError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { defaultFenceMs } from '../core/fencing.js';
 import { FINAL_JOB_STATUSES, type JobStatus } from '../core/model.js';
 import { JobConsumer } from '../queue/job-consumer.js';
 import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
@@ -15,6 +16,7 @@ import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
 import { AttemptReporter } from './attempt-reporter.js';
 import { directLauncher, startSpawnHelper } from './process-launcher.js';
 import { instanceFields, watchInstance } from './instance-watch.js';
+import { HeartbeatFence } from './heartbeat-fence.js';
 import { killedOnExit } from './kill-jobs-on-exit.js';
 import { Lease } from './lease.js';
 import { PullLoop, type LoopEnd } from './pull-loop.js';
@@ -238,15 +240,26 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
           },
   });
 
+  const intervalMs = registration.heartbeat_ms ?? DEFAULT_HEARTBEAT_MS;
+  const ttlMs = registration.heartbeat_ttl_ms ?? DEFAULT_HEARTBEAT_TTL_MS;
+  // Cut off from Redis for longer than this, the worker ends its jobs before the scheduler can
+  // declare it lost and run them elsewhere (core/fencing.ts).
+  const fence = new HeartbeatFence({
+    fenceMs: registration.fence_ms ?? defaultFenceMs(intervalMs, ttlMs),
+    onFence: (silentMs) => loop.fence(`fenced: heartbeat not renewed for ${Math.round(silentMs)} ms`),
+    onUnfence: () => loop.unfence(),
+    logger,
+  });
   // Beats before the first job can start: the lost-worker watchdog only looks at workers with running jobs.
   const heartbeat = new WorkerHeartbeat({
     redisUrl: registration.redis_url,
     prefix: registration.queue_prefix,
     workerId,
-    intervalMs: registration.heartbeat_ms ?? DEFAULT_HEARTBEAT_MS,
-    ttlMs: registration.heartbeat_ttl_ms ?? DEFAULT_HEARTBEAT_TTL_MS,
+    intervalMs,
+    ttlMs,
     logger,
     closing: stopping.signal,
+    onRenewed: (sentAt) => fence.renewed(sentAt),
   });
   try {
     if (stopping.signal.aborted) throw new UnavailableError(`worker start given up: ${String(stopping.signal.reason)}`);
@@ -256,6 +269,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     await consumer.onCancel((ids) => loop.cancel(ids));
   } catch (err) {
     stopping.abort('start failed');
+    fence.stop();
     await heartbeat.stop();
     await consumer.close();
     await launcher.close();
@@ -290,6 +304,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
 
   const shutdown = async (reason: string, interrupt: boolean, flushUntil: number): Promise<void> => {
     logger.info({ reason, running: loop.runningCount }, 'worker stopping');
+    // The stop ends the jobs itself; a fence firing while reports flush would only rename why.
+    fence.stop();
     stopping.abort(reason);
     // Reports wait on an API that may be gone: they have until flushUntil, then the lookups and
     // requests still running are canceled.

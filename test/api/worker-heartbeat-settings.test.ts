@@ -8,7 +8,11 @@ import { openSqliteGraphStore } from '../../src/graph/sqlite/sqlite-graph-store.
 
 const body = { hostname: 'h', pid: 1, num_cpus: 2, memory_bytes: 1024 };
 
-async function register(heartbeat?: { intervalMs: number; ttlMs: number }): Promise<Record<string, unknown>> {
+async function register(heartbeat?: {
+  intervalMs: number;
+  ttlMs: number;
+  fenceMs?: number;
+}): Promise<Record<string, unknown>> {
   const store = openSqliteGraphStore(':memory:');
   const app = createApp({
     store,
@@ -38,8 +42,18 @@ it('hands registering workers the heartbeat interval and TTL the server is confi
   });
 });
 
+it('hands them the fencing timeout too, when the server sets one', async () => {
+  expect(await register({ intervalMs: 1500, ttlMs: 4500, fenceMs: 3000 })).toMatchObject({
+    heartbeat_ms: 1500,
+    heartbeat_ttl_ms: 4500,
+    fence_ms: 3000,
+  });
+  expect(await register({ intervalMs: 1500, ttlMs: 4500 })).not.toHaveProperty('fence_ms');
+});
+
 it('leaves them out when the server has none (the worker falls back to its defaults)', async () => {
   const answer = await register();
   expect(answer).not.toHaveProperty('heartbeat_ms');
   expect(answer).not.toHaveProperty('heartbeat_ttl_ms');
+  expect(answer).not.toHaveProperty('fence_ms');
 });

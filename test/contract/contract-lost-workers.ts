@@ -113,10 +113,29 @@ export function lostWorkersContract(fx: ContractFixture): void {
       expect(await status('b')).toBe('running');
       expect(await status('c')).toBe('queued');
       expect((await store.listDocuments(wf, 'results')).total).toBe(1);
-      // A completion arriving late from the dead worker is refused: one result per attempt.
+      // A completion arriving late from the dead worker is refused (not taken for a duplicate of
+      // its own report: the worker ran past its declared loss) and the refusal is recorded.
       const [late] = await store.completeAttempts([completion('a')]);
-      expect(late).toMatchObject({ ok: true, duplicate: true });
-      expect((await store.listDocuments(wf, 'results')).items[0]).toMatchObject({ status: 'failed', lost: true });
+      expect(late).toEqual({
+        ok: false,
+        reason: `attempt 1 of job ${k('a')} was recorded lost (its worker was declared lost); this late report is refused`,
+      });
+      expect((await store.listDocuments(wf, 'results')).items).toEqual([
+        expect.objectContaining({ status: 'failed', lost: true }),
+      ]);
+      const refusals = (await store.listDocuments(wf, 'events', { filter: { type: 'late_report_refused' } })).items;
+      expect(refusals).toEqual([
+        expect.objectContaining({
+          source: 'system',
+          job: k('a'),
+          attempt: 1,
+          compute_node: node(),
+          worker_id: WORKER.worker_id,
+          reported_status: 'completed',
+        }),
+      ]);
+      // The job is untouched: it waits as the re-run attempt 2.
+      expect(await store.getDocument(wf, 'jobs', k('a'))).toMatchObject({ status: 'ready', attempt: 2 });
     });
 
     it('fails the job once the lost re-runs reach the cap, treating dependents as after a failure', async () => {

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ApiDeps } from '../../src/api/api-deps.js';
 import { createApp } from '../../src/api/app.js';
 import { serveApi, type RunningApi } from '../../src/api/serve.js';
 import { randomKey } from '../../src/core/keys.js';
@@ -49,7 +50,15 @@ async function all<T extends BaseDoc>(
   }
 }
 
-export async function openWorkerStack(redisUrl: string): Promise<WorkerStack> {
+/** What the stack's API tells registering workers, when a test needs other than the defaults. */
+export interface WorkerStackOptions {
+  /** The Redis URL handed to workers (e.g. through a proxy the test controls). @default redisUrl */
+  workerRedisUrl?: string;
+  /** Heartbeat timing handed to workers. @default none: the workers' own defaults */
+  heartbeat?: ApiDeps['heartbeat'];
+}
+
+export async function openWorkerStack(redisUrl: string, options: WorkerStackOptions = {}): Promise<WorkerStack> {
   const dir = mkdtempSync(join(tmpdir(), 'jobgraph-worker-'));
   const prefix = `t-${randomKey(6)}`;
   const store = await openSqliteGraphStore(join(dir, 'graph.sqlite'));
@@ -65,7 +74,15 @@ export async function openWorkerStack(redisUrl: string): Promise<WorkerStack> {
     reconcileAgeMs: 1000,
   });
   await scheduler.start();
-  const app = createApp({ store, redisUrl, queuePrefix: prefix, notifier, logger: silentLogger, dashboard: false });
+  const app = createApp({
+    store,
+    redisUrl: options.workerRedisUrl ?? redisUrl,
+    queuePrefix: prefix,
+    notifier,
+    logger: silentLogger,
+    dashboard: false,
+    ...(options.heartbeat && { heartbeat: options.heartbeat }),
+  });
   const api = await serveApi(app, { host: '127.0.0.1', port: 0 });
 
   return {

@@ -77,6 +77,7 @@ export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
         redis_url: deps.redisUrl,
         queue_prefix: deps.queuePrefix,
         ...(deps.heartbeat && { heartbeat_ms: deps.heartbeat.intervalMs, heartbeat_ttl_ms: deps.heartbeat.ttlMs }),
+        ...(deps.heartbeat?.fenceMs !== undefined && { fence_ms: deps.heartbeat.fenceMs }),
       },
       201,
     );

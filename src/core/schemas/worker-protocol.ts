@@ -62,6 +62,11 @@ export const RegisterWorkerResponseSchema = z
     heartbeat_ms: z.number().int().positive().optional(),
     /** Lifetime of each heartbeat; absent: 30000. */
     heartbeat_ttl_ms: z.number().int().positive().optional(),
+    /**
+     * Self-fencing: with no heartbeat renewed for this long, terminate the running jobs and take
+     * no new ones until a renewal succeeds (src/core/fencing.ts); absent: derived from the two above.
+     */
+    fence_ms: z.number().int().positive().optional(),
   })
   .openapi('RegisterWorkerResponse');
 export type RegisterWorkerResponse = z.infer<typeof RegisterWorkerResponseSchema>;

@@ -8,22 +8,32 @@ import { admitCompletion } from '../attempt-admission.js';
 import type { CompleteOptions, CompleteOutcome, CompleteRequest } from '../graph-store.js';
 import { interruptedAttemptPlan } from '../lost-attempt-plan.js';
 import { resultFromReport } from '../result-document.js';
-import { attemptReportedEvent, attemptRetriedEvent } from '../system-events.js';
+import { attemptReportedEvent, attemptRetriedEvent, lateReportRefusedEvent } from '../system-events.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
 import { recordCanceledAttempt } from './cancel-jobs.js';
 import { resultFingerprint } from './fingerprints.js';
 import { finishJobs } from './finish-jobs.js';
 import { readJobDoc, readJobState } from './job-state.js';
 import type { QueryRunner } from './query-runner.js';
-import { hasResult, insertResult } from './record-result.js';
+import { hasResult, insertResult, isLostResult } from './record-result.js';
 import { requeuePatch, UPDATE_JOB_AQL } from './requeue-attempt.js';
 import { planRetry } from './retry-attempt.js';
 
 async function completeOne(run: QueryRunner, r: CompleteRequest, options: CompleteOptions): Promise<CompleteOutcome> {
   const key = resultKey(r.job, r.attempt);
-  const admission = admitCompletion(r, { hasResult: await hasResult(run, key), job: await readJobState(run, r.job) });
+  const recorded = await hasResult(run, key);
+  const admission = admitCompletion(r, {
+    hasResult: recorded,
+    resultLost: recorded && (await isLostResult(run, key)),
+    job: await readJobState(run, r.job),
+  });
   if (admission.kind === 'duplicate') return { ok: true, duplicate: true, result: key, newly_ready: 0 };
-  if (admission.kind === 'refused') return { ok: false, reason: admission.reason };
+  if (admission.kind === 'refused') {
+    // Refused, and recorded: a worker ran the attempt past its declared loss.
+    if (admission.late)
+      await insertMany(run, 'events', [lateReportRefusedEvent(r, admission.reason, new Date().toISOString())]);
+    return { ok: false, reason: admission.reason };
+  }
   if (admission.kind === 'canceled') return recordCanceledAttempt(run, r);
   const result = resultFromReport(r, await resultFingerprint(run, r));
   const now = new Date().toISOString();

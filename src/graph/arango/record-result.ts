@@ -13,6 +13,16 @@ export async function hasResult(run: QueryRunner, key: string): Promise<boolean>
   );
 }
 
+/** Whether the result `key` is one the lost-worker watchdog recorded (`lost: true`); false when absent. */
+export async function isLostResult(run: QueryRunner, key: string): Promise<boolean> {
+  return (
+    (await run.one<boolean>({
+      query: 'RETURN DOCUMENT(@id).lost == true',
+      bindVars: { id: docId('results', key) },
+    })) === true
+  );
+}
+
 /**
  * Write `result` and its `returned` edge, and in the same query whatever `then` writes (the
  * job's new state, the compute node: AQL writes each collection once per query).

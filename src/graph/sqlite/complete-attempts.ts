@@ -7,22 +7,31 @@ import { admitCompletion } from '../attempt-admission.js';
 import type { CompleteOptions, CompleteOutcome, CompleteRequest } from '../graph-store.js';
 import { interruptedAttemptPlan } from '../lost-attempt-plan.js';
 import { resultFromReport } from '../result-document.js';
-import { attemptReportedEvent } from '../system-events.js';
+import { attemptReportedEvent, lateReportRefusedEvent } from '../system-events.js';
 import { appendEvents } from './append-events.js';
 import { recordCanceledAttempt } from './cancel-jobs.js';
 import { resultFingerprint } from './fingerprints.js';
 import { finishJobs } from './finish-jobs.js';
 import { readJobDoc, readJobState } from './job-state.js';
-import { hasResult, insertResult } from './record-result.js';
+import { hasResult, insertResult, isLostResult } from './record-result.js';
 import { requeueNextAttempt } from './requeue-attempt.js';
 import { retryFailedAttempt } from './retry-attempt.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 function completeOne(ctx: SqliteContext, r: CompleteRequest, options: CompleteOptions): CompleteOutcome {
   const key = resultKey(r.job, r.attempt);
-  const admission = admitCompletion(r, { hasResult: hasResult(ctx, key), job: readJobState(ctx, r.job) });
+  const recorded = hasResult(ctx, key);
+  const admission = admitCompletion(r, {
+    hasResult: recorded,
+    resultLost: recorded && isLostResult(ctx, key),
+    job: readJobState(ctx, r.job),
+  });
   if (admission.kind === 'duplicate') return { ok: true, duplicate: true, result: key, newly_ready: 0 };
-  if (admission.kind === 'refused') return { ok: false, reason: admission.reason };
+  if (admission.kind === 'refused') {
+    // Refused, and recorded: a worker ran the attempt past its declared loss.
+    if (admission.late) appendEvents(ctx, [lateReportRefusedEvent(r, admission.reason, new Date().toISOString())]);
+    return { ok: false, reason: admission.reason };
+  }
   if (admission.kind === 'canceled') return recordCanceledAttempt(ctx, r);
   insertResult(ctx, resultFromReport(r, resultFingerprint(ctx, r)));
   // An interrupted attempt runs again (capped), unless the cap is hit: then it ends as reported.

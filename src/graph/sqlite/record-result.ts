@@ -9,6 +9,14 @@ export function hasResult(ctx: SqliteContext, key: string): boolean {
   return ctx.stmt("SELECT 1 FROM docs WHERE collection = 'results' AND _key = ?").get(key) !== undefined;
 }
 
+/** Whether the result `key` is one the lost-worker watchdog recorded (`lost: true`); false when absent. */
+export function isLostResult(ctx: SqliteContext, key: string): boolean {
+  const row = ctx
+    .stmt("SELECT json_extract(doc, '$.lost') AS lost FROM docs WHERE collection = 'results' AND _key = ?")
+    .get(key) as { lost: unknown } | undefined;
+  return row?.lost === 1;
+}
+
 export function insertResult(ctx: SqliteContext, result: ResultDoc): void {
   insertDocRow(ctx, 'results', result);
   insertEdgeRow(
