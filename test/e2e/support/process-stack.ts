@@ -21,6 +21,9 @@ export type Child = ReturnType<typeof spawnCli>;
 export const FAST_RECOVERY = {
   JOBGRAPH_HEARTBEAT_MS: '500',
   JOBGRAPH_WORKER_TIMEOUT_MS: '1500',
+  // Fencing as late as the timeout allows: on a loaded 2-core runner a heartbeat can be half a
+  // second late, which the derived 1 s would take for a partition and terminate live jobs.
+  JOBGRAPH_FENCE_MS: '1400',
   JOBGRAPH_RECONCILE_MS: '500',
 };
 
