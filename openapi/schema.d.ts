@@ -34,7 +34,7 @@ export interface paths {
         put?: never;
         /**
          * Move queued jobs to running for a worker (batch; one outcome per attempt, in order)
-         * @description An attempt is refused (`ok: false`) unless its job is `queued` at that attempt; the worker then drops it.
+         * @description An attempt is refused (`ok: false`) unless its job is `queued` at that attempt; the worker then drops it. A repeat of a start already running on the same worker (its first answer was lost) is answered `ok` again with `repeated: true`, changing nothing, so a start may be retried safely.
          */
         post: operations["startAttempts"];
         delete?: never;
@@ -1177,6 +1177,7 @@ export interface components {
                 };
                 /** @enum {boolean} */
                 ok: true;
+                repeated?: boolean;
             } | {
                 /** @enum {boolean} */
                 ok: false;

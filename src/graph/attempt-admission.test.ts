@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admitCompletion, lostAttemptRefusal, startRefusal, type AttemptJobView } from './attempt-admission.js';
+import { admitCompletion, admitStart, lostAttemptRefusal, type AttemptJobView } from './attempt-admission.js';
 
 const r = { workflow: 'wf', job: 'wf-a', attempt: 2 };
 const job = (status: AttemptJobView['status'], attempt = 2, extra: Partial<AttemptJobView> = {}): AttemptJobView => ({
@@ -9,13 +9,30 @@ const job = (status: AttemptJobView['status'], attempt = 2, extra: Partial<Attem
   ...extra,
 });
 
-describe('startRefusal', () => {
-  it('admits only a job queued at that attempt, and says why not otherwise', () => {
-    expect(startRefusal(r, job('queued'))).toBeUndefined();
-    expect(startRefusal(r, undefined)).toBe('job wf-a does not exist in workflow wf');
-    expect(startRefusal(r, { ...job('queued'), workflow: 'other' })).toBe('job wf-a does not exist in workflow wf');
-    expect(startRefusal(r, job('queued', 3))).toBe('job wf-a is at attempt 3, not 2');
-    expect(startRefusal(r, job('running'))).toBe('job wf-a is running, not queued');
+describe('admitStart', () => {
+  const node = 'compute_nodes/wf-w1';
+  const start = (j: AttemptJobView | undefined, executedFrom?: string) => admitStart(r, { job: j, executedFrom, node });
+
+  it('starts only a job queued at that attempt, and says why not otherwise', () => {
+    expect(start(job('queued'))).toEqual({ kind: 'start' });
+    expect(start(undefined)).toEqual({ kind: 'refused', reason: 'job wf-a does not exist in workflow wf' });
+    expect(start({ ...job('queued'), workflow: 'other' })).toEqual({
+      kind: 'refused',
+      reason: 'job wf-a does not exist in workflow wf',
+    });
+    expect(start(job('queued', 3))).toEqual({ kind: 'refused', reason: 'job wf-a is at attempt 3, not 2' });
+    expect(start(job('running'))).toEqual({ kind: 'refused', reason: 'job wf-a is running, not queued' });
+  });
+
+  it('answers a repeat from the compute node the attempt runs on, and refuses it from any other', () => {
+    expect(start(job('running'), node)).toEqual({ kind: 'repeat' });
+    expect(start(job('running'), 'compute_nodes/wf-w2')).toEqual({
+      kind: 'refused',
+      reason: 'job wf-a is running, not queued',
+    });
+    // Same node, but the attempt moved on (re-queued as attempt 3) or finished: no repeat.
+    expect(start(job('running', 3), node)).toMatchObject({ kind: 'refused' });
+    expect(start(job('completed'), node)).toMatchObject({ kind: 'refused' });
   });
 });
 

@@ -33,13 +33,33 @@ function notRunning(r: AttemptRef, job: AttemptJobView): string | undefined {
     : undefined;
 }
 
-/** Why a start of `r` is refused (the job is not `queued` at that attempt), or undefined when it may start. */
-export function startRefusal(r: AttemptRef, job: AttemptJobView | undefined): string | undefined {
-  const absent = missing(r, job);
-  if (absent !== undefined) return absent;
-  if (job!.attempt !== r.attempt) return `job ${r.job} is at attempt ${job!.attempt}, not ${r.attempt}`;
-  if (job!.status !== 'queued') return `job ${r.job} is ${job!.status}, not queued`;
-  return undefined;
+/**
+ * What to do with a start:
+ * - `start`: the job is `queued` at that attempt;
+ * - `repeat`: the attempt already runs on the very compute node asking (its `executed`
+ *   edge comes from it) — the worker's earlier start committed and its answer was lost.
+ *   Answered `ok` again with nothing written, so a retried start never drops a job that did
+ *   start (issue 9). A start of a running attempt by any other node stays refused;
+ * - `refused` otherwise.
+ */
+export type StartAdmission = { kind: 'start' } | { kind: 'repeat' } | { kind: 'refused'; reason: string };
+
+/**
+ * @param view.executedFrom the `_from` of the attempt's `executed` edge (a compute node `_id`), when the job is running
+ * @param view.node the `_id` of the compute node the start would run on
+ */
+export function admitStart(
+  r: AttemptRef,
+  view: { job: AttemptJobView | undefined; executedFrom?: string; node: string },
+): StartAdmission {
+  const absent = missing(r, view.job);
+  if (absent !== undefined) return { kind: 'refused', reason: absent };
+  const job = view.job!;
+  if (job.attempt !== r.attempt)
+    return { kind: 'refused', reason: `job ${r.job} is at attempt ${job.attempt}, not ${r.attempt}` };
+  if (job.status === 'queued') return { kind: 'start' };
+  if (job.status === 'running' && view.executedFrom === view.node) return { kind: 'repeat' };
+  return { kind: 'refused', reason: `job ${r.job} is ${job.status}, not queued` };
 }
 
 /**

@@ -94,7 +94,9 @@ export interface GraphStore {
   listQueued(olderThan: string, limit: number): Promise<ClaimedJob[]>;
   /**
    * Move jobs queued → running for a worker. Per item: refused (`ok: false`) unless the job
-   * is `queued` at that attempt. On success: the worker's compute node in that workflow is
+   * is `queued` at that attempt — or already `running` at that attempt on this worker's
+   * compute node: a repeat (the first answer was lost) is answered `ok` again with
+   * `repeated: true`, the job document and input files, and writes nothing. On success: the worker's compute node in that workflow is
    * created on first use (key `computeNodeKey(workflow, worker.worker_id)`), an `executed` edge
    * compute_node→job is written, `started_at` set, and a `job_started` event appended in the
    * same transaction.
@@ -358,6 +360,8 @@ export type StartOutcome =
       compute_node: string;
       /** The files the job needs (its `needs` edges), for the worker's input fingerprint (decision 0007). */
       input_files?: Array<{ _key: string; path: string }>;
+      /** Set when the attempt already ran on this worker's compute node: a repeat answered again, nothing written. */
+      repeated?: boolean;
     }
   | { ok: false; reason: string };
 

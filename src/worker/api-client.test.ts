@@ -97,6 +97,20 @@ describe('ApiClient', () => {
     expect(await answer).toMatchObject({ workflow: 'wf', status: 'running', total: 1 });
   });
 
+  it('retries a start whose connection was cut after the API received it (starts are idempotent)', async () => {
+    const received: string[] = [];
+    const url = await listen((_req, body, res) => {
+      received.push(body);
+      // The first request arrives and its answer is lost: the connection is cut.
+      if (received.length === 1) return res.socket?.destroy();
+      json(res, 200, { outcomes: [{ ok: false, reason: 'second answer' }] });
+    });
+    const client = new ApiClient({ baseUrl: url, retryBaseMs: 1, retryMaxMs: 1 });
+    const body = { worker: registration as never, attempts: [{ workflow: 'wf', job: 'j', attempt: 1 }] };
+    expect(await client.startAttempts(body)).toEqual({ outcomes: [{ ok: false, reason: 'second answer' }] });
+    expect(received.map((b) => JSON.parse(b) as unknown)).toEqual([body, body]);
+  });
+
   it('gives up with UnavailableError after its connect retries', async () => {
     const probe = await listen(() => undefined);
     await new Promise((r) => servers.pop()!.close(r));

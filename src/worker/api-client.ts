@@ -5,9 +5,8 @@
  *
  * Connection failures are retried with backoff (the API may be restarting). A request
  * that may have reached the API (reset, timeout) is retried only when repeating it is
- * harmless: completions are idempotent, registration and status reads are harmless,
- * but a repeated start would be refused and drop a job that did start, so starts are
- * retried only when the connection was never established.
+ * harmless: completions and starts are idempotent (a repeated start from the same worker
+ * is answered `ok` again, issue 9), registration and status reads are harmless.
  *
  * Each call takes AbortSignals (see RequestOptions): the worker stops, or its time to flush
  * reports ran out, and a request gives up rather than retry for a minute.
@@ -183,9 +182,9 @@ export class ApiClient {
     return this.call('POST', '/api/v1/workers', body, RegisterWorkerResponseSchema, true, options);
   }
 
-  /** `POST /api/v1/attempts/start`: one outcome per attempt, in order. */
+  /** `POST /api/v1/attempts/start`: one outcome per attempt, in order. Idempotent per (job, attempt, worker). */
   startAttempts(body: StartAttemptsRequest, options?: RequestOptions): Promise<StartAttemptsResponse> {
-    return this.call('POST', '/api/v1/attempts/start', body, StartAttemptsResponseSchema, false, options);
+    return this.call('POST', '/api/v1/attempts/start', body, StartAttemptsResponseSchema, true, options);
   }
 
   /** `POST /api/v1/attempts/complete`: one outcome per result, in order. Idempotent per (job, attempt). */

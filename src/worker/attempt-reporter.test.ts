@@ -75,7 +75,35 @@ describe('AttemptReporter', () => {
     expect(calls).toBe(1);
   });
 
-  it('retries starts only a few times on unavailability', async () => {
+  it('retries a start whose answer was lost, and takes the repeated answer (issue 9)', async () => {
+    // An API that commits the first start and loses its answer; the retry is answered as the
+    // first would have been (the store answers a repeat from the same worker `ok`).
+    const committed = new Set<string>();
+    let calls = 0;
+    const reporter = new AttemptReporter({
+      sendStarts: async (items) => {
+        calls++;
+        const answers = items.map((i) => ({
+          ok: true as const,
+          repeated: committed.has(i.job) || undefined,
+          compute_node: 'wf-w1',
+          job: { _key: i.job, name: i.job, command: 'true' },
+        }));
+        for (const i of items) committed.add(i.job);
+        if (calls === 1) throw new UnavailableError('connection reset after the request was sent');
+        return answers;
+      },
+      sendCompletes: async () => [],
+      retryBaseMs: 1,
+      retryMaxMs: 1,
+    });
+    const item: StartItem = { workflow: 'wf', job: 'j', attempt: 1 };
+    await expect(reporter.start(item)).resolves.toMatchObject({ ok: true, repeated: true, compute_node: 'wf-w1' });
+    expect(calls).toBe(2);
+    expect(reporter.held()).toEqual([item]);
+  });
+
+  it('gives up a start after a few retries, and then does not hold it (the scheduler re-queues it)', async () => {
     let calls = 0;
     const reporter = new AttemptReporter({
       sendStarts: async () => {
@@ -88,8 +116,35 @@ describe('AttemptReporter', () => {
       retryMaxMs: 1,
     });
     const item: StartItem = { workflow: 'wf', job: 'j', attempt: 1 };
-    await expect(reporter.start(item)).rejects.toBeInstanceOf(UnavailableError);
+    const answer = reporter.start(item);
+    // Held while the start is in doubt: a heartbeat sent now must list it.
+    expect(reporter.held()).toEqual([item]);
+    await expect(answer).rejects.toBeInstanceOf(UnavailableError);
     expect(calls).toBe(3);
+    expect(reporter.held()).toEqual([]);
+  });
+
+  it('holds an attempt from its start until its completion is answered; a refused start is not held', async () => {
+    const completes = manualSend<CompleteItem, CompleteAnswer>();
+    const reporter = new AttemptReporter({
+      sendStarts: async (items) =>
+        items.map((i) =>
+          i.job === 'refused'
+            ? { ok: false as const, reason: 'not queued' }
+            : { ok: true as const, compute_node: 'wf-w1', job: { _key: i.job, name: i.job, command: 'true' } },
+        ),
+      sendCompletes: completes.send,
+    });
+    await reporter.start({ workflow: 'wf', job: 'refused', attempt: 1 });
+    await reporter.start({ workflow: 'wf', job: 'a', attempt: 1 });
+    expect(reporter.held()).toEqual([{ workflow: 'wf', job: 'a', attempt: 1 }]);
+    const done = reporter.complete(result('a'));
+    await tick();
+    // Reported but not yet answered: the graph still has it running, so it is still held.
+    expect(reporter.held()).toEqual([{ workflow: 'wf', job: 'a', attempt: 1 }]);
+    completes.calls[0]!.resolve([{ ok: true, duplicate: false, result: 'a-a1', newly_ready: 0 }]);
+    await done;
+    expect(reporter.held()).toEqual([]);
   });
 
   it('close with a deadline gives up completions still unsent and returns them', async () => {

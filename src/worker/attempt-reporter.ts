@@ -7,6 +7,12 @@
  * worker lives (the API may be restarting), except when the API rejects the request as
  * invalid, which no retry can fix. Starts are retried only briefly: a start that cannot
  * be made leaves the job `queued` in the graph, and the scheduler's reconcile re-queues it.
+ * A start that did commit but whose answer was lost is answered `ok` again when retried (the
+ * API treats a repeat from the same worker as idempotent); if every retry fails too, the
+ * attempt is not held here, the heartbeat says so, and the scheduler re-queues it (issue 9).
+ *
+ * The reporter also knows which attempts this worker holds (see {@link AttemptReporter.held}):
+ * from the moment a start is asked for until its refusal, or until its completion is answered.
  *
  * On shutdown the retries are bounded: starts stop retrying at once (`abortStarts`), and
  * completions are retried until `close`'s deadline, when the request in flight is canceled
@@ -57,6 +63,11 @@ export interface AttemptReporterOptions {
   maxBatch?: number;
 }
 
+/** The identity of an attempt in {@link AttemptReporter.held}'s bookkeeping. */
+function attemptId(a: { workflow: string; job: string; attempt: number }): string {
+  return `${a.workflow}\u0000${a.job}\u0000${a.attempt}`;
+}
+
 /** Whether retrying can help: the API was unreachable or failed on its side, not a refusal of the request. */
 function isRetryable(err: unknown): boolean {
   if (!(err instanceof AppError)) return true; // a bug or a network oddity: try again
@@ -71,6 +82,8 @@ export class AttemptReporter {
   private readonly giveUp = new AbortController();
   /** Completions submitted and not (yet) accepted or refused by the API. */
   private readonly undelivered = new Set<CompleteItem>();
+  /** Attempts held: start asked for and not refused, completion not yet answered. */
+  private readonly holding = new Map<string, StartItem>();
   private readonly closeReason = new UnavailableError('attempt reporter closed before the API accepted the report');
 
   constructor(opts: AttemptReporterOptions) {
@@ -97,7 +110,25 @@ export class AttemptReporter {
 
   /** Ask the API to start an attempt; resolves with its answer (`ok: false` = refused). */
   start(item: StartItem): Promise<StartAnswer> {
-    return this.starts.submit(item);
+    // Held before the request leaves: a heartbeat built after the start could have committed
+    // must list it, or the scheduler would take a running attempt for an abandoned one.
+    const id = attemptId(item);
+    this.holding.set(id, { workflow: item.workflow, job: item.job, attempt: item.attempt });
+    const answer = this.starts.submit(item);
+    answer.then(
+      (a) => a.ok || this.holding.delete(id),
+      () => this.holding.delete(id),
+    );
+    return answer;
+  }
+
+  /**
+   * The attempts this worker holds: started (or being started) and not yet reported done —
+   * a completion still being retried counts, since the graph still has the attempt `running`.
+   * Sent with each heartbeat; a `running` attempt its live worker does not hold is re-queued.
+   */
+  held(): StartItem[] {
+    return [...this.holding.values()];
   }
 
   /**
@@ -107,10 +138,17 @@ export class AttemptReporter {
   complete(item: CompleteItem): Promise<CompleteAnswer> {
     const answer = this.completes.submit(item);
     this.undelivered.add(item);
+    const id = attemptId(item);
     answer.then(
-      () => this.undelivered.delete(item),
+      () => {
+        this.undelivered.delete(item);
+        this.holding.delete(id);
+      },
       // Refused as invalid: answered, not lost. Given up at close: lost.
-      (err: unknown) => err !== this.closeReason && this.undelivered.delete(item),
+      (err: unknown) => {
+        this.holding.delete(id);
+        if (err !== this.closeReason) this.undelivered.delete(item);
+      },
     );
     return answer;
   }

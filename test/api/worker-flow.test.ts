@@ -78,13 +78,20 @@ describe('worker endpoints', () => {
       worker: TEST_WORKER,
       attempts: [
         { workflow: wf, job: claimed!.job, attempt: 1 },
-        { workflow: wf, job: claimed!.job, attempt: 1 }, // second start of the same attempt is refused
+        // The same worker repeating a start (its first answer lost) is answered again (issue 9).
+        { workflow: wf, job: claimed!.job, attempt: 1 },
       ],
     });
     expect(start.status, start.text).toBe(200);
     expect(start.body.outcomes[0]).toMatchObject({ ok: true, job: { _key: claimed!.job, command: 'echo a' } });
-    expect(start.body.outcomes[1].ok).toBe(false);
+    expect(start.body.outcomes[1]).toEqual({ ...start.body.outcomes[0], repeated: true });
     const computeNode = start.body.outcomes[0].compute_node as string;
+    // Another worker's start of the running attempt is refused.
+    const byOther = await api.call('POST', '/api/v1/attempts/start', {
+      worker: { ...TEST_WORKER, worker_id: `${TEST_WORKER.worker_id}-other` },
+      attempts: [{ workflow: wf, job: claimed!.job, attempt: 1 }],
+    });
+    expect(byOther.body.outcomes).toEqual([{ ok: false, reason: `job ${claimed!.job} is running, not queued` }]);
 
     const result = {
       workflow: wf,
@@ -112,7 +119,7 @@ describe('worker endpoints', () => {
 
     const events = await api.call('GET', `/api/v1/workflows/${wf}/events?source=system&limit=100`);
     const types = events.body.items.map((e: { type: string }) => e.type);
-    // One job_started despite the refused duplicate start, one job_completed despite the repeated complete.
+    // One job_started despite the repeated and the refused start, one job_completed despite the repeated complete.
     expect(types.filter((t: string) => t === 'job_started')).toHaveLength(1);
     expect(types.filter((t: string) => t === 'job_completed')).toHaveLength(1);
     const completedEvent = events.body.items.find((e: { type: string }) => e.type === 'job_completed');

@@ -174,7 +174,9 @@ export function initializeAndClaimContract(fx: ContractFixture): void {
         { workflow: wf, job: k('zz'), attempt: 1, worker: WORKER },
         { workflow: wf, job: k('a'), attempt: 1, worker: WORKER },
       ]);
-      expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, false, false]);
+      // The last item repeats the first from the same worker: answered again (issue 9), see below.
+      expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, false, true]);
+      expect(outcomes[4]).toMatchObject({ ok: true, repeated: true, compute_node: `${wf}-${WORKER.worker_id}` });
       const ok = outcomes[0] as Extract<(typeof outcomes)[0], { ok: true }>;
       expect(ok.compute_node).toBe(`${wf}-${WORKER.worker_id}`);
       expect(ok.job).toMatchObject({
@@ -200,6 +202,28 @@ export function initializeAndClaimContract(fx: ContractFixture): void {
       await start('b');
       expect((await store.listDocuments(wf, 'compute_nodes')).total).toBe(1);
       expect((await store.listEdges(wf, 'executed')).total).toBe(2);
+    });
+
+    it('answers a repeated start from the same worker as the first, writing nothing; refuses it from another', async () => {
+      const { store, wf } = fx;
+      await create({ jobs: ['a'] });
+      await store.initializeWorkflow(wf);
+      await claimAll();
+      const [first] = await start('a');
+      // The worker's first answer was lost: it asks again.
+      const [again] = await start('a');
+      expect(first).toMatchObject({ ok: true });
+      expect(again).toEqual({ ...first, repeated: true });
+      const other = { ...WORKER, worker_id: 'wk2', hostname: 'node2' };
+      const [byOther] = await store.startAttempts([{ workflow: wf, job: k('a'), attempt: 1, worker: other }]);
+      expect(byOther).toEqual({ ok: false, reason: `job ${k('a')} is running, not queued` });
+      const started = await store.listDocuments(wf, 'events', { filter: { type: 'job_started' } });
+      expect(started.total).toBe(1);
+      expect((await store.listEdges(wf, 'executed')).total).toBe(1);
+      expect((await store.listDocuments(wf, 'compute_nodes')).total).toBe(1);
+      // Once the attempt has a result, a late repeat is refused: the job is no longer running.
+      await store.completeAttempts([fx.completion('a')]);
+      expect((await start('a'))[0]).toEqual({ ok: false, reason: `job ${k('a')} is completed, not queued` });
     });
   });
 }

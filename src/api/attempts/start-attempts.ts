@@ -11,7 +11,9 @@ const route = createRoute({
   tags: ['workers'],
   summary: 'Move queued jobs to running for a worker (batch; one outcome per attempt, in order)',
   description:
-    'An attempt is refused (`ok: false`) unless its job is `queued` at that attempt; the worker then drops it.',
+    'An attempt is refused (`ok: false`) unless its job is `queued` at that attempt; the worker then drops it. ' +
+    'A repeat of a start already running on the same worker (its first answer was lost) is answered `ok` again ' +
+    'with `repeated: true`, changing nothing, so a start may be retried safely.',
   request: { body: { required: true, content: { 'application/json': { schema: StartAttemptsRequestSchema } } } },
   responses: {
     200: {

@@ -91,6 +91,8 @@ export const StartOutcomeSchema = z.union([
       .passthrough(),
     /** The files the job needs: the worker hashes them before it runs the job (decision 0007). */
     input_files: z.array(z.object({ _key: key, path: z.string() })).optional(),
+    /** Set when this answers a repeat of a start that already ran on this worker (its first answer was lost): nothing changed. */
+    repeated: z.boolean().optional(),
   }),
   z.object({ ok: z.literal(false), reason: z.string() }),
 ]);

@@ -3,8 +3,7 @@
  * list running attempts with their worker; record a dead worker's attempts as lost (one
  * result per attempt) and re-run them as attempt + 1, or fail them once the cap is hit.
  */
-import { EXECUTED_KEY_INFIX, executedEdgeKey, resultKey } from '../../core/keys.js';
-import { docId } from '../../core/model.js';
+import { EXECUTED_KEY_INFIX, resultKey } from '../../core/keys.js';
 import { lostAttemptRefusal } from '../attempt-admission.js';
 import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
@@ -12,7 +11,7 @@ import { lostAttemptResult } from '../result-document.js';
 import { workerLostEvents } from '../system-events.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
-import { readJobDoc, readJobState } from './job-state.js';
+import { readExecutedFrom, readJobDoc, readJobState } from './job-state.js';
 import type { QueryRunner } from './query-runner.js';
 import { hasResult, insertResult } from './record-result.js';
 import { requeuePatch, UPDATE_JOB_AQL } from './requeue-attempt.js';
@@ -49,14 +48,10 @@ async function recordOne(
   now: string,
 ): Promise<LostAttemptOutcome> {
   const key = resultKey(r.job, r.attempt);
-  const edge = await run.one<string | null>({
-    query: 'LET e = DOCUMENT(@edge) RETURN e == null ? null : e._from',
-    bindVars: { edge: docId('executed', executedEdgeKey(r.job, r.attempt)) },
-  });
   const refused = lostAttemptRefusal(r, {
     hasResult: await hasResult(run, key),
     job: await readJobState(run, r.job),
-    executedFrom: edge ?? undefined,
+    executedFrom: await readExecutedFrom(run, r.job, r.attempt),
   });
   if (refused !== undefined) return { recorded: false, reason: refused };
 

@@ -2,6 +2,7 @@
  * Reads of one job inside an operation's transaction: the lifecycle view the shared rules
  * decide on (../attempt-admission.ts) and the whole document.
  */
+import { executedEdgeKey } from '../../core/keys.js';
 import type { AttemptJobView } from '../attempt-admission.js';
 import type { SqliteContext } from './sqlite-context.js';
 
@@ -24,4 +25,12 @@ export function readJobState(ctx: SqliteContext, job: string): AttemptJobView | 
 export function readJobDoc(ctx: SqliteContext, job: string): Record<string, unknown> {
   const row = ctx.stmt('SELECT doc FROM jobs WHERE _key = ?').get(job) as { doc: string };
   return JSON.parse(row.doc) as Record<string, unknown>;
+}
+
+/** The `_from` (a compute node `_id`) of the attempt's `executed` edge, or undefined when it has none. */
+export function readExecutedFrom(ctx: SqliteContext, job: string, attempt: number): string | undefined {
+  const row = ctx
+    .stmt("SELECT _from FROM edges WHERE _key = ? AND collection = 'executed'")
+    .get(executedEdgeKey(job, attempt)) as { _from: string } | undefined;
+  return row?._from;
 }

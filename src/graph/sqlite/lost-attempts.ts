@@ -3,14 +3,14 @@
  * runs them, and record the attempts of a dead worker as lost — one result per attempt,
  * then a re-run as attempt + 1 (capped by `lost_reruns`) or, cap hit, a failure.
  */
-import { EXECUTED_KEY_INFIX, executedEdgeKey, resultKey } from '../../core/keys.js';
+import { EXECUTED_KEY_INFIX, resultKey } from '../../core/keys.js';
 import { lostAttemptRefusal } from '../attempt-admission.js';
 import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
 import { lostAttemptResult } from '../result-document.js';
 import { workerLostEvents } from '../system-events.js';
 import { appendEvents } from './append-events.js';
-import { readJobDoc, readJobState } from './job-state.js';
+import { readExecutedFrom, readJobDoc, readJobState } from './job-state.js';
 import { hasResult, insertResult } from './record-result.js';
 import { finishJobs } from './finish-jobs.js';
 import { requeueNextAttempt } from './requeue-attempt.js';
@@ -66,13 +66,10 @@ function recordOne(
   now: string,
 ): LostAttemptOutcome {
   const key = resultKey(r.job, r.attempt);
-  const edge = ctx
-    .stmt("SELECT _from FROM edges WHERE _key = ? AND collection = 'executed'")
-    .get(executedEdgeKey(r.job, r.attempt)) as { _from: string } | undefined;
   const refused = lostAttemptRefusal(r, {
     hasResult: hasResult(ctx, key),
     job: readJobState(ctx, r.job),
-    executedFrom: edge?._from,
+    executedFrom: readExecutedFrom(ctx, r.job, r.attempt),
   });
   if (refused !== undefined) return { recorded: false, reason: refused };
 

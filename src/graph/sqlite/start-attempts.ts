@@ -1,16 +1,18 @@
 /**
  * startAttempts: queued → running for a worker, with its compute node and `executed` edge.
+ * A repeated start of an attempt already running on the same compute node (a retry after a
+ * lost answer) is answered as the first was, and writes nothing (attempt-admission.ts).
  */
 import { computeNodeKey, executedEdgeKey } from '../../core/keys.js';
 import type { ComputeNodeDoc, JobDoc } from '../../core/model.js';
 import { docId } from '../../core/model.js';
-import { startRefusal } from '../attempt-admission.js';
+import { admitStart } from '../attempt-admission.js';
 import type { StartOutcome, StartRequest } from '../graph-store.js';
 import { jobStartedEvent } from '../system-events.js';
 import { appendEvents } from './append-events.js';
 import { insertEdgeRow } from './doc-rows.js';
 import { inputFilesOf } from './fingerprints.js';
-import { readJobState } from './job-state.js';
+import { readExecutedFrom, readJobDoc, readJobState } from './job-state.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 export function startAttempts(ctx: SqliteContext, requests: StartRequest[]): StartOutcome[] {
@@ -26,10 +28,20 @@ export function startAttempts(ctx: SqliteContext, requests: StartRequest[]): Sta
     const nodesAdded = new Set<string>();
     const outcomes = requests.map((r): StartOutcome => {
       // Items run in order: a later item sees what an earlier one wrote.
-      const refused = startRefusal(r, readJobState(ctx, r.job));
-      if (refused !== undefined) return { ok: false, reason: refused };
-      const row = start.get({ now, job: r.job }) as { doc: string };
       const nodeKey = computeNodeKey(r.workflow, r.worker.worker_id);
+      const job = readJobState(ctx, r.job);
+      const executedFrom = job?.status === 'running' ? readExecutedFrom(ctx, r.job, r.attempt) : undefined;
+      const admission = admitStart(r, { job, executedFrom, node: docId('compute_nodes', nodeKey) });
+      if (admission.kind === 'refused') return { ok: false, reason: admission.reason };
+      if (admission.kind === 'repeat')
+        return {
+          ok: true,
+          repeated: true,
+          job: readJobDoc(ctx, r.job) as unknown as JobDoc,
+          compute_node: nodeKey,
+          input_files: inputFilesOf(ctx, r.job),
+        };
+      const row = start.get({ now, job: r.job }) as { doc: string };
       const node: ComputeNodeDoc = {
         _key: nodeKey,
         _id: docId('compute_nodes', nodeKey),
@@ -56,7 +68,9 @@ export function startAttempts(ctx: SqliteContext, requests: StartRequest[]): Sta
         input_files: inputFilesOf(ctx, r.job),
       };
     });
-    const events = outcomes.flatMap((o, i) => (o.ok ? [jobStartedEvent(requests[i]!, o.compute_node, now)] : []));
+    const events = outcomes.flatMap((o, i) =>
+      o.ok && !o.repeated ? [jobStartedEvent(requests[i]!, o.compute_node, now)] : [],
+    );
     if (events.length) appendEvents(ctx, events);
     return outcomes;
   });
