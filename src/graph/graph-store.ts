@@ -206,11 +206,13 @@ export interface GraphStore {
    * saying so, its dependents treated as after a failure. Each item's compute node gets
    * `is_active: false` and `lost_at`, and a `worker_lost` event {compute_node, jobs: [{job,
    * attempt, outcome, next_attempt?, lost_reruns}], ...options.event} per compute node with
-   * a recorded attempt.
+   * a recorded attempt. With `options.workerAlive` (a live worker said it does not hold the
+   * attempts: the heartbeat backstop) the compute node is left active and the event is
+   * `attempt_not_held` instead, with the same fields.
    */
   recordLostAttempts(
     requests: LostAttemptRequest[],
-    options: { maxLostReruns: number; message?: string; event?: EventFields },
+    options: { maxLostReruns: number; message?: string; event?: EventFields; workerAlive?: boolean },
   ): Promise<LostAttemptOutcome[]>;
 
   /**

@@ -11,6 +11,12 @@ export interface LostAttemptOptions {
   maxLostReruns: number;
   /** @default 'worker lost' */
   message?: string;
+  /**
+   * The worker is alive and said it does not hold the attempts (the heartbeat backstop,
+   * scheduler/unheld-attempts.ts): its compute node stays active, and the event is
+   * `attempt_not_held` instead of `worker_lost`.
+   */
+  workerAlive?: boolean;
 }
 
 export interface LostAttemptPlan {

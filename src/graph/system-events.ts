@@ -92,14 +92,16 @@ export function restartOutcomeOf(event: Record<string, unknown>): RestartOutcome
 }
 
 /**
- * `worker_lost`, one per compute node whose attempts were recorded lost: each attempt with
- * what became of it (`requeued` as `next_attempt`, or `failed` at the cap).
+ * `worker_lost` (or, for a live worker that does not hold them, `attempt_not_held`), one per
+ * compute node whose attempts were recorded lost: each attempt with what became of it
+ * (`requeued` as `next_attempt`, or `failed` at the cap).
  */
 export function workerLostEvents(
   requests: readonly LostAttemptRequest[],
   outcomes: readonly LostAttemptOutcome[],
   extra: EventFields = {},
   now: string,
+  type: 'worker_lost' | 'attempt_not_held' = 'worker_lost',
 ): NewSystemEvent[] {
   const byNode = new Map<string, { workflow: string; compute_node: string; jobs: Array<Record<string, unknown>> }>();
   requests.forEach((r, i) => {
@@ -117,8 +119,13 @@ export function workerLostEvents(
     });
   });
   return [...byNode.values()].map((g) =>
-    systemEvent(g.workflow, 'worker_lost', now, { ...extra, compute_node: g.compute_node, jobs: g.jobs }),
+    systemEvent(g.workflow, type, now, { ...extra, compute_node: g.compute_node, jobs: g.jobs }),
   );
+}
+
+/** The event type of recordLostAttempts: a dead worker's, or a live worker's attempts it does not hold. */
+export function lostEventType(options: { workerAlive?: boolean }): 'worker_lost' | 'attempt_not_held' {
+  return options.workerAlive ? 'attempt_not_held' : 'worker_lost';
 }
 
 /** `attempt_retried`: a failure handler sent the job back to `ready` as `next_attempt`. */

@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { encodeHeartbeat, parseHeartbeat, type HeartbeatReport, type HeldAttempt } from './heartbeat-report.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
 
 /** The Redis key of one worker's heartbeat. */
@@ -33,6 +34,12 @@ export interface WorkerHeartbeatOptions {
    * the key lives at least `ttlMs` from then (self-fencing measures from it, core/fencing.ts).
    */
   onRenewed?: (sentAt: number) => void;
+  /**
+   * The attempts the worker holds, read as each beat is built and listed in it (see
+   * heartbeat-report.ts). Absent: the beat lists nothing, and the scheduler's backstop for
+   * attempts the worker does not hold is off for this worker.
+   */
+  held?: () => readonly HeldAttempt[];
 }
 
 /** The worker side: beats until stopped; a clean stop deletes the key. */
@@ -42,6 +49,7 @@ export class WorkerHeartbeat {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = false;
   private stopped = false;
+  private seq = 0;
 
   constructor(private readonly opts: WorkerHeartbeatOptions) {
     this.key = heartbeatKey(opts.prefix, opts.workerId);
@@ -79,8 +87,11 @@ export class WorkerHeartbeat {
     if (this.inFlight || this.stopped) return;
     this.inFlight = true;
     try {
+      // Built only once the previous beat is written (inFlight): beat n + 2 is built after
+      // anyone read beat n — the ordering the scheduler's backstop relies on.
+      const value = encodeHeartbeat(++this.seq, this.opts.held?.());
       const sentAt = performance.now();
-      await this.connection.set(this.key, new Date().toISOString(), 'PX', this.opts.ttlMs);
+      await this.connection.set(this.key, value, 'PX', this.opts.ttlMs);
       if (!this.stopped) this.opts.onRenewed?.(sentAt);
     } catch (err) {
       (this.opts.logger ?? silentLogger).warn({ err }, 'heartbeat failed');
@@ -118,6 +129,16 @@ export class WorkerLiveness {
       if (err) throw err;
       return count === 1;
     });
+  }
+
+  /**
+   * Per worker id, in order: what its heartbeat says (one round trip); undefined when the key
+   * is missing or carries no report (an older worker).
+   */
+  async reports(workerIds: readonly string[]): Promise<Array<HeartbeatReport | undefined>> {
+    if (workerIds.length === 0) return [];
+    const values = await this.connection.mget(workerIds.map((id) => heartbeatKey(this.prefix, id)));
+    return values.map((v) => parseHeartbeat(v));
   }
 
   async close(): Promise<void> {

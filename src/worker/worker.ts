@@ -260,6 +260,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     logger,
     closing: stopping.signal,
     onRenewed: (sentAt) => fence.renewed(sentAt),
+    // Listed in each beat: the scheduler re-queues a running attempt this worker does not hold.
+    held: () => reporter.held(),
   });
   try {
     if (stopping.signal.aborted) throw new UnavailableError(`worker start given up: ${String(stopping.signal.reason)}`);

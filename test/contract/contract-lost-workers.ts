@@ -48,6 +48,39 @@ export function lostWorkersContract(fx: ContractFixture): void {
   });
 
   describe('recordLostAttempts', () => {
+    it('for a live worker that does not hold the attempt: re-runs it, leaves the node active, records attempt_not_held', async () => {
+      const { store, wf } = fx;
+      await create({ jobs: ['a'] });
+      await store.initializeWorkflow(wf);
+      await claimAll();
+      await start('a');
+      const [outcome] = await store.recordLostAttempts([lost('a')], {
+        maxLostReruns: 3,
+        message: 'not held by its worker',
+        workerAlive: true,
+        event: { worker_id: WORKER.worker_id },
+      });
+      expect(outcome).toMatchObject({ recorded: true, outcome: 'requeued', next_attempt: 2, lost_reruns: 1 });
+      expect(await store.getDocument(wf, 'results', resultKey(k('a'), 1))).toMatchObject({
+        lost: true,
+        message: 'not held by its worker',
+      });
+      expect(await store.getDocument(wf, 'jobs', k('a'))).toMatchObject({ status: 'ready', attempt: 2 });
+      const nodeDoc = await store.getDocument(wf, 'compute_nodes', node());
+      expect(nodeDoc).toMatchObject({ is_active: true });
+      expect(nodeDoc.lost_at).toBeUndefined();
+      const events = await store.listDocuments(wf, 'events', { filter: { source: 'system' }, limit: 100 });
+      const types = events.items.map((e) => e.type);
+      expect(types).not.toContain('worker_lost');
+      expect(events.items.find((e) => e.type === 'attempt_not_held')).toMatchObject({
+        worker_id: WORKER.worker_id,
+        compute_node: node(),
+        jobs: [{ job: k('a'), attempt: 1, outcome: 'requeued', next_attempt: 2, lost_reruns: 1 }],
+      });
+      // The same worker's late start of the old attempt is refused: the job moved on.
+      expect((await start('a'))[0]).toMatchObject({ ok: false });
+    });
+
     it('records one lost result, marks the node inactive and re-runs the job as the next attempt', async () => {
       const { store, wf } = fx;
       await create({ jobs: ['a', 'b'], edges: { blocks: [['a', 'b']] } });

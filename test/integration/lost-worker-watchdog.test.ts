@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { until } from '../support/process-probes.js';
 import { randomKey, resultKey } from '../../src/core/keys.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { GraphStore, WorkerIdentity } from '../../src/graph/graph-store.js';
@@ -15,6 +16,7 @@ import { JobConsumer } from '../../src/queue/job-consumer.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { Notifier } from '../../src/queue/notifications.js';
 import { startPrivateRedis, type PrivateRedis } from '../../src/queue/private-redis.js';
+import type { HeldAttempt } from '../../src/queue/heartbeat-report.js';
 import { heartbeatKey, WorkerHeartbeat, WorkerLiveness } from '../../src/queue/worker-heartbeat.js';
 import { jobPayloadOf } from '../../src/scheduler/job-payload-of.js';
 import { LostWorkerWatchdog } from '../../src/scheduler/lost-worker-watchdog.js';
@@ -69,8 +71,14 @@ async function twoRunningJobs(): Promise<{ wf: string; a: string; b: string }> {
   return { wf, a, b };
 }
 
-function heartbeat(redisUrl: string, prefix: string, workerId: string, intervalMs = 100): WorkerHeartbeat {
-  const hb = new WorkerHeartbeat({ redisUrl, prefix, workerId, intervalMs, ttlMs: 10 * intervalMs });
+function heartbeat(
+  redisUrl: string,
+  prefix: string,
+  workerId: string,
+  intervalMs = 100,
+  held?: () => HeldAttempt[],
+): WorkerHeartbeat {
+  const hb = new WorkerHeartbeat({ redisUrl, prefix, workerId, intervalMs, ttlMs: 10 * intervalMs, held });
   closers.push(() => hb.stop());
   return hb;
 }
@@ -117,7 +125,7 @@ describe('LostWorkerWatchdog', () => {
     expect(await watchdog.check(t0)).toMatchObject({ lostWorkers: [], requeued: 0 });
     expect(await watchdog.check(t0 + 4999)).toMatchObject({ lostWorkers: [] });
     const report = await watchdog.check(t0 + 5000);
-    expect(report).toEqual({ lostWorkers: ['wa'], requeued: 1, failed: 0, workflows: [wf] });
+    expect(report).toEqual({ lostWorkers: ['wa'], requeued: 1, failed: 0, notHeld: 0, workflows: [wf] });
 
     expect(await store.getDocument(wf, 'jobs', a)).toMatchObject({ status: 'ready', attempt: 2, lost_reruns: 1 });
     expect(await store.getDocument(wf, 'jobs', b)).toMatchObject({ status: 'running', attempt: 1 });
@@ -158,6 +166,72 @@ describe('LostWorkerWatchdog', () => {
     await heartbeat(redisUrl, prefix, 'wb').start();
     await watchdog.check(t0 + 500); // both seen alive: suspicion dropped
     expect(await watchdog.check(t0 + 2000)).toMatchObject({ lostWorkers: [] }); // suspected afresh, not lost
+  });
+
+  it('re-queues a running attempt its live worker does not hold, once a late enough beat says so (issue 9)', async () => {
+    const redisUrl = inject('redisUrl');
+    const prefix = `t-${randomKey(6)}`;
+    const { wf, a, b } = await twoRunningJobs();
+    // wa holds nothing (its start's answer was lost and it gave up); wb holds b.
+    await heartbeat(redisUrl, prefix, 'wa', 50, () => []).start();
+    await heartbeat(redisUrl, prefix, 'wb', 50, () => [{ workflow: wf, job: b, attempt: 1 }]).start();
+    const live = liveness(redisUrl, prefix);
+    const watchdog = new LostWorkerWatchdog({
+      store,
+      liveness: live,
+      logger: silentLogger,
+      confirmMs: 5000,
+      maxLostReruns: 3,
+    });
+    const seqOf = async () => (await live.reports(['wa']))[0]!.seq;
+    // The first look only suspects (the race rule is unit-tested in unheld-attempts.test.ts).
+    expect(await watchdog.check()).toMatchObject({ notHeld: 0, requeued: 0 });
+    const seen = await seqOf(); // at least the beat that check saw
+    await until(async () => (await seqOf()) >= seen + 2, 5000);
+    const report = await watchdog.check();
+    expect(report).toEqual({ lostWorkers: [], requeued: 1, failed: 0, notHeld: 1, workflows: [wf] });
+
+    expect(await store.getDocument(wf, 'jobs', a)).toMatchObject({ status: 'ready', attempt: 2, lost_reruns: 1 });
+    expect(await store.getDocument(wf, 'jobs', b)).toMatchObject({ status: 'running', attempt: 1 });
+    expect(await store.getDocument(wf, 'results', resultKey(a, 1))).toMatchObject({
+      lost: true,
+      message: 'not held by its worker',
+    });
+    expect(await store.getDocument(wf, 'compute_nodes', `${wf}-wa`)).toMatchObject({ is_active: true });
+    const events = (await store.listDocuments(wf, 'events', { filter: { type: 'attempt_not_held' } })).items;
+    expect(events).toEqual([
+      expect.objectContaining({
+        worker_id: 'wa',
+        compute_node: `${wf}-wa`,
+        jobs: [{ job: a, attempt: 1, outcome: 'requeued', next_attempt: 2, lost_reruns: 1 }],
+      }),
+    ]);
+    expect((await store.listDocuments(wf, 'events', { filter: { type: 'worker_lost' } })).total).toBe(0);
+  });
+
+  it('leaves alone the attempts of a worker whose beats list nothing (an older worker)', async () => {
+    const redisUrl = inject('redisUrl');
+    const prefix = `t-${randomKey(6)}`;
+    const { wf } = await twoRunningJobs();
+    await heartbeat(redisUrl, prefix, 'wa', 50).start();
+    await heartbeat(redisUrl, prefix, 'wb', 50).start();
+    const admin = new Redis(redisUrl);
+    closers.push(async () => void admin.disconnect());
+    // An older worker writes a bare time: no report at all.
+    await admin.set(heartbeatKey(prefix, 'wb'), new Date().toISOString(), 'PX', 60_000);
+    const live = liveness(redisUrl, prefix);
+    const watchdog = new LostWorkerWatchdog({
+      store,
+      liveness: live,
+      logger: silentLogger,
+      confirmMs: 5000,
+      maxLostReruns: 3,
+    });
+    const start = (await live.reports(['wa']))[0]!.seq;
+    await watchdog.check();
+    await until(async () => (await live.reports(['wa']))[0]!.seq >= start + 4, 5000);
+    expect(await watchdog.check()).toMatchObject({ notHeld: 0, requeued: 0, lostWorkers: [] });
+    expect(await store.statusCounts(wf)).toMatchObject({ running: 2 });
   });
 
   describe('with a private redis-server', () => {

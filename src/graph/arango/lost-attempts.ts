@@ -8,7 +8,7 @@ import { lostAttemptRefusal } from '../attempt-admission.js';
 import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
 import { lostAttemptResult } from '../result-document.js';
-import { workerLostEvents } from '../system-events.js';
+import { lostEventType, workerLostEvents } from '../system-events.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
 import { readExecutedFrom, readJobDoc, readJobState } from './job-state.js';
@@ -68,7 +68,8 @@ async function recordOne(
           RETURN 1
       )
       ${UPDATE_JOB_AQL}`,
-    bindVars: { node: r.compute_node, now, job: r.job, jobPatch },
+    // A live worker's node (the heartbeat backstop) stays active: a null key matches no node.
+    bindVars: { node: options.workerAlive ? null : r.compute_node, now, job: r.job, jobPatch },
   });
   if (plan.rerun)
     return {
@@ -98,7 +99,7 @@ export async function recordLostAttempts(
     const now = new Date().toISOString();
     const out: LostAttemptOutcome[] = [];
     for (const r of requests) out.push(await recordOne(run, r, options, now));
-    const events = workerLostEvents(requests, out, options.event, now);
+    const events = workerLostEvents(requests, out, options.event, now, lostEventType(options));
     if (events.length) await insertMany(run, 'events', events);
     return out;
   });

@@ -8,7 +8,7 @@ import { lostAttemptRefusal } from '../attempt-admission.js';
 import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
 import { lostAttemptResult } from '../result-document.js';
-import { workerLostEvents } from '../system-events.js';
+import { lostEventType, workerLostEvents } from '../system-events.js';
 import { appendEvents } from './append-events.js';
 import { readExecutedFrom, readJobDoc, readJobState } from './job-state.js';
 import { hasResult, insertResult } from './record-result.js';
@@ -76,12 +76,13 @@ function recordOne(
   const plan = lostAttemptPlan(readJobDoc(ctx, r.job), options);
   const result = lostAttemptResult(r, plan, now);
   insertResult(ctx, result);
-  ctx
-    .stmt(
-      `UPDATE docs SET doc = json_set(doc, '$.is_active', json('false'), '$.lost_at', @now)
-       WHERE collection = 'compute_nodes' AND _key = @node`,
-    )
-    .run({ now, node: r.compute_node });
+  if (!options.workerAlive)
+    ctx
+      .stmt(
+        `UPDATE docs SET doc = json_set(doc, '$.is_active', json('false'), '$.lost_at', @now)
+         WHERE collection = 'compute_nodes' AND _key = @node`,
+      )
+      .run({ now, node: r.compute_node });
 
   if (plan.rerun) {
     requeueNextAttempt(ctx, r.job, plan.lostReruns);
@@ -119,7 +120,7 @@ export function recordLostAttempts(
   return ctx.write(() => {
     const now = new Date().toISOString();
     const outcomes = requests.map((r) => recordOne(ctx, r, options, now));
-    const events = workerLostEvents(requests, outcomes, options.event, now);
+    const events = workerLostEvents(requests, outcomes, options.event, now, lostEventType(options));
     if (events.length) appendEvents(ctx, events);
     return outcomes;
   });
