@@ -1,15 +1,18 @@
 /**
  * Crash safety with real processes: kill -9 the scheduler or the API in the middle of a
  * running workflow and start it again, or flush Redis under it — the workflow still
- * finishes with every job run exactly once and exactly one result per attempt.
+ * finishes with every job run exactly once and exactly one result per attempt. Also: the API
+ * killed between a start's commit and its answer (a TCP proxy holds the answer back).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startPrivateRedis, type PrivateRedis } from '../../src/queue/private-redis.js';
+import { startAnswerLosingProxy, type AnswerLosingProxy } from '../support/answer-losing-proxy.js';
 import { waitFor } from './support/cli.js';
 import { attemptsByJob, exited, killHard, openProcessStack, type ProcessStack } from './support/process-stack.js';
+import { expectRanOncePerAttempt } from './support/ran-once.js';
 
 const STAGES = 4;
 const WIDTH = 4;
@@ -31,7 +34,10 @@ function stagedWorkflow(name: string): string {
 
 let stack: ProcessStack | undefined;
 let redis: PrivateRedis | undefined;
+let proxy: AnswerLosingProxy | undefined;
 afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
   await stack?.cleanup();
   stack = undefined;
   await redis?.stop();
@@ -98,6 +104,49 @@ describe('crash safety', () => {
     await stack.startApi();
     expect(await exited(worker)).toBe(0);
     await expectFinishedOnce(stack, wf);
+  }, 180_000);
+
+  it('finishes after the API is killed between a start’s commit and its answer (issue 9)', async () => {
+    stack = await openProcessStack(inject('redisUrl'));
+    const api = await stack.startApi();
+    stack.startScheduler();
+    proxy = await startAnswerLosingProxy(Number(new URL(stack.api).port));
+    const wf = await stack.createAndStart(stagedWorkflow('api-crash-at-start'));
+    const worker = stack.startWorker(['--api', proxy.url, '--workflow', wf]);
+    await waitFor(
+      async () => ((await completedCount(stack!, wf)) >= WIDTH ? true : undefined),
+      60_000,
+      'the first stage',
+    );
+    // The next start is answered by the API (it committed) and held back; the API dies then.
+    const heldAt = await proxy.hold('POST', '/api/v1/attempts/start');
+    await killHard(api);
+    const killedAt = Date.now();
+    expect(killedAt - heldAt).toBeLessThan(5000);
+    const running = (await stack.jobs(wf)).filter((j) => j.status === 'running').map((j) => j._key);
+    expect(running.length).toBeGreaterThan(0); // started in the graph, the worker never told
+    await stack.startApi();
+    const restartedMs = Date.now() - killedAt;
+    // Recovered: every attempt that was running at the kill has ended (or been re-queued).
+    await waitFor(
+      async () => {
+        const jobs = new Map((await stack!.jobs(wf)).map((j) => [j._key, j]));
+        return running.every((k) => jobs.get(k)!.status === 'completed' || jobs.get(k)!.attempt > 1) ? true : undefined;
+      },
+      60_000,
+      'the attempts started at the kill to finish',
+    );
+    const recoveredMs = Date.now() - killedAt;
+    expect(await exited(worker)).toBe(0);
+    const jobs = await stack.jobs(wf);
+    expect(jobs).toHaveLength(STAGES * WIDTH);
+    expectRanOncePerAttempt(jobs, await stack.results(wf), readFileSync(join(stack.dir, 'ran.log'), 'utf8'));
+    expect(await stack.cli('workflow', 'status', wf)).toMatch(/completed/);
+    const lost = (await stack.results(wf)).filter((r) => r.lost === true).length;
+    console.log(
+      `[crash-restart] API killed between a start's commit and its answer: ${running.length} attempts in doubt, ` +
+        `API back after ${restartedMs} ms, those attempts done ${recoveredMs} ms after the kill, ${lost} recorded lost`,
+    );
   }, 180_000);
 
   it('finishes when Redis loses all its data mid-run (FLUSHALL): queues are rebuilt from the graph', async () => {

@@ -10,10 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { JobDoc, ResultDoc } from '../../src/core/model.js';
+import type { JobDoc } from '../../src/core/model.js';
 import { startAnswerLosingProxy, type AnswerLosingProxy } from '../support/answer-losing-proxy.js';
 import { waitFor } from './support/cli.js';
-import { attemptsByJob, exited, openProcessStack, type ProcessStack } from './support/process-stack.js';
+import { exited, openProcessStack, type ProcessStack } from './support/process-stack.js';
+import { expectRanOncePerAttempt } from './support/ran-once.js';
 
 const START = '/api/v1/attempts/start';
 const FAN = 10;
@@ -40,21 +41,6 @@ afterEach(async () => {
   await stack?.cleanup();
   stack = undefined;
 });
-
-/**
- * Every job completed; one result per (job, attempt); each attempt not recorded lost ran
- * exactly once (ran.log) and each lost one never ran.
- */
-export function expectRanOncePerAttempt(jobs: JobDoc[], results: ResultDoc[], ranLog: string): void {
-  expect(jobs.every((j) => j.status === 'completed')).toBe(true);
-  for (const attempts of attemptsByJob(results).values()) expect(new Set(attempts).size).toBe(attempts.length);
-  const names = new Map(jobs.map((j) => [j._key, j.name]));
-  const ran = ranLog.trim().split('\n');
-  expect(new Set(ran).size).toBe(ran.length);
-  const notLost = results.filter((r) => r.lost !== true).map((r) => `${names.get(r.job)}.${r.attempt}`);
-  expect(ran.sort()).toEqual(notLost.sort());
-  expect(results.filter((r) => r.lost !== true)).toHaveLength(jobs.length);
-}
 
 async function firstJob(s: ProcessStack, wf: string): Promise<JobDoc> {
   return (await s.jobs(wf)).find((j) => j.name === 'first')!;
