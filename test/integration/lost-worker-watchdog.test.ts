@@ -89,6 +89,11 @@ function liveness(redisUrl: string, prefix: string): WorkerLiveness {
   return l;
 }
 
+/** A watchdog over `live` that would take 5 s to declare a worker lost. */
+function watchdogOver(live: WorkerLiveness): LostWorkerWatchdog {
+  return new LostWorkerWatchdog({ store, liveness: live, logger: silentLogger, confirmMs: 5000, maxLostReruns: 3 });
+}
+
 describe('WorkerHeartbeat', () => {
   it('keeps its key alive with a TTL while it beats and deletes it on a clean stop', async () => {
     const redisUrl = inject('redisUrl');
@@ -176,13 +181,7 @@ describe('LostWorkerWatchdog', () => {
     await heartbeat(redisUrl, prefix, 'wa', 50, () => []).start();
     await heartbeat(redisUrl, prefix, 'wb', 50, () => [{ workflow: wf, job: b, attempt: 1 }]).start();
     const live = liveness(redisUrl, prefix);
-    const watchdog = new LostWorkerWatchdog({
-      store,
-      liveness: live,
-      logger: silentLogger,
-      confirmMs: 5000,
-      maxLostReruns: 3,
-    });
+    const watchdog = watchdogOver(live);
     const seqOf = async () => (await live.reports(['wa']))[0]!.seq;
     // The first look only suspects (the race rule is unit-tested in unheld-attempts.test.ts).
     expect(await watchdog.check()).toMatchObject({ notHeld: 0, requeued: 0 });
@@ -220,13 +219,7 @@ describe('LostWorkerWatchdog', () => {
     // An older worker writes a bare time: no report at all.
     await admin.set(heartbeatKey(prefix, 'wb'), new Date().toISOString(), 'PX', 60_000);
     const live = liveness(redisUrl, prefix);
-    const watchdog = new LostWorkerWatchdog({
-      store,
-      liveness: live,
-      logger: silentLogger,
-      confirmMs: 5000,
-      maxLostReruns: 3,
-    });
+    const watchdog = watchdogOver(live);
     const start = (await live.reports(['wa']))[0]!.seq;
     await watchdog.check();
     await until(async () => (await live.reports(['wa']))[0]!.seq >= start + 4, 5000);
