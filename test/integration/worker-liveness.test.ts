@@ -183,6 +183,20 @@ describe('lost-worker watchdog: liveness gaps', () => {
     await fx.store.completeAttempts([report(wf, a, 'wa', 'terminated')]);
     expect(await dog.check()).toMatchObject({ cancelAnnounced: [] });
   });
+
+  it('still declares a dead worker lost when announcing a cancellation again fails', async () => {
+    const prefix = `t-${randomKey(6)}`;
+    const { wf, b } = await twoRunningJobs();
+    await heartbeat(redisUrl, prefix, 'wa').start(); // wa lives and holds a canceled attempt; wb is dead
+    await fx.store.cancelWorkflow(wf);
+    const gone = new Notifier(redisUrl, prefix);
+    await gone.close(); // its connection is closed: every publish fails
+    const dog = watchdog(prefix, 1000, gone);
+    const t0 = Date.now();
+    expect(await dog.check(t0)).toMatchObject({ cancelAnnounced: [] });
+    expect(await dog.check(t0 + 1000)).toMatchObject({ lostWorkers: ['wb'], canceled: 1, cancelAnnounced: [] });
+    expect(await fx.store.getDocument(wf, 'results', resultKey(b, 1))).toMatchObject({ status: 'canceled' });
+  });
 });
 
 describe('a worker that missed the cancel message', () => {
