@@ -144,9 +144,10 @@ export function lostWorkersContract(fx: ContractFixture): void {
       expect(events).toEqual([
         expect.objectContaining({ worker_id: 'wk1', jobs: [{ job: k('a'), attempt: 1, outcome: 'canceled' }] }),
       ]);
-      // A report arriving late from the worker is a duplicate: one result per attempt.
+      // A report arriving late from the worker is refused as a late report of a lost attempt
+      // (decision 0011): one result per attempt.
       const [late] = await store.completeAttempts([completion('a', 'terminated')]);
-      expect(late).toMatchObject({ ok: true, duplicate: true });
+      expect(late).toMatchObject({ ok: false, reason: expect.stringMatching(/recorded lost/) });
       expect((await store.listDocuments(wf, 'results')).total).toBe(1);
     });
 
