@@ -137,7 +137,17 @@ describe('LostWorkerWatchdog', () => {
     const seen = await seqOf(); // at least the beat that check saw
     await until(async () => (await seqOf()) >= seen + 2, 5000);
     const report = await watchdog.check();
-    expect(report).toEqual({ lostWorkers: [], requeued: 1, failed: 0, notHeld: 1, workflows: [wf] });
+    expect(report).toEqual({
+      lostWorkers: [],
+      requeued: 1,
+      failed: 0,
+      notHeld: 1,
+      canceled: 0,
+      inactive: [],
+      returned: [],
+      cancelAnnounced: [],
+      workflows: [wf],
+    });
 
     expect(await fx.store.getDocument(wf, 'jobs', a)).toMatchObject({ status: 'ready', attempt: 2, lost_reruns: 1 });
     expect(await fx.store.getDocument(wf, 'jobs', b)).toMatchObject({ status: 'running', attempt: 1 });
