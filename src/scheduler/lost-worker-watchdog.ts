@@ -87,6 +87,21 @@ export interface WatchdogReport {
   workflows: string[];
 }
 
+/** A report of a check that did nothing. */
+export function emptyWatchdogReport(): WatchdogReport {
+  return {
+    lostWorkers: [],
+    requeued: 0,
+    failed: 0,
+    notHeld: 0,
+    canceled: 0,
+    inactive: [],
+    returned: [],
+    cancelAnnounced: [],
+    workflows: [],
+  };
+}
+
 /** What the graph says one worker holds. */
 interface WorkerHoldings {
   running: RunningAttempt[];
@@ -108,17 +123,7 @@ export class LostWorkerWatchdog {
    */
   async check(now = Date.now()): Promise<WatchdogReport> {
     const { liveness, logger } = this.opts;
-    const report: WatchdogReport = {
-      lostWorkers: [],
-      requeued: 0,
-      failed: 0,
-      notHeld: 0,
-      canceled: 0,
-      inactive: [],
-      returned: [],
-      cancelAnnounced: [],
-      workflows: [],
-    };
+    const report = emptyWatchdogReport();
     const byWorker = await this.holdings();
     for (const id of this.suspects.keys()) if (!byWorker.has(id)) this.suspects.delete(id);
     if (byWorker.size === 0) return report;
