@@ -234,7 +234,7 @@ export interface paths {
         put?: never;
         /**
          * Add a document to compute_nodes
-         * @description Server-owned fields (`worker_id`, `is_active`, `lost_at`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422).
+         * @description Server-owned fields (`worker_id`, `is_active`, `lost_at`, `returned_at`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422).
          */
         post: operations["createComputeNode"];
         delete?: never;
@@ -263,7 +263,7 @@ export interface paths {
         head?: never;
         /**
          * Shallow-merge fields into a document of compute_nodes
-         * @description Server-owned fields (`worker_id`, `is_active`, `lost_at`) are read-only: 422 naming the field. Sending one back unchanged is fine.
+         * @description Server-owned fields (`worker_id`, `is_active`, `lost_at`, `returned_at`) are read-only: 422 naming the field. Sending one back unchanged is fine.
          */
         patch: operations["updateComputeNode"];
         trace?: never;

@@ -127,6 +127,8 @@ export async function startServices(
       const watchdog = new LostWorkerWatchdog({
         store,
         liveness,
+        // Canceled attempts a live worker has not reported are announced again on each pass.
+        notifier,
         logger: logger.child({ role: 'scheduler' }),
         // An expired heartbeat must stay missing one more interval: a flushed Redis is not a dead worker.
         confirmMs: config.JOBGRAPH_HEARTBEAT_MS,

@@ -24,9 +24,12 @@ export function childKey(workflow: string, suffix: string = randomKey(8)): strin
   return `${workflow}-${suffix}`;
 }
 
+/** What sits between job key and attempt number in a result key (queries that build it in the database use it). */
+export const RESULT_KEY_INFIX = '-a';
+
 /** The key of the one result of (job, attempt); the primary key enforces one result per attempt. */
 export function resultKey(job: string, attempt: number): string {
-  return `${job}-a${attempt}`;
+  return `${job}${RESULT_KEY_INFIX}${attempt}`;
 }
 
 /** The `returned` edge of (job, attempt): a deterministic key makes recording it idempotent. */

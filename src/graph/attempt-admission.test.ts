@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admitCompletion, admitStart, lostAttemptRefusal, type AttemptJobView } from './attempt-admission.js';
+import { admitCompletion, admitLostAttempt, admitStart, type AttemptJobView } from './attempt-admission.js';
 
 const r = { workflow: 'wf', job: 'wf-a', attempt: 2 };
 const job = (status: AttemptJobView['status'], attempt = 2, extra: Partial<AttemptJobView> = {}): AttemptJobView => ({
@@ -77,18 +77,41 @@ describe('admitCompletion', () => {
   });
 });
 
-describe('lostAttemptRefusal', () => {
+describe('admitLostAttempt', () => {
   const lost = { ...r, compute_node: 'wf-w1' };
+  const refused = (reason: string) => ({ kind: 'refused', reason });
   it('records a running attempt on the dead worker only', () => {
     const view = { hasResult: false, job: job('running'), executedFrom: 'compute_nodes/wf-w1' };
-    expect(lostAttemptRefusal(lost, view)).toBeUndefined();
-    expect(lostAttemptRefusal(lost, { ...view, hasResult: true })).toBe('attempt 2 of job wf-a already has a result');
-    expect(lostAttemptRefusal(lost, { ...view, job: job('ready', 3) })).toBe(
-      'job wf-a is ready at attempt 3, not running at attempt 2',
+    expect(admitLostAttempt(lost, view)).toEqual({ kind: 'lost' });
+    expect(admitLostAttempt(lost, { ...view, hasResult: true })).toEqual(
+      refused('attempt 2 of job wf-a already has a result'),
     );
-    expect(lostAttemptRefusal(lost, { ...view, executedFrom: 'compute_nodes/wf-w2' })).toBe(
-      'attempt 2 of job wf-a does not run on wf-w1',
+    expect(admitLostAttempt(lost, { ...view, job: job('ready', 3) })).toEqual(
+      refused('job wf-a is ready at attempt 3, not running at attempt 2'),
     );
-    expect(lostAttemptRefusal(lost, { ...view, executedFrom: undefined })).toMatch(/does not run on/);
+    expect(admitLostAttempt(lost, { ...view, executedFrom: 'compute_nodes/wf-w2' })).toEqual(
+      refused('attempt 2 of job wf-a does not run on wf-w1'),
+    );
+    expect(admitLostAttempt(lost, { ...view, executedFrom: undefined })).toMatchObject({ kind: 'refused' });
+  });
+
+  it('records an attempt a cancellation caught running as canceled, once, on its own worker', () => {
+    const view = {
+      hasResult: false,
+      job: job('canceled', 2, { canceled_from: 'running' }),
+      executedFrom: 'compute_nodes/wf-w1',
+    };
+    expect(admitLostAttempt(lost, view)).toEqual({ kind: 'canceled' });
+    expect(admitLostAttempt(lost, { ...view, hasResult: true })).toMatchObject({ kind: 'refused' });
+    expect(admitLostAttempt(lost, { ...view, executedFrom: 'compute_nodes/wf-w2' })).toMatchObject({
+      kind: 'refused',
+    });
+    // Canceled while queued or blocked: no process ran it, nothing to record.
+    expect(admitLostAttempt(lost, { ...view, job: job('canceled', 2, { canceled_from: 'queued' }) })).toMatchObject({
+      kind: 'refused',
+    });
+    expect(admitLostAttempt(lost, { ...view, job: job('canceled', 3, { canceled_from: 'running' }) })).toMatchObject({
+      kind: 'refused',
+    });
   });
 });

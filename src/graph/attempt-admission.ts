@@ -95,25 +95,38 @@ export function admitCompletion(
   if (absent !== undefined) return { kind: 'refused', reason: absent };
   const job = view.job!;
   // Only an attempt canceled while `running` has a process on some worker that may report.
-  if (job.status === 'canceled' && job.attempt === r.attempt && job.canceled_from === 'running')
-    return { kind: 'canceled' };
+  if (canceledWhileRunning(job, r.attempt)) return { kind: 'canceled' };
   const reason = notRunning(r, job);
   return reason === undefined ? { kind: 'record' } : { kind: 'refused', reason };
 }
 
+/** Whether `job` is canceled at `attempt` and was `running` then: a process may still run it, and it may still report. */
+function canceledWhileRunning(job: AttemptJobView, attempt: number): boolean {
+  return job.status === 'canceled' && job.attempt === attempt && job.canceled_from === 'running';
+}
+
 /**
- * Why an attempt reported lost is not recorded (it has a result, its job moved on, or it
- * runs on another compute node than the one whose worker died), or undefined when it is.
+ * What to do with an attempt reported lost (its worker died):
+ * - `lost`: the job is running at that attempt on that compute node — record it lost;
+ * - `canceled`: a cancellation caught it running and its worker died before reporting —
+ *   record its result as `canceled` (every attempt gets exactly one result) and change
+ *   nothing else (the cancellation already propagated);
+ * - `refused` when it has a result, its job moved on, or it runs on another compute node.
  * @param view.executedFrom the `_from` of the attempt's `executed` edge (a compute node `_id`)
  */
-export function lostAttemptRefusal(
+export type LostAttemptAdmission = { kind: 'lost' } | { kind: 'canceled' } | { kind: 'refused'; reason: string };
+
+export function admitLostAttempt(
   r: AttemptRef & { compute_node: string },
   view: { hasResult: boolean; job: AttemptJobView | undefined; executedFrom: string | undefined },
-): string | undefined {
-  if (view.hasResult) return `attempt ${r.attempt} of job ${r.job} already has a result`;
-  const absent = missing(r, view.job) ?? notRunning(r, view.job!);
-  if (absent !== undefined) return absent;
+): LostAttemptAdmission {
+  if (view.hasResult) return { kind: 'refused', reason: `attempt ${r.attempt} of job ${r.job} already has a result` };
+  const absent = missing(r, view.job);
+  if (absent !== undefined) return { kind: 'refused', reason: absent };
+  const canceled = canceledWhileRunning(view.job!, r.attempt);
+  const reason = canceled ? undefined : notRunning(r, view.job!);
+  if (reason !== undefined) return { kind: 'refused', reason };
   if (view.executedFrom !== docId('compute_nodes', r.compute_node))
-    return `attempt ${r.attempt} of job ${r.job} does not run on ${r.compute_node}`;
-  return undefined;
+    return { kind: 'refused', reason: `attempt ${r.attempt} of job ${r.job} does not run on ${r.compute_node}` };
+  return { kind: canceled ? 'canceled' : 'lost' };
 }

@@ -49,7 +49,10 @@ const SERVER_OWNED: Readonly<Record<string, { fields: readonly string[]; owner: 
     owner: 'the provisioner',
   },
   actions: { fields: ['claimed_at', 'claimed_by', 'outcome', 'finished_at'], owner: 'the provisioner' },
-  compute_nodes: { fields: ['worker_id', 'is_active', 'lost_at'], owner: 'the workers and the lost-worker watchdog' },
+  compute_nodes: {
+    fields: ['worker_id', 'is_active', 'lost_at', 'returned_at'],
+    owner: 'the workers and the lost-worker watchdog',
+  },
 };
 
 /** The server-owned fields of `collection` (none for most collections). */

@@ -196,6 +196,14 @@ export interface GraphStore {
    */
   listRunningAttempts(limit: number): Promise<RunningAttempt[]>;
   /**
+   * Attempts a cancellation caught `running` (job `canceled` with `canceled_from: running`,
+   * current attempt) that have no result yet, with the worker that ran them, as
+   * listRunningAttempts finds it. The lost-worker watchdog announces their cancellation again
+   * while their worker lives (the `cancel` message may have been missed) and records them
+   * when it is lost. Any workflow status; at most `limit`, in no particular order.
+   */
+  listCanceledAttempts(limit: number): Promise<RunningAttempt[]>;
+  /**
    * Record attempts whose worker died. Per item, one transaction for the batch: skipped
    * (`recorded: false`) unless the job is `running` at that attempt with no result yet.
    * Otherwise a result (key `resultKey(job, attempt)`, status `failed`, `return_code` -1,
@@ -203,7 +211,10 @@ export interface GraphStore {
    * back to `ready` as attempt + 1 with `lost_reruns` + 1 (while `lost_reruns` is below the
    * job's `max_lost_reruns`, else `options.maxLostReruns`) — failure handlers are not
    * consulted and their retries are not spent — or, cap hit, becomes `failed` with a message
-   * saying so, its dependents treated as after a failure. Each item's compute node gets
+   * saying so, its dependents treated as after a failure. An attempt a cancellation caught
+   * running (see listCanceledAttempts) on that compute node, with no result, gets its result
+   * with status `canceled` (`lost: true`, `return_code` -1) and nothing else changes: outcome
+   * `canceled`. Each item's compute node gets
    * `is_active: false` and `lost_at`, and a `worker_lost` event {compute_node, jobs: [{job,
    * attempt, outcome, next_attempt?, lost_reruns}], ...options.event} per compute node with
    * a recorded attempt. With `options.workerAlive` (a live worker said it does not hold the
@@ -432,7 +443,9 @@ export interface LostAttemptRequest {
 export type LostAttemptOutcome =
   | { recorded: false; reason: string }
   | { recorded: true; result: string; outcome: 'requeued'; next_attempt: number; lost_reruns: number }
-  | { recorded: true; result: string; outcome: 'failed'; lost_reruns: number; newly_ready: number };
+  | { recorded: true; result: string; outcome: 'failed'; lost_reruns: number; newly_ready: number }
+  /** The attempt had been canceled while running: its result is recorded `canceled`, the job is unchanged. */
+  | { recorded: true; result: string; outcome: 'canceled' };
 
 /** What restartJobs did. */
 export interface RestartOutcome {

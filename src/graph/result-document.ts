@@ -50,3 +50,21 @@ export function lostAttemptResult(
     { message: plan.resultMessage, lost: true },
   );
 }
+
+/** The message of a canceled attempt's result when its worker died before reporting it. */
+export const CANCELED_LOST_MESSAGE = 'canceled while running; the worker was lost before it reported the attempt';
+
+/**
+ * The result of an attempt a cancellation caught running whose worker died before reporting
+ * it: `canceled` (what the graph already says of the job), return code -1, flagged `lost`.
+ */
+export function canceledLostAttemptResult(
+  r: LostAttemptRequest,
+  plan: { execTimeS(now: string): number },
+  now: string,
+): ResultDoc {
+  return resultFromReport(
+    { ...r, status: 'canceled', return_code: -1, exec_time_s: plan.execTimeS(now), completion_time: now },
+    { message: CANCELED_LOST_MESSAGE, lost: true },
+  );
+}

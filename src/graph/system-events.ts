@@ -94,7 +94,8 @@ export function restartOutcomeOf(event: Record<string, unknown>): RestartOutcome
 /**
  * `worker_lost` (or, for a live worker that does not hold them, `attempt_not_held`), one per
  * compute node whose attempts were recorded lost: each attempt with what became of it
- * (`requeued` as `next_attempt`, or `failed` at the cap).
+ * (`requeued` as `next_attempt`, `failed` at the cap, or `canceled` when a cancellation had
+ * caught it running).
  */
 export function workerLostEvents(
   requests: readonly LostAttemptRequest[],
@@ -115,7 +116,7 @@ export function workerLostEvents(
       attempt: r.attempt,
       outcome: outcome.outcome,
       ...(outcome.outcome === 'requeued' && { next_attempt: outcome.next_attempt }),
-      lost_reruns: outcome.lost_reruns,
+      ...(outcome.outcome !== 'canceled' && { lost_reruns: outcome.lost_reruns }),
     });
   });
   return [...byNode.values()].map((g) =>
@@ -257,4 +258,32 @@ export function counterDriftEvents(
       message: `job ${d.job} (${d.status}) had no unfinished blocker left to count when ${d.blocker} finished`,
     }),
   );
+}
+
+/**
+ * `worker_inactive`, as a `writeDocuments` event: the heartbeat of a worker with nothing
+ * running on this compute node stayed missing, so it died or stopped while idle; the node is
+ * no longer active (a worker that dies running jobs gets `worker_lost` instead).
+ */
+export function workerInactiveEvent(fields: {
+  worker_id: string;
+  compute_node: string;
+  heartbeat_missing_since: string;
+  timestamp: string;
+}): { type: string; [field: string]: unknown } {
+  return { ...fields, type: 'worker_inactive' };
+}
+
+/**
+ * `worker_returned`, as a `writeDocuments` event: the heartbeat of a worker whose compute
+ * node was marked inactive (declared lost, or gone while idle) is back — it was cut off, not
+ * dead — so the node is active again. Attempts already recorded lost stay so.
+ */
+export function workerReturnedEvent(fields: {
+  worker_id: string;
+  compute_node: string;
+  inactive_since?: string;
+  timestamp: string;
+}): { type: string; [field: string]: unknown } {
+  return { ...fields, type: 'worker_returned' };
 }

@@ -111,18 +111,19 @@ describe('JobConsumer', () => {
 
   it('passes queued announcements to onQueued', async () => {
     const { prefix, consumer } = setup();
-    const received = new Promise<string[]>((resolve) => void consumer.onQueued(resolve));
-    await new Promise((r) => setTimeout(r, 50)); // let the subscription land before publishing
+    let heard: (names: string[]) => void = () => undefined;
+    const received = new Promise<string[]>((resolve) => (heard = resolve));
+    await consumer.onQueued((names) => heard(names)); // resolves once Redis confirmed the subscription
     const notifier = new Notifier(redisUrl, prefix);
     closers.push(() => notifier.close());
-    // Publish until heard: subscription is asynchronous and messages are fire-and-forget.
-    let names: string[] | undefined;
-    void received.then((n) => (names = n));
-    for (let i = 0; i < 50 && !names; i++) {
-      await notifier.publish('queued', ['wf.c1-m1024-g0-n1-t60']);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(names).toEqual(['wf.c1-m1024-g0-n1-t60']);
+    await notifier.publish('queued', ['wf.c1-m1024-g0-n1-t60']);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error('no queued message within 5 s')), 5000)),
+    );
+    expect(await Promise.race([received, deadline]).finally(() => clearTimeout(timer))).toEqual([
+      'wf.c1-m1024-g0-n1-t60',
+    ]);
   });
 
   it('forgets the per-queue state of drained queues once it holds many, and still serves them', async () => {

@@ -17,8 +17,9 @@ export interface NotifierOptions {
 /**
  * `ready`/`queued`: wake-ups (hints). `cancel` (API → workers): BullMQ job ids
  * (`workflow.job.attempt`) of running attempts whose jobs were canceled; a worker running
- * one terminates it. A lost `cancel` message lets the attempt run to its end, and its
- * report is then recorded as `canceled` (the graph already is). `provision` (API →
+ * one terminates it. The scheduler's lost-worker watchdog publishes them again on each
+ * pass until the attempt is reported, so a worker that missed a `cancel` message hears it
+ * one reconcile later. `provision` (API →
  * provisioners): workflows with an allocation asked for by hand.
  */
 export type Channel = 'ready' | 'queued' | 'cancel' | 'provision';

@@ -15,11 +15,24 @@
  * heartbeat, it does not hold (a start that committed while the worker thinks it failed) is
  * recorded lost the same way, its node left active, with an `attempt_not_held` event
  * (unheld-attempts.ts; issue 9).
+ *
+ * Besides running attempts, the watchdog looks at (see compute-node-activity.ts and
+ * GraphStore.listCanceledAttempts):
+ * - the compute nodes of running workflows: a worker that dies while idle gets its active
+ *   nodes marked inactive (`worker_inactive`), and one whose heartbeat is back after it was
+ *   declared lost gets its nodes marked active again (`worker_returned`);
+ * - attempts a cancellation caught running that have no result yet: while their worker
+ *   lives their cancellation is announced again on each check (the `cancel` message is
+ *   fire-and-forget; a worker cut off from Redis when it went out would otherwise run the
+ *   attempt to its end); once their worker is lost they get their `canceled` result.
  */
 import type { Logger } from '../core/logger.js';
 import type { GraphStore, RunningAttempt } from '../graph/graph-store.js';
 import type { HeartbeatReport } from '../queue/heartbeat-report.js';
+import type { Notifier } from '../queue/notifications.js';
+import { bullJobId } from '../queue/queue-names.js';
 import type { WorkerLiveness } from '../queue/worker-heartbeat.js';
+import { listWatchedNodes, markNodeInactive, markNodeReturned, type WatchedNode } from './compute-node-activity.js';
 import { UnheldAttempts } from './unheld-attempts.js';
 
 /** The message of the result recorded for an attempt its live worker does not hold. */
@@ -27,9 +40,19 @@ export const NOT_HELD_MESSAGE = 'not held by its worker';
 
 /** Options of {@link LostWorkerWatchdog}. */
 export interface LostWorkerWatchdogOptions {
-  store: Pick<GraphStore, 'listRunningAttempts' | 'recordLostAttempts'>;
+  store: Pick<
+    GraphStore,
+    | 'listRunningAttempts'
+    | 'listCanceledAttempts'
+    | 'recordLostAttempts'
+    | 'listWorkflowKeys'
+    | 'listDocuments'
+    | 'writeDocuments'
+  >;
   /** Without `reports`, attempts a live worker does not hold are not looked for. */
   liveness: Pick<WorkerLiveness, 'alive'> & Partial<Pick<WorkerLiveness, 'reports'>>;
+  /** Announces again the cancellation of attempts a live worker has not reported yet. Absent: not announced again. */
+  notifier?: Pick<Notifier, 'publish'>;
   logger: Logger;
   /** How long a heartbeat must stay missing before its worker is declared lost; at least the heartbeat interval. */
   confirmMs: number;
@@ -52,8 +75,39 @@ export interface WatchdogReport {
   failed: number;
   /** Of the attempts recorded (requeued or failed), those a live worker did not hold. */
   notHeld: number;
+  /** Canceled attempts of lost workers that got their `canceled` result. */
+  canceled: number;
+  /** Compute nodes of workers gone while idle there, marked inactive. */
+  inactive: string[];
+  /** Compute nodes of workers whose heartbeat came back, marked active again. */
+  returned: string[];
+  /** BullMQ ids of canceled attempts whose cancellation was announced again. */
+  cancelAnnounced: string[];
   /** Workflows whose jobs changed (the scheduler promotes and checks them for completion). */
   workflows: string[];
+}
+
+/** A report of a check that did nothing. */
+export function emptyWatchdogReport(): WatchdogReport {
+  return {
+    lostWorkers: [],
+    requeued: 0,
+    failed: 0,
+    notHeld: 0,
+    canceled: 0,
+    inactive: [],
+    returned: [],
+    cancelAnnounced: [],
+    workflows: [],
+  };
+}
+
+/** What the graph says one worker holds. */
+interface WorkerHoldings {
+  running: RunningAttempt[];
+  /** Attempts a cancellation caught running, without a result yet. */
+  canceled: RunningAttempt[];
+  nodes: WatchedNode[];
 }
 
 export class LostWorkerWatchdog {
@@ -63,51 +117,52 @@ export class LostWorkerWatchdog {
 
   constructor(private readonly opts: LostWorkerWatchdogOptions) {}
 
-  /** One look at every running attempt's worker. Throws on store or Redis failure (the next pass retries). */
+  /**
+   * One look at every worker with running or canceled attempts or a node in a running
+   * workflow. Throws on store or Redis failure (the next pass retries).
+   */
   async check(now = Date.now()): Promise<WatchdogReport> {
-    const { store, liveness, logger } = this.opts;
-    const report: WatchdogReport = { lostWorkers: [], requeued: 0, failed: 0, notHeld: 0, workflows: [] };
-    const running = await store.listRunningAttempts(this.opts.limit ?? 100_000);
-    const byWorker = new Map<string, RunningAttempt[]>();
-    for (const r of running) {
-      const list = byWorker.get(r.worker_id);
-      if (list) list.push(r);
-      else byWorker.set(r.worker_id, [r]);
-    }
+    const { liveness, logger } = this.opts;
+    const report = emptyWatchdogReport();
+    const byWorker = await this.holdings();
     for (const id of this.suspects.keys()) if (!byWorker.has(id)) this.suspects.delete(id);
     if (byWorker.size === 0) return report;
 
     const ids = [...byWorker.keys()];
     const alive = await liveness.alive(ids);
     const lost: string[] = [];
-    ids.forEach((id, i) => {
+    const toAnnounce: string[] = [];
+    for (const [i, id] of ids.entries()) {
+      const held = byWorker.get(id)!;
       if (alive[i]) {
         this.suspects.delete(id);
-        return;
+        for (const node of held.nodes)
+          if (!node.is_active && (await markNodeReturned(this.opts.store, node)))
+            report.returned.push(node.compute_node);
+        for (const c of held.canceled) toAnnounce.push(bullJobId(c.workflow, c.job, c.attempt));
+        continue;
+      }
+      // Nothing left to record or mark: a worker long gone, or one that stopped and was marked.
+      if (held.running.length + held.canceled.length === 0 && !held.nodes.some((n) => n.is_active)) {
+        this.suspects.delete(id);
+        continue;
       }
       const since = this.suspects.get(id);
       if (since === undefined) this.suspects.set(id, now);
       else if (now - since >= this.opts.confirmMs) lost.push(id);
-    });
-
-    const workflows = new Set<string>();
-    for (const id of lost) {
-      const missingSince = new Date(this.suspects.get(id)!).toISOString();
-      // The store writes the `worker_lost` events with the attempts; these are what only the watchdog knows.
-      const recorded = await this.record(
-        byWorker.get(id)!,
-        { worker_id: id, heartbeat_missing_since: missingSince },
-        report,
-        workflows,
-      );
-      this.suspects.delete(id);
-      report.lostWorkers.push(id);
-      if (recorded.length === 0) continue;
-      logger.warn(
-        { worker: id, missingSince, jobs: recorded.map((a) => `${a.workflow}/${a.job}#${a.attempt}`).slice(0, 20) },
-        'worker lost: its running attempts were recorded as lost and re-queued (or failed at the cap)',
-      );
     }
+
+    if (toAnnounce.length > 0 && this.opts.notifier) {
+      // A failed announcement is retried on the next pass; it must not hold up declaring workers lost.
+      try {
+        await this.opts.notifier.publish('cancel', toAnnounce);
+        report.cancelAnnounced = toAnnounce;
+      } catch (err) {
+        logger.warn({ err, attempts: toAnnounce.length }, 'could not announce canceled attempts again');
+      }
+    }
+    const workflows = new Set<string>();
+    for (const id of lost) await this.declareLost(id, byWorker.get(id)!, report, workflows);
 
     const live = ids.filter((_, i) => alive[i]);
     if (liveness.reports && live.length > 0) {
@@ -115,7 +170,7 @@ export class LostWorkerWatchdog {
       const beats = await liveness.reports(live);
       const reports = new Map<string, HeartbeatReport | undefined>(live.map((id, i) => [id, beats[i]]));
       const abandoned = this.unheld.judge(
-        live.flatMap((id) => byWorker.get(id)!),
+        live.flatMap((id) => byWorker.get(id)!.running),
         reports,
       );
       const byLiveWorker = new Map<string, RunningAttempt[]>();
@@ -133,6 +188,60 @@ export class LostWorkerWatchdog {
     }
     report.workflows = [...workflows];
     return report;
+  }
+
+  /** Running and unreported canceled attempts, and compute nodes of running workflows, by worker id. */
+  private async holdings(): Promise<Map<string, WorkerHoldings>> {
+    const { store } = this.opts;
+    const limit = this.opts.limit ?? 100_000;
+    const [running, canceled, nodes] = [
+      await store.listRunningAttempts(limit),
+      await store.listCanceledAttempts(limit),
+      await listWatchedNodes(store),
+    ];
+    const byWorker = new Map<string, WorkerHoldings>();
+    const of = (id: string) => {
+      let held = byWorker.get(id);
+      if (!held) byWorker.set(id, (held = { running: [], canceled: [], nodes: [] }));
+      return held;
+    };
+    for (const r of running) of(r.worker_id).running.push(r);
+    for (const c of canceled) of(c.worker_id).canceled.push(c);
+    for (const n of nodes) of(n.worker_id).nodes.push(n);
+    return byWorker;
+  }
+
+  /** Record a lost worker's attempts (store events: `worker_lost`) and mark its other active nodes inactive. */
+  private async declareLost(
+    id: string,
+    held: WorkerHoldings,
+    report: WatchdogReport,
+    workflows: Set<string>,
+  ): Promise<void> {
+    const missingSince = new Date(this.suspects.get(id)!).toISOString();
+    this.suspects.delete(id);
+    report.lostWorkers.push(id);
+    // The store writes the `worker_lost` events with the attempts; these are what only the watchdog knows.
+    const recorded = await this.record(
+      [...held.running, ...held.canceled],
+      { worker_id: id, heartbeat_missing_since: missingSince },
+      report,
+      workflows,
+    );
+    const marked = new Set(recorded.map((a) => a.compute_node));
+    // Nodes where nothing ran at the end: the worker died (or stopped) idle there.
+    for (const node of held.nodes)
+      if (
+        node.is_active &&
+        !marked.has(node.compute_node) &&
+        (await markNodeInactive(this.opts.store, node, missingSince))
+      )
+        report.inactive.push(node.compute_node);
+    if (recorded.length === 0) return;
+    this.opts.logger.warn(
+      { worker: id, missingSince, jobs: recorded.map((a) => `${a.workflow}/${a.job}#${a.attempt}`).slice(0, 20) },
+      'worker lost: its running attempts were recorded as lost and re-queued (or failed at the cap)',
+    );
   }
 
   /** Record `attempts` lost; count what became of them. @returns the attempts recorded. */
@@ -155,7 +264,8 @@ export class LostWorkerWatchdog {
       const outcome = outcomes[i]!;
       if (!outcome.recorded) return false;
       if (outcome.outcome === 'requeued') report.requeued++;
-      else report.failed++;
+      else if (outcome.outcome === 'failed') report.failed++;
+      else report.canceled++;
       workflows.add(a.workflow);
       return true;
     });

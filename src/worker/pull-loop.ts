@@ -108,8 +108,11 @@ export class PullLoop {
     for (const id of ids) {
       const entry = this.running.get(id);
       if (entry) {
-        this.deps.logger.info({ id }, 'terminating a canceled job');
-        this.terminate(entry, undefined);
+        // The scheduler announces a cancellation again until the attempt is reported: once is enough here.
+        if (!entry.terminate) {
+          this.deps.logger.info({ id }, 'terminating a canceled job');
+          this.terminate(entry, undefined);
+        }
         continue;
       }
       this.canceledIds.add(id);

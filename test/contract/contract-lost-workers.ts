@@ -1,5 +1,6 @@
 /**
- * GraphStore contract, part: listRunningAttempts and recordLostAttempts (lost workers).
+ * GraphStore contract, part: listRunningAttempts, listCanceledAttempts and recordLostAttempts
+ * (lost workers).
  */
 import { describe, expect, it } from 'vitest';
 import { resultKey } from '../../src/core/keys.js';
@@ -47,6 +48,38 @@ export function lostWorkersContract(fx: ContractFixture): void {
     });
   });
 
+  describe('listCanceledAttempts', () => {
+    it('lists attempts a cancellation caught running until they have a result, in any workflow status', async () => {
+      const { store, wf } = fx;
+      await create({ jobs: ['a', 'b', 'c', 'd'] });
+      await store.initializeWorkflow(wf);
+      await claimAll();
+      await start('a');
+      await store.startAttempts([{ workflow: wf, job: k('b'), attempt: 1, worker: OTHER }]);
+      await start('c');
+      const mine = async () =>
+        (await store.listCanceledAttempts(100))
+          .filter((r) => r.workflow === wf)
+          .sort((x, y) => x.job.localeCompare(y.job));
+      expect(await mine()).toEqual([]); // running, not canceled
+      await store.cancelJob(wf, k('a'));
+      await store.cancelJob(wf, k('d')); // canceled while queued: no process to wait for
+      expect(await mine()).toEqual([
+        expect.objectContaining({ workflow: wf, job: k('a'), attempt: 1, compute_node: node(), worker_id: 'wk1' }),
+      ]);
+      await store.cancelWorkflow(wf);
+      expect((await mine()).map((r) => [r.job, r.worker_id])).toEqual([
+        [k('a'), 'wk1'],
+        [k('b'), 'wk2'],
+        [k('c'), 'wk1'],
+      ]);
+      expect(await store.listCanceledAttempts(1)).toHaveLength(1);
+      // Reported by its worker: it has its result and is no longer waited for.
+      await store.completeAttempts([{ ...completion('a', 'terminated') }]);
+      expect((await mine()).map((r) => r.job)).toEqual([k('b'), k('c')]);
+    });
+  });
+
   describe('recordLostAttempts', () => {
     it('for a live worker that does not hold the attempt: re-runs it, leaves the node active, records attempt_not_held', async () => {
       const { store, wf } = fx;
@@ -79,6 +112,43 @@ export function lostWorkersContract(fx: ContractFixture): void {
       });
       // The same worker's late start of the old attempt is refused: the job moved on.
       expect((await start('a'))[0]).toMatchObject({ ok: false });
+    });
+
+    it('gives an attempt canceled while running on the dead worker its canceled result, and changes nothing else', async () => {
+      const { store, wf } = fx;
+      await create({ jobs: ['a', 'b'], edges: { blocks: [['a', 'b']] } });
+      await store.initializeWorkflow(wf);
+      await claimAll();
+      await start('a');
+      await store.cancelJob(wf, k('a'));
+      const before = await store.getDocument(wf, 'jobs', k('a'));
+      const dependent = await store.getDocument(wf, 'jobs', k('b'));
+      const outcomes = await store.recordLostAttempts([lost('a'), lost('a')], {
+        maxLostReruns: 3,
+        event: { worker_id: 'wk1' },
+      });
+      expect(outcomes).toEqual([
+        { recorded: true, result: resultKey(k('a'), 1), outcome: 'canceled' },
+        { recorded: false, reason: expect.stringMatching(/already has a result/) },
+      ]);
+      expect(await store.getDocument(wf, 'results', resultKey(k('a'), 1))).toMatchObject({
+        status: 'canceled',
+        return_code: -1,
+        lost: true,
+        compute_node: node(),
+      });
+      expect(await store.getDocument(wf, 'jobs', k('a'))).toEqual(before);
+      expect(await store.getDocument(wf, 'jobs', k('b'))).toEqual(dependent);
+      expect(await store.getDocument(wf, 'compute_nodes', node())).toMatchObject({ is_active: false });
+      const events = (await store.listDocuments(wf, 'events', { filter: { type: 'worker_lost' } })).items;
+      expect(events).toEqual([
+        expect.objectContaining({ worker_id: 'wk1', jobs: [{ job: k('a'), attempt: 1, outcome: 'canceled' }] }),
+      ]);
+      // A report arriving late from the worker is refused as a late report of a lost attempt
+      // (decision 0011): one result per attempt.
+      const [late] = await store.completeAttempts([completion('a', 'terminated')]);
+      expect(late).toMatchObject({ ok: false, reason: expect.stringMatching(/recorded lost/) });
+      expect((await store.listDocuments(wf, 'results')).total).toBe(1);
     });
 
     it('records one lost result, marks the node inactive and re-runs the job as the next attempt', async () => {

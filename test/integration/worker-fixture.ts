@@ -16,6 +16,8 @@ import type { GraphStore } from '../../src/graph/graph-store.js';
 import { openSqliteGraphStore } from '../../src/graph/sqlite/sqlite-graph-store.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { Notifier } from '../../src/queue/notifications.js';
+import { WorkerLiveness } from '../../src/queue/worker-heartbeat.js';
+import { LostWorkerWatchdog } from '../../src/scheduler/lost-worker-watchdog.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { startWorkflow } from '../../src/scheduler/start-workflow.js';
 import { specToBundle } from '../../src/spec/index.js';
@@ -56,6 +58,8 @@ export interface WorkerStackOptions {
   workerRedisUrl?: string;
   /** Heartbeat timing handed to workers. @default none: the workers' own defaults */
   heartbeat?: ApiDeps['heartbeat'];
+  /** Run the lost-worker watchdog on each reconcile, with this `confirmMs`. @default no watchdog */
+  watchdogConfirmMs?: number;
 }
 
 export async function openWorkerStack(redisUrl: string, options: WorkerStackOptions = {}): Promise<WorkerStack> {
@@ -64,6 +68,17 @@ export async function openWorkerStack(redisUrl: string, options: WorkerStackOpti
   const store = await openSqliteGraphStore(join(dir, 'graph.sqlite'));
   const producer = new JobProducer({ redisUrl, prefix });
   const notifier = new Notifier(redisUrl, prefix);
+  const liveness = options.watchdogConfirmMs !== undefined ? new WorkerLiveness(redisUrl, prefix) : undefined;
+  const watchdog =
+    liveness &&
+    new LostWorkerWatchdog({
+      store,
+      liveness,
+      notifier,
+      logger: silentLogger,
+      confirmMs: options.watchdogConfirmMs!,
+      maxLostReruns: 3,
+    });
   // A short reconcile so entries given back on stop are re-queued quickly in tests.
   const scheduler = new Scheduler({
     store,
@@ -72,6 +87,7 @@ export async function openWorkerStack(redisUrl: string, options: WorkerStackOpti
     logger: silentLogger,
     reconcileMs: 500,
     reconcileAgeMs: 1000,
+    watchdog,
   });
   await scheduler.start();
   const app = createApp({
@@ -106,6 +122,7 @@ export async function openWorkerStack(redisUrl: string, options: WorkerStackOpti
     close: async () => {
       await api.close();
       await scheduler.stop();
+      await liveness?.close();
       await producer.close();
       await notifier.close();
       await store.close();

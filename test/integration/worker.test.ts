@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { docId } from '../../src/core/model.js';
 import { startWorker, type WorkerHandle } from '../../src/worker/worker.js';
+import { waitFor } from '../e2e/support/cli.js';
 import { maxOverlap, openWorkerStack, type WorkerStack } from './worker-fixture.js';
 
 const GIB = 1024 ** 3;
@@ -122,18 +123,24 @@ describe('worker', () => {
     });
     const small = await worker(2); // serves every workflow, never exits on its own
     await stack.start(wf);
-    // Wait for the small job; the large one must stay queued for the small worker.
-    for (let i = 0; i < 300 && (await stack.jobs(wf)).get('small')!.status !== 'completed'; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    let jobs = await stack.jobs(wf);
-    expect(jobs.get('small')!.status).toBe('completed');
-    expect(jobs.get('large')!.status).toBe('queued');
+    await waitFor(
+      async () => ((await stack.jobs(wf)).get('small')!.status === 'completed' ? true : undefined),
+      6000,
+      'the small job completed',
+    );
 
     const big = await worker(4, wf);
     expect(await big.done).toBe(0);
-    jobs = await stack.jobs(wf);
+    const jobs = await stack.jobs(wf);
     expect(jobs.get('large')!.status).toBe('completed');
+    // Over the whole run, not at one instant: `large` was already queued when the small worker
+    // took `small` (so it passed `large` over), and its one start is the big worker's.
+    const starts = (await stack.store.listDocuments(wf, 'events', { filter: { type: 'job_started' } })).items;
+    const startsOf = (name: string) => starts.filter((e) => e.job === jobs.get(name)!._key);
+    expect(startsOf('large')).toEqual([expect.objectContaining({ attempt: 1, worker_id: big.workerId })]);
+    expect(startsOf('small')).toEqual([expect.objectContaining({ attempt: 1, worker_id: small.workerId })]);
+    const queuedAt = String(jobs.get('large')!.queued_at);
+    expect(Date.parse(queuedAt)).toBeLessThanOrEqual(Date.parse(String(startsOf('small')[0]!.timestamp)));
     const executed = await stack.edges(wf, 'executed');
     const byJob = new Map(executed.map((e) => [e._to, e._from]));
     expect(byJob.get(jobs.get('large')!._id)).toBe(docId('compute_nodes', `${wf}-${big.workerId}`));
@@ -154,10 +161,11 @@ describe('worker', () => {
     });
     const handle = await worker(2, wf);
     await stack.start(wf);
-    for (let i = 0; i < 500 && (await stack.jobs(wf)).get('long')!.status !== 'running'; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect((await stack.jobs(wf)).get('long')!.status).toBe('running');
+    await waitFor(
+      async () => ((await stack.jobs(wf)).get('long')!.status === 'running' ? true : undefined),
+      10_000,
+      'the job running',
+    );
 
     await handle.stop('test');
     expect(await handle.done).toBe(0);

@@ -5,9 +5,9 @@
  * Recorded decision: the API process does this itself, right after the store's
  * transaction, instead of the scheduler on a notification: the API already holds the
  * Notifier and the Redis URL, and the request can answer once the cancel is announced.
- * Every step is best effort: the graph is already final, a lost `cancel` message lets an
- * attempt run to its end (its report is then recorded as `canceled`), a queue entry left
- * behind is refused at start and dropped by the worker.
+ * Every step is best effort: the graph is already final, a lost `cancel` message is
+ * published again by the scheduler's lost-worker watchdog until the attempt is reported
+ * (decision 0005), a queue entry left behind is refused at start and dropped by the worker.
  */
 import type { CancelOutcome } from '../../graph/graph-store.js';
 import { bullJobId } from '../../queue/queue-names.js';

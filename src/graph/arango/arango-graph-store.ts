@@ -18,7 +18,7 @@ import { insertEdge, listEdges } from './edge-ops.js';
 import { ensureSchema } from './ensure-schema.js';
 import { failJobs } from './fail-jobs.js';
 import { initializeWorkflow } from './initialize-workflow.js';
-import { listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
+import { listCanceledAttempts, listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
 import { restartJobs } from './restart-jobs.js';
 import { schedulingDemand } from './scheduling-demand.js';
 import { startAttempts } from './start-attempts.js';
@@ -80,6 +80,7 @@ function arangoGraphStore(system: Database, ctx: ArangoContext): GraphStore {
     listJobResources: (workflow) => listJobResources(ctx, workflow),
     failJobs: (workflow, jobs, message) => failJobs(ctx, workflow, jobs, message),
     listRunningAttempts: (limit) => listRunningAttempts(ctx, limit),
+    listCanceledAttempts: (limit) => listCanceledAttempts(ctx, limit),
     recordLostAttempts: (requests, options) => recordLostAttempts(ctx, requests, options),
     cancelWorkflow: (key, message) => cancelWorkflow(ctx, key, message),
     cancelJob: (workflow, job, message) => cancelJob(ctx, workflow, job, message),

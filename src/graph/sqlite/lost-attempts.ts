@@ -1,13 +1,14 @@
 /**
- * The graph side of the lost-worker watchdog: list running attempts with the worker that
- * runs them, and record the attempts of a dead worker as lost — one result per attempt,
- * then a re-run as attempt + 1 (capped by `lost_reruns`) or, cap hit, a failure.
+ * The graph side of the lost-worker watchdog: list running attempts (and canceled ones not
+ * yet reported) with the worker that runs them, and record the attempts of a dead worker as
+ * lost — one result per attempt, then a re-run as attempt + 1 (capped by `lost_reruns`) or,
+ * cap hit, a failure; a canceled one only gets its `canceled` result.
  */
-import { EXECUTED_KEY_INFIX, resultKey } from '../../core/keys.js';
-import { lostAttemptRefusal } from '../attempt-admission.js';
+import { EXECUTED_KEY_INFIX, RESULT_KEY_INFIX, resultKey } from '../../core/keys.js';
+import { admitLostAttempt } from '../attempt-admission.js';
 import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
-import { lostAttemptResult } from '../result-document.js';
+import { canceledLostAttemptResult, lostAttemptResult } from '../result-document.js';
 import { lostEventType, workerLostEvents } from '../system-events.js';
 import { appendEvents } from './append-events.js';
 import { readExecutedFrom, readJobDoc, readJobState } from './job-state.js';
@@ -27,7 +28,8 @@ interface RunningRow {
 
 const COMPUTE_NODE_PREFIX = 'compute_nodes/';
 
-export function listRunningAttempts(ctx: SqliteContext, limit: number): RunningAttempt[] {
+/** Attempts matching `where` (a condition on the job row `j`), with the worker of their current attempt. */
+function listAttempts(ctx: SqliteContext, where: string, limit: number): RunningAttempt[] {
   if (!(limit > 0)) return [];
   return ctx.read(() => {
     // The executed edge of the current attempt has a deterministic key: no scan of old attempts.
@@ -36,10 +38,9 @@ export function listRunningAttempts(ctx: SqliteContext, limit: number): RunningA
         `SELECT j._key AS job, j.workflow, j.attempt, json_extract(j.doc, '$.started_at') AS started_at,
                 n._key AS node_key, json_extract(n.doc, '$.worker_id') AS worker_id
          FROM jobs j
-         JOIN workflows w ON w._key = j.workflow AND w.status = 'running'
          LEFT JOIN edges e ON e._key = j._key || '${EXECUTED_KEY_INFIX}' || j.attempt AND e.collection = 'executed'
          LEFT JOIN docs n ON n.collection = 'compute_nodes' AND n._key = substr(e._from, ${COMPUTE_NODE_PREFIX.length + 1})
-         WHERE j.status = 'running'
+         WHERE ${where}
          LIMIT ?`,
       )
       .all(Math.floor(limit)) as RunningRow[];
@@ -59,6 +60,25 @@ export function listRunningAttempts(ctx: SqliteContext, limit: number): RunningA
   });
 }
 
+export function listRunningAttempts(ctx: SqliteContext, limit: number): RunningAttempt[] {
+  return listAttempts(
+    ctx,
+    `j.status = 'running' AND EXISTS (SELECT 1 FROM workflows w WHERE w._key = j.workflow AND w.status = 'running')`,
+    limit,
+  );
+}
+
+export function listCanceledAttempts(ctx: SqliteContext, limit: number): RunningAttempt[] {
+  // The result key is deterministic too: a result present means the attempt was reported.
+  return listAttempts(
+    ctx,
+    `j.status = 'canceled' AND json_extract(j.doc, '$.canceled_from') = 'running'
+     AND NOT EXISTS (SELECT 1 FROM docs r WHERE r.collection = 'results'
+                     AND r._key = j._key || '${RESULT_KEY_INFIX}' || j.attempt)`,
+    limit,
+  );
+}
+
 function recordOne(
   ctx: SqliteContext,
   r: LostAttemptRequest,
@@ -66,16 +86,16 @@ function recordOne(
   now: string,
 ): LostAttemptOutcome {
   const key = resultKey(r.job, r.attempt);
-  const refused = lostAttemptRefusal(r, {
+  const admission = admitLostAttempt(r, {
     hasResult: hasResult(ctx, key),
     job: readJobState(ctx, r.job),
     executedFrom: readExecutedFrom(ctx, r.job, r.attempt),
   });
-  if (refused !== undefined) return { recorded: false, reason: refused };
+  if (admission.kind === 'refused') return { recorded: false, reason: admission.reason };
 
   const plan = lostAttemptPlan(readJobDoc(ctx, r.job), options);
-  const result = lostAttemptResult(r, plan, now);
-  insertResult(ctx, result);
+  const canceled = admission.kind === 'canceled';
+  insertResult(ctx, canceled ? canceledLostAttemptResult(r, plan, now) : lostAttemptResult(r, plan, now));
   if (!options.workerAlive)
     ctx
       .stmt(
@@ -83,6 +103,8 @@ function recordOne(
          WHERE collection = 'compute_nodes' AND _key = @node`,
       )
       .run({ now, node: r.compute_node });
+  // The cancellation already set the job's state and propagated it: only the result was missing.
+  if (canceled) return { recorded: true, result: key, outcome: 'canceled' };
 
   if (plan.rerun) {
     requeueNextAttempt(ctx, r.job, plan.lostReruns);

@@ -17,7 +17,7 @@ import { deleteDocument, getDocument, insertDocument, listDocuments, updateDocum
 import { insertEdge, listEdges } from './edge-ops.js';
 import { failJobs } from './fail-jobs.js';
 import { initializeWorkflow } from './initialize-workflow.js';
-import { listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
+import { listCanceledAttempts, listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
 import { migrate } from './schema.js';
 import { restartJobs } from './restart-jobs.js';
 import { schedulingDemand } from './scheduling-demand.js';
@@ -92,6 +92,7 @@ export function openSqliteGraphStore(path: string): GraphStore {
     listJobResources: async (workflow) => listJobResources(ctx, workflow),
     failJobs: async (workflow, jobs, message) => failJobs(ctx, workflow, jobs, message),
     listRunningAttempts: async (limit) => listRunningAttempts(ctx, limit),
+    listCanceledAttempts: async (limit) => listCanceledAttempts(ctx, limit),
     recordLostAttempts: async (requests, options) => recordLostAttempts(ctx, requests, options),
     cancelWorkflow: async (key, message) => cancelWorkflow(ctx, key, message),
     cancelJob: async (workflow, job, message) => cancelJob(ctx, workflow, job, message),
