@@ -108,8 +108,11 @@ jobs:
     );
     const out = await runCli(['run', 'huge.yaml', '--slurm'], { cwd: dir, env: slurmEnv(cluster!) });
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/job "big_job" scheduler "cpu": needs 64 CPUs, a node has 2/);
-    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    // The error line, then one line per job that fits no scheduler, with its path (issue 9's CLI rule).
+    expect(out.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: workflow \S+ cannot run on Slurm/),
+      '  job "big_job": scheduler "cpu": needs 64 CPUs, a node has 2',
+    ]);
   }, 60_000);
 
   it('run --slurm without sbatch on PATH says so in one line', async () => {
