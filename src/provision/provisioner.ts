@@ -15,6 +15,7 @@
  * a restarted one) never submit twice. Once per start, what the providers in use still hold
  * is matched against the graph: adopted, followed, or terminated (sweep-orphans.ts).
  */
+import { CoalescedPasses } from '../core/coalesced-passes.js';
 import type { Logger } from '../core/logger.js';
 import type {
   ActionDoc,
@@ -85,9 +86,11 @@ export class Provisioner {
   /** Provider types of the schedulers and allocations seen: what the start sweep lists. */
   private readonly typesInUse = new Set<SchedulerType>();
   private swept = false;
-  private dirty = false;
   private fullDue = false;
-  private current: Promise<void> | undefined;
+  private readonly passes = new CoalescedPasses(
+    () => this.pass(),
+    (err) => this.deps.logger.error({ err }, 'provisioning pass failed'),
+  );
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private subscribed = false;
@@ -115,7 +118,7 @@ export class Provisioner {
   /** No more passes; the current one is awaited. Allocations are left as they are (a restart adopts them). */
   async stop(): Promise<void> {
     this.halt();
-    await this.current;
+    await this.passes.whenIdle();
     if (this.subscribed) {
       this.subscribed = false;
       await this.deps.notifier!.unsubscribe('ready', this.onReady).catch(() => undefined);
@@ -126,6 +129,7 @@ export class Provisioner {
   /** No pass after the current one, which ends after the workflow it is at. */
   private halt(): void {
     this.stopped = true;
+    this.passes.halt();
     if (this.timer) clearInterval(this.timer);
   }
 
@@ -133,26 +137,12 @@ export class Provisioner {
   poke(workflows: string[] = []): void {
     if (this.stopped) return;
     for (const wf of workflows) this.poked.add(wf);
-    this.dirty = true;
-    this.schedule();
-  }
-
-  /**
-   * Start the passes unless they run. `current` is cleared by the promise, not inside run(): a
-   * pass with nothing to await finishes within the call, and clearing there would come before
-   * the assignment and leave it set for ever. A poke that lands between the last pass and the
-   * clearing starts the passes again.
-   */
-  private schedule(): void {
-    this.current ??= this.run().finally(() => {
-      this.current = undefined;
-      if (this.dirty && !this.stopped) this.schedule();
-    });
+    this.passes.request();
   }
 
   /** Resolves once no pass is running or pending. */
   async whenIdle(): Promise<void> {
-    while (this.current) await this.current;
+    await this.passes.whenIdle();
   }
 
   /** A pass over every running workflow and every one with live allocations. */
@@ -161,35 +151,33 @@ export class Provisioner {
     this.poke();
   }
 
-  private async run(): Promise<void> {
-    while (this.dirty && !this.stopped) {
-      this.dirty = false;
-      const full = this.fullDue;
-      this.fullDue = false;
-      const workflows = new Set(this.poked);
-      this.poked.clear();
-      if (full) {
-        for (const wf of this.active) workflows.add(wf);
-        try {
-          for (const wf of await this.deps.store.listWorkflowKeys('running')) workflows.add(wf);
-        } catch (err) {
-          this.deps.logger.error({ err }, 'provisioner: listing running workflows failed');
-        }
+  /** One pass over the poked workflows, and on a full one every running and active workflow. */
+  private async pass(): Promise<void> {
+    const full = this.fullDue;
+    this.fullDue = false;
+    const workflows = new Set(this.poked);
+    this.poked.clear();
+    if (full) {
+      for (const wf of this.active) workflows.add(wf);
+      try {
+        for (const wf of await this.deps.store.listWorkflowKeys('running')) workflows.add(wf);
+      } catch (err) {
+        this.deps.logger.error({ err }, 'provisioner: listing running workflows failed');
       }
-      for (const wf of workflows) {
-        if (this.stopped) break;
-        try {
-          const busy = await this.provision(wf);
-          // A bound on what is remembered: forgetting only costs one look at a workflow.
-          if (this.idle.size >= 10_000) this.idle.clear();
-          (busy ? this.active : this.idle).add(wf);
-          (busy ? this.idle : this.active).delete(wf);
-        } catch (err) {
-          this.deps.logger.error({ err, workflow: wf }, 'provisioning pass failed');
-        }
-      }
-      if (full && !this.swept && !this.stopped) await this.sweep();
     }
+    for (const wf of workflows) {
+      if (this.stopped) break;
+      try {
+        const busy = await this.provision(wf);
+        // A bound on what is remembered: forgetting only costs one look at a workflow.
+        if (this.idle.size >= 10_000) this.idle.clear();
+        (busy ? this.active : this.idle).add(wf);
+        (busy ? this.idle : this.active).delete(wf);
+      } catch (err) {
+        this.deps.logger.error({ err, workflow: wf }, 'provisioning pass failed');
+      }
+    }
+    if (full && !this.swept && !this.stopped) await this.sweep();
   }
 
   /**

@@ -9,6 +9,7 @@
  * thus unblocks each link as fast as the store and Redis answer, and a burst of 10,000
  * completions costs a handful of passes rather than 10,000.
  */
+import { CoalescedPasses } from '../core/coalesced-passes.js';
 import type { Logger } from '../core/logger.js';
 import type { WorkflowDoc } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
@@ -46,9 +47,12 @@ export interface SchedulerDeps {
 
 export class Scheduler {
   private readonly pokedWorkflows = new Set<string>();
-  private dirty = false;
   private reconcileDue = false;
-  private current: Promise<void> | undefined;
+  private readonly passes = new CoalescedPasses(
+    () => this.nextPass(),
+    // pass() logs its own failures; this is the last guard so a bug never becomes an unhandled rejection.
+    (err) => this.deps.logger.error({ err }, 'scheduler pass failed'),
+  );
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private stopped = false;
@@ -84,7 +88,7 @@ export class Scheduler {
    */
   async stop(): Promise<void> {
     this.halt();
-    await this.current;
+    await this.passes.whenIdle();
     if (this.started) {
       this.started = false;
       // The notifier is the caller's and may serve others (the API); only our handler goes.
@@ -101,18 +105,18 @@ export class Scheduler {
   poke(workflows: string[] = []): void {
     if (this.stopped) return;
     for (const wf of workflows) this.pokedWorkflows.add(wf);
-    this.dirty = true;
-    this.current ??= this.run();
+    this.passes.request();
   }
 
   /** Resolves once no pass is running or pending (tests, and callers that need the effects of a poke). */
   async whenIdle(): Promise<void> {
-    while (this.current) await this.current;
+    await this.passes.whenIdle();
   }
 
   /** No pass after the current one. */
   private halt(): void {
     this.stopped = true;
+    this.passes.halt();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -122,24 +126,13 @@ export class Scheduler {
     this.poke();
   }
 
-  private async run(): Promise<void> {
-    try {
-      while (this.dirty && !this.stopped) {
-        this.dirty = false;
-        const workflows = [...this.pokedWorkflows];
-        this.pokedWorkflows.clear();
-        const reconcile = this.reconcileDue;
-        this.reconcileDue = false;
-        try {
-          await this.pass(workflows, reconcile);
-        } catch (err) {
-          // pass() logs its own failures; this is the last guard so a bug never becomes an unhandled rejection.
-          this.deps.logger.error({ err }, 'scheduler pass failed');
-        }
-      }
-    } finally {
-      this.current = undefined;
-    }
+  /** The pass the pokes since the last one asked for. */
+  private async nextPass(): Promise<void> {
+    const workflows = [...this.pokedWorkflows];
+    this.pokedWorkflows.clear();
+    const reconcile = this.reconcileDue;
+    this.reconcileDue = false;
+    await this.pass(workflows, reconcile);
   }
 
   /** One pass; each step's failure is logged and the next steps still run. The next pass retries. */
