@@ -302,19 +302,20 @@ export class PullLoop {
     );
   }
 
-  private launch(taken: TakenJob, accepted: Accepted, held: Reservation, log: Logger): void {
-    const entry: RunningEntry = {
-      taken,
-      terminate: this.stopping || this.canceledIds.delete(taken.id),
-      startedAt: Date.now(),
-    };
-    // Started just before the fence: it must not run either.
-    if (this.fencedFor !== undefined) this.terminate(entry, this.fencedFor);
-    this.running.set(taken.id, entry);
-    // A stop or a notice that came while the start was in flight applies to this attempt too.
+  /** Why an attempt launched now must be interrupted (fenced, stopping with a reason, a notice it cannot outlast). */
+  private interruptionOf(entry: RunningEntry): string | undefined {
+    if (this.fencedFor !== undefined) return this.fencedFor;
+    if (this.stopping) return this.stopInterrupt;
     const notice = this.deps.lease?.notice;
-    if (this.stopping) this.terminate(entry, this.stopInterrupt);
-    else if (notice && !endsBefore(entry, notice.at)) this.terminate(entry, notice.reason);
+    return notice && !endsBefore(entry, notice.at) ? notice.reason : undefined;
+  }
+
+  private launch(taken: TakenJob, accepted: Accepted, held: Reservation, log: Logger): void {
+    const entry: RunningEntry = { taken, terminate: this.canceledIds.delete(taken.id), startedAt: Date.now() };
+    this.running.set(taken.id, entry);
+    // A fence, stop or notice that came while the start was in flight ends this attempt too.
+    const interrupt = this.interruptionOf(entry);
+    if (interrupt !== undefined || this.stopping) this.terminate(entry, interrupt);
     const execution = runAcceptedAttempt(this.deps, entry, accepted, log).finally(() => {
       this.running.delete(taken.id);
       this.deps.ledger.release(held);
