@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** Length of `randomKey()` without an argument: what a worker id is (see compute node keys). */
-export const RANDOM_KEY_LENGTH = 10;
+const RANDOM_KEY_LENGTH = 10;
 
 /** A random lowercase base36 string; valid as an ArangoDB `_key` and a BullMQ id part. */
 export function randomKey(length = RANDOM_KEY_LENGTH): string {

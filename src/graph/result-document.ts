@@ -52,7 +52,7 @@ export function lostAttemptResult(
 }
 
 /** The message of a canceled attempt's result when its worker died before reporting it. */
-export const CANCELED_LOST_MESSAGE = 'canceled while running; the worker was lost before it reported the attempt';
+const CANCELED_LOST_MESSAGE = 'canceled while running; the worker was lost before it reported the attempt';
 
 /**
  * The result of an attempt a cancellation caught running whose worker died before reporting

@@ -212,8 +212,10 @@ export class Provisioner {
       all<AllocationDoc>(store, key, 'allocations'),
     ]);
     const schedulers = new Map(schedulerDocs.map((s) => [s._key, s]));
-    for (const t of [...schedulerDocs.map((s) => s.type), ...allocations.map((a) => a.provider)])
-      this.typesInUse.add(t);
+    // Read once, by the start sweep.
+    if (!this.swept)
+      for (const t of [...schedulerDocs.map((s) => s.type), ...allocations.map((a) => a.provider)])
+        this.typesInUse.add(t);
     const live = allocations.filter((a) => LIVE.has(a.state) && a.state !== 'requested');
     const changed = new Map((await trackAllocations(this.deps, live)).map((a) => [a._key, a]));
     const current = allocations.map((a) => changed.get(a._key) ?? a);

@@ -5,7 +5,7 @@
  * idle poll, so nothing depends on delivery.
  */
 import type { Redis } from 'ioredis';
-import { channelName } from './queue-names.js';
+import { channelName, type Channel } from './queue-names.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
 
 /** Options of a {@link Notifier}. */
@@ -14,15 +14,7 @@ export interface NotifierOptions {
   closing?: AbortSignal;
 }
 
-/**
- * `ready`/`queued`: wake-ups (hints). `cancel` (API → workers): BullMQ job ids
- * (`workflow.job.attempt`) of running attempts whose jobs were canceled; a worker running
- * one terminates it. The scheduler's lost-worker watchdog publishes them again on each
- * pass until the attempt is reported, so a worker that missed a `cancel` message hears it
- * one reconcile later. `provision` (API →
- * provisioners): workflows with an allocation asked for by hand.
- */
-export type Channel = 'ready' | 'queued' | 'cancel' | 'provision';
+export type { Channel };
 
 export class Notifier {
   private readonly publisher: Redis;

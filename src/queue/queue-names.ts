@@ -26,10 +26,16 @@ export function queueRegistryKey(prefix: string): string {
 }
 
 /**
- * Pub/sub channels: `ready` (API → scheduler: jobs became ready), `queued` (scheduler → workers: new entries),
- * `cancel` (API → workers: running attempts to terminate, as BullMQ job ids), `provision` (API →
- * provisioners: allocations asked for by hand).
+ * The pub/sub channels, all hints (a lost message only delays): `ready` (API → scheduler and
+ * provisioners: jobs became ready), `queued` (scheduler → workers: new entries), `cancel` (API →
+ * workers: BullMQ job ids, `workflow.job.attempt`, of running attempts whose jobs were canceled;
+ * the lost-worker watchdog publishes them again each pass until the attempt is reported, so a
+ * worker that missed one hears it a reconcile later), `provision` (API → provisioners: workflows
+ * with an allocation asked for by hand).
  */
-export function channelName(prefix: string, channel: 'ready' | 'queued' | 'cancel' | 'provision'): string {
+export type Channel = 'ready' | 'queued' | 'cancel' | 'provision';
+
+/** The Redis channel of `channel` under `prefix`. */
+export function channelName(prefix: string, channel: Channel): string {
   return `${prefix}:jobgraph:${channel}`;
 }

@@ -101,6 +101,11 @@ export class WorkerHeartbeat {
   }
 }
 
+/** A live worker's heartbeat as read by {@link WorkerLiveness.heartbeats}. */
+export interface HeartbeatRead {
+  report: HeartbeatReport | undefined;
+}
+
 /** The scheduler side: which workers have a live heartbeat. */
 export class WorkerLiveness {
   private readonly connection: Redis;
@@ -118,27 +123,19 @@ export class WorkerLiveness {
     this.connection.on('error', () => undefined);
   }
 
-  /** Per worker id, in order: whether its heartbeat key exists (one round trip). */
-  async alive(workerIds: readonly string[]): Promise<boolean[]> {
-    if (workerIds.length === 0) return [];
-    const pipeline = this.connection.pipeline();
-    for (const id of workerIds) pipeline.exists(heartbeatKey(this.prefix, id));
-    const replies = (await pipeline.exec()) ?? [];
-    return workerIds.map((_, i) => {
-      const [err, count] = replies[i] ?? [new Error('no reply'), 0];
-      if (err) throw err;
-      return count === 1;
-    });
-  }
-
   /**
-   * Per worker id, in order: what its heartbeat says (one round trip); undefined when the key
-   * is missing or carries no report (an older worker).
+   * Per worker id, in order, in one round trip: undefined when its heartbeat key is missing
+   * (not alive); otherwise what the beat says (`report` absent for an older worker's plain beat).
    */
-  async reports(workerIds: readonly string[]): Promise<Array<HeartbeatReport | undefined>> {
+  async heartbeats(workerIds: readonly string[]): Promise<Array<HeartbeatRead | undefined>> {
     if (workerIds.length === 0) return [];
     const values = await this.connection.mget(workerIds.map((id) => heartbeatKey(this.prefix, id)));
-    return values.map((v) => parseHeartbeat(v));
+    return values.map((v) => (v === null ? undefined : { report: parseHeartbeat(v) }));
+  }
+
+  /** Per worker id, in order: whether its heartbeat key exists. */
+  async alive(workerIds: readonly string[]): Promise<boolean[]> {
+    return (await this.heartbeats(workerIds)).map((h) => h !== undefined);
   }
 
   async close(): Promise<void> {

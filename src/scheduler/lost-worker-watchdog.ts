@@ -36,7 +36,7 @@ import { listWatchedNodes, markNodeInactive, markNodeReturned, type WatchedNode 
 import { UnheldAttempts } from './unheld-attempts.js';
 
 /** The message of the result recorded for an attempt its live worker does not hold. */
-export const NOT_HELD_MESSAGE = 'not held by its worker';
+const NOT_HELD_MESSAGE = 'not held by its worker';
 
 /** Options of {@link LostWorkerWatchdog}. */
 export interface LostWorkerWatchdogOptions {
@@ -49,8 +49,7 @@ export interface LostWorkerWatchdogOptions {
     | 'listDocuments'
     | 'writeDocuments'
   >;
-  /** Without `reports`, attempts a live worker does not hold are not looked for. */
-  liveness: Pick<WorkerLiveness, 'alive'> & Partial<Pick<WorkerLiveness, 'reports'>>;
+  liveness: Pick<WorkerLiveness, 'heartbeats'>;
   /** Announces again the cancellation of attempts a live worker has not reported yet. Absent: not announced again. */
   notifier?: Pick<Notifier, 'publish'>;
   logger: Logger;
@@ -129,7 +128,10 @@ export class LostWorkerWatchdog {
     if (byWorker.size === 0) return report;
 
     const ids = [...byWorker.keys()];
-    const alive = await liveness.alive(ids);
+    // Read after the listing above (one read for liveness and the held attempts): see
+    // unheld-attempts.ts for why that order matters.
+    const beats = await liveness.heartbeats(ids);
+    const alive = beats.map((b) => b !== undefined);
     const lost: string[] = [];
     const toAnnounce: string[] = [];
     for (const [i, id] of ids.entries()) {
@@ -165,10 +167,10 @@ export class LostWorkerWatchdog {
     for (const id of lost) await this.declareLost(id, byWorker.get(id)!, report, workflows);
 
     const live = ids.filter((_, i) => alive[i]);
-    if (liveness.reports && live.length > 0) {
-      // Read after the listing above: see unheld-attempts.ts for why that order matters.
-      const beats = await liveness.reports(live);
-      const reports = new Map<string, HeartbeatReport | undefined>(live.map((id, i) => [id, beats[i]]));
+    if (live.length > 0) {
+      const reports = new Map<string, HeartbeatReport | undefined>(
+        ids.flatMap((id, i) => (alive[i] ? [[id, beats[i]!.report] as const] : [])),
+      );
       const abandoned = this.unheld.judge(
         live.flatMap((id) => byWorker.get(id)!.running),
         reports,
@@ -194,11 +196,11 @@ export class LostWorkerWatchdog {
   private async holdings(): Promise<Map<string, WorkerHoldings>> {
     const { store } = this.opts;
     const limit = this.opts.limit ?? 100_000;
-    const [running, canceled, nodes] = [
-      await store.listRunningAttempts(limit),
-      await store.listCanceledAttempts(limit),
-      await listWatchedNodes(store),
-    ];
+    const [running, canceled, nodes] = await Promise.all([
+      store.listRunningAttempts(limit),
+      store.listCanceledAttempts(limit),
+      listWatchedNodes(store),
+    ]);
     const byWorker = new Map<string, WorkerHoldings>();
     const of = (id: string) => {
       let held = byWorker.get(id);

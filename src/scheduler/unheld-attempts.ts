@@ -19,7 +19,7 @@ import type { RunningAttempt } from '../graph/graph-store.js';
 import { heldAttemptId, type HeartbeatReport } from '../queue/heartbeat-report.js';
 
 /** Beats between the first one seen without the attempt and the one that confirms it (see above). */
-export const CONFIRMING_BEATS = 2;
+const CONFIRMING_BEATS = 2;
 
 export class UnheldAttempts {
   /** Attempt id → the worker and the beat number first seen without it. */

@@ -18,6 +18,7 @@
  * completions are retried until `close`'s deadline, when the request in flight is canceled
  * too, so that what could not be delivered is known and counted before the process exits.
  */
+import { heldAttemptId } from '../queue/heartbeat-report.js';
 import type { z } from 'zod';
 import { AppError, ERROR_CODES, UnavailableError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -61,11 +62,6 @@ export interface AttemptReporterOptions {
   retryMaxMs?: number;
   /** @default 1000 */
   maxBatch?: number;
-}
-
-/** The identity of an attempt in {@link AttemptReporter.held}'s bookkeeping. */
-function attemptId(a: { workflow: string; job: string; attempt: number }): string {
-  return `${a.workflow}\u0000${a.job}\u0000${a.attempt}`;
 }
 
 /** Whether retrying can help: the API was unreachable or failed on its side, not a refusal of the request. */
@@ -112,7 +108,7 @@ export class AttemptReporter {
   start(item: StartItem): Promise<StartAnswer> {
     // Held before the request leaves: a heartbeat built after the start could have committed
     // must list it, or the scheduler would take a running attempt for an abandoned one.
-    const id = attemptId(item);
+    const id = heldAttemptId(item);
     this.holding.set(id, { workflow: item.workflow, job: item.job, attempt: item.attempt });
     const answer = this.starts.submit(item);
     answer.then(
@@ -138,7 +134,7 @@ export class AttemptReporter {
   complete(item: CompleteItem): Promise<CompleteAnswer> {
     const answer = this.completes.submit(item);
     this.undelivered.add(item);
-    const id = attemptId(item);
+    const id = heldAttemptId(item);
     answer.then(
       () => {
         this.undelivered.delete(item);

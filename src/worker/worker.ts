@@ -250,7 +250,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     onUnfence: () => loop.unfence(),
     logger,
   });
-  // Beats before the first job can start: the lost-worker watchdog only looks at workers with running jobs.
+  // Beats before the first job can start: the watchdog watches idle workers' nodes too, and
+  // marks them inactive when the beats stop.
   const heartbeat = new WorkerHeartbeat({
     redisUrl: registration.redis_url,
     prefix: registration.queue_prefix,

@@ -121,7 +121,7 @@ describe('LostWorkerWatchdog', () => {
     await heartbeat(redisUrl, prefix, 'wb', 50, () => [{ workflow: wf, job: b, attempt: 1 }]).start();
     const live = liveness(redisUrl, prefix);
     const watchdog = watchdogOver(live);
-    const seqOf = async () => (await live.reports(['wa']))[0]!.seq;
+    const seqOf = async () => (await live.heartbeats(['wa']))[0]!.report!.seq;
     // The first look only suspects (the race rule is unit-tested in unheld-attempts.test.ts).
     expect(await watchdog.check()).toMatchObject({ notHeld: 0, requeued: 0 });
     const seen = await seqOf(); // at least the beat that check saw
@@ -159,9 +159,9 @@ describe('LostWorkerWatchdog', () => {
     await admin.set(heartbeatKey(prefix, 'wb'), new Date().toISOString(), 'PX', 60_000);
     const live = liveness(redisUrl, prefix);
     const watchdog = watchdogOver(live);
-    const start = (await live.reports(['wa']))[0]!.seq;
+    const start = (await live.heartbeats(['wa']))[0]!.report!.seq;
     await watchdog.check();
-    await until(async () => (await live.reports(['wa']))[0]!.seq >= start + 4, 5000);
+    await until(async () => (await live.heartbeats(['wa']))[0]!.report!.seq >= start + 4, 5000);
     expect(await watchdog.check()).toMatchObject({ notHeld: 0, requeued: 0, lostWorkers: [] });
     expect(await fx.store.statusCounts(wf)).toMatchObject({ running: 2 });
   });
