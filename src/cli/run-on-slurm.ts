@@ -8,7 +8,7 @@
  */
 import { hostname } from 'node:os';
 import { loadConfig } from '../core/config.js';
-import { ProviderError, UnsatisfiableError } from '../core/errors.js';
+import { ProviderError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { AllocationDoc, SchedulerDoc, WorkflowBundle } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
@@ -19,6 +19,7 @@ import { startWorkflow } from '../scheduler/start-workflow.js';
 import { buildAllocationReport } from './allocation-report.js';
 import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
 import { startProgressDisplay } from './progress-display.js';
+import { refuseUnrunnableJobs, type UnrunnableJob } from './refuse-unrunnable-jobs.js';
 import { buildRunReport, formatRunReport } from './run-report.js';
 import { startServices, type Services } from './services.js';
 import { applySlurmSettings, type SlurmRunSettings } from './slurm-run-schedulers.js';
@@ -182,7 +183,7 @@ async function refuseUnplaceable(store: GraphStore, workflow: string, logger: Lo
     const jobs = await store.listJobResources(workflow);
     const doc = await store.getWorkflow(workflow);
     const buffer = Number(doc.compute_node_expiration_buffer_seconds ?? 60);
-    const unplaceable: Array<{ job: string; name: string; reason: string }> = [];
+    const unplaceable: UnrunnableJob[] = [];
     for (const j of jobs) {
       const scheduler = scheduledBy.get(`jobs/${j.job}`);
       const demand = [
@@ -192,26 +193,8 @@ async function refuseUnplaceable(store: GraphStore, workflow: string, logger: Lo
       if (u) unplaceable.push({ job: j.job, name: j.name, reason: u.reason });
     }
     if (unplaceable.length === 0) return;
-    await store.failJobs(
-      workflow,
-      unplaceable.map((u) => u.job),
-      'fits no scheduler',
-    );
     logger.debug({ unplaceable }, 'jobs fit no scheduler');
-    throw new UnsatisfiableError(
-      `workflow ${workflow} cannot run on Slurm: ` +
-        unplaceable
-          .slice(0, 5)
-          .map((u) => `job "${u.name}" ${u.reason}`)
-          .join('; ') +
-        (unplaceable.length > 5 ? `; … and ${unplaceable.length - 5} more jobs` : ''),
-      {
-        workflow,
-        jobs: unplaceable.map((u) => u.name),
-        // One problem per job, so that the CLI prints each on its own line.
-        issues: unplaceable.map((u) => ({ path: `job "${u.name}"`, message: u.reason })),
-      },
-    );
+    throw await refuseUnrunnableJobs(store, workflow, 'on Slurm', unplaceable, 'fits no scheduler');
   } finally {
     await providers.close();
   }

@@ -7,7 +7,6 @@
  * above uses it until then.
  */
 import { loadConfig } from '../core/config.js';
-import { UnsatisfiableError } from '../core/errors.js';
 import type { WorkflowBundle } from '../core/model.js';
 import { createLogger } from '../core/logger.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
@@ -16,6 +15,7 @@ import { startWorkflow } from '../scheduler/start-workflow.js';
 import { startWorker, type WorkerHandle } from '../worker/worker.js';
 import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
 import { startProgressDisplay } from './progress-display.js';
+import { refuseUnrunnableJobs } from './refuse-unrunnable-jobs.js';
 import { capacityFrom, type ResourceFlags } from './resource-flags.js';
 import { buildRunReport, formatRunReport } from './run-report.js';
 import { startServices, type Services } from './services.js';
@@ -51,22 +51,8 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     const wf = await store.createWorkflow(bundle);
 
     const impossible = await findUnsatisfiableJobs(store, wf._key, capacity);
-    if (impossible.length > 0) {
-      await store.failJobs(
-        wf._key,
-        impossible.map((j) => j.job),
-        'requirements exceed the local worker',
-      );
-      throw new UnsatisfiableError(
-        `workflow ${wf._key} cannot run here: ` + impossible.map((j) => `job "${j.name}" ${j.reason}`).join('; '),
-        {
-          workflow: wf._key,
-          jobs: impossible.map((j) => j.name),
-          // One problem per job, so that the CLI prints each on its own line.
-          issues: impossible.map((j) => ({ path: `job "${j.name}"`, message: j.reason })),
-        },
-      );
-    }
+    if (impossible.length > 0)
+      throw await refuseUnrunnableJobs(store, wf._key, 'here', impossible, 'requirements exceed the local worker');
 
     let workerCode = EXIT_OK;
     if (!shutdown.signal.aborted) {
