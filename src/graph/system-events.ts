@@ -100,10 +100,11 @@ export function restartOutcomeOf(event: Record<string, unknown>): RestartOutcome
 export function workerLostEvents(
   requests: readonly LostAttemptRequest[],
   outcomes: readonly LostAttemptOutcome[],
-  extra: EventFields = {},
+  options: { event?: EventFields; workerAlive?: boolean },
   now: string,
-  type: 'worker_lost' | 'attempt_not_held' = 'worker_lost',
 ): NewSystemEvent[] {
+  // A dead worker's attempts, or those a live worker does not hold.
+  const type = options.workerAlive ? 'attempt_not_held' : 'worker_lost';
   const byNode = new Map<string, { workflow: string; compute_node: string; jobs: Array<Record<string, unknown>> }>();
   requests.forEach((r, i) => {
     const outcome = outcomes[i]!;
@@ -120,41 +121,28 @@ export function workerLostEvents(
     });
   });
   return [...byNode.values()].map((g) =>
-    systemEvent(g.workflow, type, now, { ...extra, compute_node: g.compute_node, jobs: g.jobs }),
+    systemEvent(g.workflow, type, now, { ...options.event, compute_node: g.compute_node, jobs: g.jobs }),
   );
-}
-
-/** The event type of recordLostAttempts: a dead worker's, or a live worker's attempts it does not hold. */
-export function lostEventType(options: { workerAlive?: boolean }): 'worker_lost' | 'attempt_not_held' {
-  return options.workerAlive ? 'attempt_not_held' : 'worker_lost';
 }
 
 /** `attempt_retried`: a failure handler sent the job back to `ready` as `next_attempt`. */
 export function attemptRetriedEvent(r: CompleteRequest, next_attempt: number, now: string): NewSystemEvent {
-  return {
-    workflow: r.workflow,
-    timestamp: now,
-    source: 'system',
-    type: 'attempt_retried',
+  return systemEvent(r.workflow, 'attempt_retried', now, {
     job: r.job,
     attempt: r.attempt,
     return_code: r.return_code,
     next_attempt,
-  };
+  });
 }
 
 /** `job_started`: the attempt runs on `compute_node` (written with the start, so neither exists without the other). */
 export function jobStartedEvent(r: StartRequest, compute_node: string, now: string): NewSystemEvent {
-  return {
-    workflow: r.workflow,
-    timestamp: now,
-    source: 'system',
-    type: 'job_started',
+  return systemEvent(r.workflow, 'job_started', now, {
     job: r.job,
     attempt: r.attempt,
     compute_node,
     worker_id: r.worker.worker_id,
-  };
+  });
 }
 
 /**
@@ -181,11 +169,7 @@ export function attemptReportedEvent(
           : outcome.next_attempt !== undefined
             ? 'attempt_failed'
             : 'job_failed';
-  return {
-    workflow: r.workflow,
-    timestamp: now,
-    source: 'system',
-    type,
+  return systemEvent(r.workflow, type, now, {
     ...(outcome.canceled && { reported_status: r.status }),
     // Why the worker ended it: runtime limit, cancellation, its own stop.
     ...((type === 'job_terminated' || type === 'attempt_interrupted') && {
@@ -198,7 +182,7 @@ export function attemptReportedEvent(
     return_code: r.return_code,
     compute_node: r.compute_node,
     result: outcome.result,
-  };
+  });
 }
 
 /**

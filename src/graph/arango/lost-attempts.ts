@@ -9,7 +9,7 @@ import { admitLostAttempt } from '../attempt-admission.js';
 import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
 import { canceledLostAttemptResult, lostAttemptResult } from '../result-document.js';
-import { lostEventType, workerLostEvents } from '../system-events.js';
+import { workerLostEvents } from '../system-events.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
 import { finishJobs } from './finish-jobs.js';
 import { readExecutedFrom, readJobDoc, readJobState } from './job-state.js';
@@ -138,7 +138,7 @@ export async function recordLostAttempts(
     const now = new Date().toISOString();
     const out: LostAttemptOutcome[] = [];
     for (const r of requests) out.push(await recordOne(run, r, options, now));
-    const events = workerLostEvents(requests, out, options.event, now, lostEventType(options));
+    const events = workerLostEvents(requests, out, options, now);
     if (events.length) await insertMany(run, 'events', events);
     return out;
   });

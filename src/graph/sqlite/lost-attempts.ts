@@ -9,7 +9,7 @@ import { admitLostAttempt } from '../attempt-admission.js';
 import type { EventFields, LostAttemptOutcome, LostAttemptRequest, RunningAttempt } from '../graph-store.js';
 import { lostAttemptPlan, type LostAttemptOptions } from '../lost-attempt-plan.js';
 import { canceledLostAttemptResult, lostAttemptResult } from '../result-document.js';
-import { lostEventType, workerLostEvents } from '../system-events.js';
+import { workerLostEvents } from '../system-events.js';
 import { appendEvents } from './append-events.js';
 import { readExecutedFrom, readJobDoc, readJobState } from './job-state.js';
 import { hasResult, insertResult } from './record-result.js';
@@ -142,7 +142,7 @@ export function recordLostAttempts(
   return ctx.write(() => {
     const now = new Date().toISOString();
     const outcomes = requests.map((r) => recordOne(ctx, r, options, now));
-    const events = workerLostEvents(requests, outcomes, options.event, now, lostEventType(options));
+    const events = workerLostEvents(requests, outcomes, options, now);
     if (events.length) appendEvents(ctx, events);
     return outcomes;
   });
