@@ -14,6 +14,11 @@ import { enforceRuntimeLimit } from './runtime-limit.js';
 
 export type Accepted = Extract<StartAnswer, { ok: true }>;
 
+/** Exit codes of a job killed by SIGTERM or SIGINT (128 + n). */
+const EXTERNAL_STOP_CODES = new Set([143, 130]);
+/** How long such a job waits for the worker's own stop before it is reported as failed. */
+const STOP_SETTLE_MS = 1000;
+
 /** An attempt the loop holds: its queue entry, its process once launched, and whether to stop it. */
 export interface RunningEntry {
   taken: TakenJob;
@@ -72,6 +77,14 @@ export async function runAcceptedAttempt(
       stderr_path: '',
       message: `worker could not run the job: ${(err as Error).message}`,
     };
+  }
+  // Slurm (scancel, walltime, preemption) signals every process of the allocation at once: the
+  // job may die of that SIGTERM before the worker's own stop has marked it. A job killed by a
+  // SIGTERM or SIGINT the worker did not send waits briefly for that stop, and is then reported
+  // as the stop says (interrupted, run again) rather than as the job's own failure.
+  if (outcome.status === 'failed' && EXTERNAL_STOP_CODES.has(outcome.return_code) && entry.interrupted === undefined) {
+    await new Promise((r) => setTimeout(r, STOP_SETTLE_MS));
+    if (entry.interrupted !== undefined) outcome.status = 'terminated';
   }
   log.info({ status: outcome.status, return_code: outcome.return_code, exec_time_s: outcome.exec_time_s }, 'job ended');
   const recovery: RecoveryReport = deps.failureHandlers
