@@ -152,7 +152,12 @@ describe('provisioner on moto', () => {
       const all = await allocations(wf);
       return all.every((a) => a.state === 'ended') ? all : undefined;
     }, 15_000);
-    expect(ended.map((a) => a.reason)).toEqual(['canceled', 'canceled', 'canceled']);
+    // The two live ones are canceled. The interrupted one's instance was terminated above (as AWS
+    // would): whether tracking saw that end (reason unknown: moto gives no Spot reason) before the
+    // cancel reached it depends on timing, so either is right for it.
+    const byKey = new Map(ended.map((a) => [a._key, a.reason]));
+    expect(['canceled', 'unknown']).toContain(byKey.get(interrupted._key));
+    expect(ended.filter((a) => a._key !== interrupted._key).map((a) => a.reason)).toEqual(['canceled', 'canceled']);
     expect((await eventsOf(wf, 'allocation_cancel_requested')).length).toBe(2);
   });
 
