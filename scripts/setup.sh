@@ -4,7 +4,8 @@
 # test setup starts munged and the Slurm daemons itself), Chromium (the API docs browser
 # test) and docker-compose (validates deploy/compose.yaml; no container engine is needed)
 # from apt, moto's server (the EC2 API the AWS provider's tests run against) with pip, and
-# the npm dependencies (better-sqlite3 is compiled from source: about a minute).
+# the npm dependencies (better-sqlite3 is compiled from source: about a minute), and .venv, the
+# Python virtualenv the generated Python client's tests run in (its dependencies from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,19 @@ if ! command -v moto_server >/dev/null 2>&1; then
   if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# The client itself is reinstalled from clients/python by its test; here come its dependencies,
+# pytest and mypy, and a setuptools that builds it offline (--no-build-isolation).
+if [ ! -x .venv/bin/python ] || [ clients/python/pyproject.toml -nt .venv/pyvenv.cfg ]; then
+  echo "setup: Python virtualenv .venv for the Python client's tests" >&2
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --upgrade pip 'setuptools>=77' wheel
+  .venv/bin/pip install --quiet './clients/python[test]'
+  touch .venv/pyvenv.cfg
+fi
+
+# A node_modules that is a symlink (a worktree sharing another checkout's) is not ours to reinstall:
+# npm ci would empty the checkout it points to.
+if [ ! -L node_modules ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: npm ci (builds better-sqlite3 from source)" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
