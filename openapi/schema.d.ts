@@ -1275,6 +1275,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "results": [
+                 *         {
+                 *           "attempt": 1,
+                 *           "completion_time": "2026-11-30T12:00:00.000Z",
+                 *           "compute_node": "k3x9a0-cn1",
+                 *           "exec_time_s": 1.5,
+                 *           "job": "k3x9a0-1",
+                 *           "return_code": 0,
+                 *           "status": "completed",
+                 *           "workflow": "k3x9a0"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CompleteAttemptsRequest"];
             };
         };
@@ -1335,6 +1351,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "attempts": [
+                 *         {
+                 *           "attempt": 1,
+                 *           "job": "k3x9a0-1",
+                 *           "workflow": "k3x9a0"
+                 *         }
+                 *       ],
+                 *       "worker": {
+                 *         "hostname": "node01",
+                 *         "memory_bytes": 68719476736,
+                 *         "num_cpus": 16,
+                 *         "num_gpus": 0,
+                 *         "pid": 4242,
+                 *         "worker_id": "w-k3x9a0"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["StartAttemptsRequest"];
             };
         };
@@ -1395,6 +1430,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "hostname": "node01",
+                 *       "memory_bytes": 68719476736,
+                 *       "num_cpus": 16,
+                 *       "num_gpus": 0,
+                 *       "pid": 4242
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterWorkerRequest"];
             };
         };
@@ -1501,6 +1545,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "jobs": [
+                 *         {
+                 *           "command": "echo one > one.txt",
+                 *           "name": "one"
+                 *         },
+                 *         {
+                 *           "command": "cat one.txt",
+                 *           "depends_on": [
+                 *             "one"
+                 *           ],
+                 *           "name": "two"
+                 *         }
+                 *       ],
+                 *       "name": "chain"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WorkflowSpec"];
             };
         };
@@ -1703,6 +1765,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "notify"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentCreate"];
             };
         };
@@ -1879,6 +1946,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "notify-by-mail"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentPatch"];
             };
         };
@@ -2075,6 +2147,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "note": "made by hand",
+                 *       "scheduler": "local"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentCreate"];
             };
         };
@@ -2251,6 +2329,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "note": "kept for the report"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentPatch"];
             };
         };
@@ -2425,6 +2508,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "hostname": "node01",
+                 *       "num_cpus": 16
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentCreate"];
             };
         };
@@ -2601,6 +2690,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "num_cpus": 8
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentPatch"];
             };
         };
@@ -2723,6 +2817,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs/k3x9a0-1",
+                 *       "_to": "jobs/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -2854,6 +2954,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs/k3x9a0-1",
+                 *       "_to": "user_data/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -2985,6 +3091,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "compute_nodes/k3x9a0-1",
+                 *       "_to": "jobs/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -3116,6 +3228,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs/k3x9a0-1",
+                 *       "_to": "files/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -3247,6 +3365,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs/k3x9a0-1",
+                 *       "_to": "files/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -3378,6 +3502,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs/k3x9a0-1",
+                 *       "_to": "resource_requirements/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -3509,6 +3639,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs/k3x9a0-1",
+                 *       "_to": "results/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -3640,6 +3776,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs/k3x9a0-1",
+                 *       "_to": "schedulers/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -3771,6 +3913,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs/k3x9a0-1",
+                 *       "_to": "user_data/k3x9a0-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EdgeCreate"];
             };
         };
@@ -3904,6 +4052,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "message": "input data staged",
+                 *       "type": "note"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EventCreate"];
             };
         };
@@ -4080,6 +4234,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "message": "input data staged (2 files)"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentPatch"];
             };
         };
@@ -4202,6 +4361,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "greeting",
+                 *       "path": "greeting.txt"
+                 *     }
+                 */
                 "application/json": components["schemas"]["FileCreate"];
             };
         };
@@ -4378,6 +4543,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "path": "data/greeting.txt"
+                 *     }
+                 */
                 "application/json": components["schemas"]["FilePatch"];
             };
         };
@@ -4500,6 +4670,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "command": "echo hello > greeting.txt",
+                 *       "name": "make"
+                 *     }
+                 */
                 "application/json": components["schemas"]["JobCreate"];
             };
         };
@@ -4676,6 +4852,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "command": "echo hello again > greeting.txt"
+                 *     }
+                 */
                 "application/json": components["schemas"]["JobPatch"];
             };
         };
@@ -4848,6 +5029,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "memory": "4g",
+                 *       "name": "small",
+                 *       "num_cpus": 2,
+                 *       "runtime": "PT1H"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ResourceRequirementsCreate"];
             };
         };
@@ -5024,6 +5213,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "memory": "8g"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ResourceRequirementsPatch"];
             };
         };
@@ -5096,6 +5290,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "failed_only": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["RestartRequest"];
             };
         };
@@ -5229,6 +5428,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "attempt": 1,
+                 *       "job": "make",
+                 *       "return_code": 0,
+                 *       "status": "completed"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentCreate"];
             };
         };
@@ -5405,6 +5612,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "message": "checked by hand"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentPatch"];
             };
         };
@@ -5525,6 +5737,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "local"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentCreate"];
             };
         };
@@ -5701,6 +5918,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "local-2"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DocumentPatch"];
             };
         };
@@ -5916,6 +6138,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "alpha": 0.5
+                 *       },
+                 *       "name": "settings"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UserDataCreate"];
             };
         };
@@ -6092,6 +6322,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "alpha": 0.7
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["UserDataPatch"];
             };
         };

@@ -3,6 +3,7 @@ import { CompleteAttemptsRequestSchema, CompleteAttemptsResponseSchema } from '.
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { problems } from '../common/problem-schema.js';
+import { COMPLETE_ATTEMPTS_EXAMPLE } from '../common/request-examples.js';
 
 const route = createRoute({
   method: 'post',
@@ -14,7 +15,12 @@ const route = createRoute({
     'Writes each result, sets the job status and unblocks dependents. A repeat of a recorded (job, attempt) ' +
     'answers `duplicate: true` and changes nothing. An attempt reported `terminated` with `interrupted: true` ' +
     '(its worker was taken away) runs again as the next attempt without spending failure-handler retries.',
-  request: { body: { required: true, content: { 'application/json': { schema: CompleteAttemptsRequestSchema } } } },
+  request: {
+    body: {
+      required: true,
+      content: { 'application/json': { schema: CompleteAttemptsRequestSchema, example: COMPLETE_ATTEMPTS_EXAMPLE } },
+    },
+  },
   responses: {
     200: {
       description: 'Outcomes, in request order',

@@ -3,6 +3,7 @@ import { StartAttemptsRequestSchema, StartAttemptsResponseSchema } from '../../c
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { problems } from '../common/problem-schema.js';
+import { START_ATTEMPTS_EXAMPLE } from '../common/request-examples.js';
 
 const route = createRoute({
   method: 'post',
@@ -14,7 +15,12 @@ const route = createRoute({
     'An attempt is refused (`ok: false`) unless its job is `queued` at that attempt; the worker then drops it. ' +
     'A repeat of a start already running on the same worker (its first answer was lost) is answered `ok` again ' +
     'with `repeated: true`, changing nothing, so a start may be retried safely.',
-  request: { body: { required: true, content: { 'application/json': { schema: StartAttemptsRequestSchema } } } },
+  request: {
+    body: {
+      required: true,
+      content: { 'application/json': { schema: StartAttemptsRequestSchema, example: START_ATTEMPTS_EXAMPLE } },
+    },
+  },
   responses: {
     200: {
       description: 'Outcomes, in request order',

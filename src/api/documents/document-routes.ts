@@ -17,6 +17,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { DocumentSchema, keyParam, workflowParam } from '../common/document-schema.js';
 import { listOptions, pageBody, pagingQueryShape } from '../common/paging.js';
 import { problems } from '../common/problem-schema.js';
+import { DOCUMENT_CREATE_EXAMPLES, DOCUMENT_PATCH_EXAMPLES } from '../common/request-examples.js';
 import { COLLECTION_NAMES } from './collection-names.js';
 import { prepareCreate, preparePatch } from './prepare-document.js';
 
@@ -58,7 +59,9 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
   const rules = rulesOf(collection);
   const { one, many } = COLLECTION_NAMES[collection];
   const base = `/api/v1/workflows/{wf}/${collection}`;
-  const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+  const json = (schema: z.ZodType, example?: Record<string, unknown>) => ({
+    'application/json': { schema, ...(example && { example }) },
+  });
   const wfParams = z.object({ wf: workflowParam });
   const docParams = z.object({ wf: workflowParam, key: keyParam });
   const filterShape = Object.fromEntries(
@@ -97,7 +100,13 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       tags: ['documents'],
       summary: `Add a document to ${collection}`,
       description: rules.create,
-      request: { params: wfParams, body: { required: true, content: json(DOCUMENT_CREATE_SCHEMAS[collection]) } },
+      request: {
+        params: wfParams,
+        body: {
+          required: true,
+          content: json(DOCUMENT_CREATE_SCHEMAS[collection], DOCUMENT_CREATE_EXAMPLES[collection]),
+        },
+      },
       responses: {
         201: { description: 'Created', content: json(DocumentSchema) },
         ...problems(400, 413, 415, 404, 409, 422),
@@ -134,7 +143,13 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       tags: ['documents'],
       summary: `Shallow-merge fields into a document of ${collection}`,
       ...(rules.patch && { description: rules.patch }),
-      request: { params: docParams, body: { required: true, content: json(DOCUMENT_PATCH_SCHEMAS[collection]) } },
+      request: {
+        params: docParams,
+        body: {
+          required: true,
+          content: json(DOCUMENT_PATCH_SCHEMAS[collection], DOCUMENT_PATCH_EXAMPLES[collection]),
+        },
+      },
       responses: {
         200: { description: 'The updated document', content: json(DocumentSchema) },
         ...problems(400, 413, 415, 404, 422),

@@ -11,6 +11,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { EdgeSchema, workflowParam } from '../common/document-schema.js';
 import { listOptions, pageBody, pagingQueryShape } from '../common/paging.js';
 import { problems } from '../common/problem-schema.js';
+import { edgeCreateExample } from '../common/request-examples.js';
 
 const EdgePageSchema = z
   .object({ items: z.array(EdgeSchema), total: z.number().int(), offset: z.number().int(), limit: z.number().int() })
@@ -76,7 +77,13 @@ export function edgeRoutesFor(app: ApiApp, deps: ApiDeps, collection: EdgeCollec
             'for it; an edge that closes a cycle is refused (422 `dependency_cycle` naming the jobs), and so is one ' +
             'onto a job already queued or running (409 `invalid_state`, rule `blocks-before-dependent-starts`). '
           : '') + 'A `_key` of a shape the server builds for itself is refused (422).',
-      request: { params, body: { required: true, content: { 'application/json': { schema: EdgeCreateSchema } } } },
+      request: {
+        params,
+        body: {
+          required: true,
+          content: { 'application/json': { schema: EdgeCreateSchema, example: edgeCreateExample(from, to) } },
+        },
+      },
       responses: {
         201: { description: 'Created', content: { 'application/json': { schema: EdgeSchema } } },
         ...problems(400, 413, 415, 404, 409, 422),

@@ -14,6 +14,7 @@ import { workflowParam } from '../common/document-schema.js';
 import { MAX_LIMIT } from '../../graph/list-paging.js';
 import { problems } from '../common/problem-schema.js';
 import { RestartOutcomeSchema, RestartRequestSchema } from './restart-schema.js';
+import { RESTART_EXAMPLE } from '../common/request-examples.js';
 
 const route = createRoute({
   method: 'post',
@@ -28,7 +29,10 @@ const route = createRoute({
     'started or a job is queued, running or disabled; 404 for an unknown job.',
   request: {
     params: z.object({ wf: workflowParam }),
-    body: { required: true, content: { 'application/json': { schema: RestartRequestSchema } } },
+    body: {
+      required: true,
+      content: { 'application/json': { schema: RestartRequestSchema, example: RESTART_EXAMPLE } },
+    },
   },
   responses: {
     200: { description: 'Restarted', content: { 'application/json': { schema: RestartOutcomeSchema } } },

@@ -5,6 +5,7 @@ import { workerRegisteredEvent } from '../../graph/system-events.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { problems } from '../common/problem-schema.js';
+import { REGISTER_WORKER_EXAMPLE } from '../common/request-examples.js';
 
 const route = createRoute({
   method: 'post',
@@ -12,7 +13,12 @@ const route = createRoute({
   operationId: 'registerWorker',
   tags: ['workers'],
   summary: 'Register a worker; answers its id and the Redis connection for the queues',
-  request: { body: { required: true, content: { 'application/json': { schema: RegisterWorkerRequestSchema } } } },
+  request: {
+    body: {
+      required: true,
+      content: { 'application/json': { schema: RegisterWorkerRequestSchema, example: REGISTER_WORKER_EXAMPLE } },
+    },
+  },
   responses: {
     201: { description: 'Registered', content: { 'application/json': { schema: RegisterWorkerResponseSchema } } },
     ...problems(400, 413, 415, 404, 422),

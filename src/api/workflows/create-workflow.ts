@@ -4,6 +4,7 @@ import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { problems } from '../common/problem-schema.js';
 import { WorkflowSchema } from './workflow-schema.js';
+import { WORKFLOW_SPEC_EXAMPLE } from '../common/request-examples.js';
 
 const route = createRoute({
   method: 'post',
@@ -19,6 +20,7 @@ const route = createRoute({
           schema: z.record(z.string(), z.unknown()).openapi('WorkflowSpec', {
             description: 'A workflow spec: name, jobs, files, user_data, resource_requirements, …',
           }),
+          example: WORKFLOW_SPEC_EXAMPLE,
         },
       },
     },
