@@ -18,6 +18,11 @@ command -v sbatch >/dev/null 2>&1 || missing+=(slurm-wlm munge)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The curl walkthrough in docs/api.md (run by the tests) needs curl and jq; the Go client's tests, go.
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
+command -v python3 >/dev/null 2>&1 && python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
   missing+=(docker-compose)
