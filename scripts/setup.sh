@@ -22,7 +22,7 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
-command -v python3 >/dev/null 2>&1 && python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
+command -v python3 >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
   missing+=(docker-compose)
