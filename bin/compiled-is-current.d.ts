@@ -1,0 +1,4 @@
+/** Types of compiled-is-current.js (plain JavaScript: it runs before any TypeScript can). */
+export declare const BUILD_STAMP: string;
+export type CompiledState = 'current' | 'stale' | 'missing' | 'compiled-only';
+export declare function compiledState(root: string): CompiledState;

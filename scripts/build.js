@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: compile src/ to dist/ with tsc (tsconfig.build.json, incremental), then
+ * stamp the build with the time it BEGAN, so a source saved while tsc ran counts as newer
+ * than the build and bin/jobgraph.js keeps running it through tsx (decision 0015).
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, utimesSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import process from 'node:process';
+import { URL, fileURLToPath } from 'node:url';
+import { BUILD_STAMP } from '../bin/compiled-is-current.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const began = new Date();
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+if (result.status !== 0) process.exit(result.status ?? 1);
+const stamp = `${root}${BUILD_STAMP}`;
+closeSync(openSync(stamp, 'w'));
+utimesSync(stamp, began, began);
