@@ -9,6 +9,7 @@
 import { loadConfig } from '../core/config.js';
 import type { WorkflowBundle } from '../core/model.js';
 import { createLogger } from '../core/logger.js';
+import { plural } from '../core/plural.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
@@ -49,6 +50,11 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     });
     const { store } = services;
     const wf = await store.createWorkflow(bundle);
+    // The first sign of life (stderr: stdout is the report); --json runs stay quiet.
+    if (!flags.json) {
+      const jobs = plural(bundle.documents.jobs?.length ?? 0, 'job');
+      process.stderr.write(`workflow ${wf._key} (${wf.name}) created: ${jobs}\n`);
+    }
 
     const impossible = await findUnsatisfiableJobs(store, wf._key, capacity);
     if (impossible.length > 0)

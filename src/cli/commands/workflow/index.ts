@@ -1,5 +1,6 @@
 /**
- * `jobgraph workflow create|start|status|list|jobs|results`: talk to a running API
+ * `jobgraph workflow create|start|status|list|jobs|results` (and, from their own files,
+ * submit|watch|events|delete|cancel|restart): talk to a running API
  * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
  */
 import { Command } from 'commander';
@@ -13,6 +14,10 @@ import {
 } from '../../api-client-flags.js';
 import { addWorkflowCancelCommand } from '../cancel.js';
 import { addWorkflowRestartCommand } from '../restart.js';
+import { addWorkflowDeleteCommand } from './delete.js';
+import { addWorkflowEventsCommand } from './events.js';
+import { addWorkflowSubmitCommand } from './submit.js';
+import { addWorkflowWatchCommand } from './watch.js';
 import { formatTable } from '../../print-table.js';
 import { positiveIntFlag } from '../../flags.js';
 
@@ -109,5 +114,9 @@ export function workflowCommand(): Command {
   );
   addWorkflowCancelCommand(wf);
   addWorkflowRestartCommand(wf);
+  addWorkflowSubmitCommand(wf);
+  addWorkflowWatchCommand(wf);
+  addWorkflowEventsCommand(wf);
+  addWorkflowDeleteCommand(wf);
   return wf;
 }
