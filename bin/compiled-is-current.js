@@ -9,6 +9,12 @@ import { join } from 'node:path';
 /** Written by scripts/build.js when `tsc` succeeds; its mtime is when that build began. */
 export const BUILD_STAMP = 'dist/.build-stamp';
 
+/**
+ * What the compiled CLI printed for `--version`, `-V`, `--help` and `-h`, recorded by the build
+ * (argument → stdout), so the bin answers those without loading the command tree.
+ */
+export const ANSWERS_FILE = 'dist/answers.json';
+
 /** The newest mtime (ms) of the compiled sources under `dir`: `.ts` files, tests excluded as the build excludes them. */
 function newestSource(dir) {
   let newest = 0;

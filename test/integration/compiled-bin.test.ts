@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeF
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUILD_STAMP, compiledState } from '../../bin/compiled-is-current.js';
+import { ANSWERS_FILE, BUILD_STAMP, compiledState } from '../../bin/compiled-is-current.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const roots: string[] = [];
@@ -37,7 +37,8 @@ function packageRoot(builtAt: number, editedAt: number): string {
   return root;
 }
 
-const ran = (root: string) => spawnSync(process.execPath, [join(root, 'bin/jobgraph.js')], { encoding: 'utf8' }).stdout;
+const ran = (root: string, ...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/jobgraph.js'), ...args], { encoding: 'utf8' }).stdout;
 
 describe('bin/jobgraph.js', () => {
   const now = Date.now();
@@ -52,6 +53,16 @@ describe('bin/jobgraph.js', () => {
     const root = packageRoot(now - 1000, now);
     expect(compiledState(root)).toBe('stale');
     expect(ran(root)).toBe('sources');
+  });
+
+  it("answers --version and --help from the build's record, and only those, only while current", () => {
+    const root = packageRoot(now, now - 1000);
+    writeFileSync(join(root, ANSWERS_FILE), JSON.stringify({ '--version': '9.9.9\n', '--help': 'Usage: recorded\n' }));
+    expect(ran(root, '--version')).toBe('9.9.9\n');
+    expect(ran(root, '--help')).toBe('Usage: recorded\n');
+    expect(ran(root, 'workflow', '--help')).toBe('compiled');
+    utimesSync(join(root, 'src/cli/main.ts'), new Date(now + 5000), new Date(now + 5000));
+    expect(ran(root, '--version')).toBe('sources');
   });
 
   it('does not count test files', () => {

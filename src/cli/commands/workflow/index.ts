@@ -4,7 +4,6 @@
  * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
  */
 import { Command } from 'commander';
-import { loadSpecFile } from '../../../spec/index.js';
 import {
   clientFor as client,
   emit,
@@ -28,6 +27,8 @@ export function workflowCommand(): Command {
 
   withClientFlags(wf.command('create <spec>').description('create a workflow from a YAML, JSON or JSON5 spec')).action(
     async (spec: string, flags: ClientFlags) => {
+      // Loaded on use: the spec parsers are most of what `jobgraph --help` would load.
+      const { loadSpecFile } = await import('../../../spec/index.js');
       const body = await loadSpecFile(spec);
       const doc = await client(flags)<Doc>('POST', '/workflows', body);
       emit(flags, doc, () => `${doc._key}\n`);

@@ -3,7 +3,6 @@
  * for the embedded mode, against a running API; `--watch` then follows it to its end.
  */
 import type { Command } from 'commander';
-import { loadSpecFile } from '../../../spec/index.js';
 import { plural } from '../../../core/plural.js';
 import { clientFor, withClientFlags, type ClientFlags } from '../../api-client-flags.js';
 import { watchAndExit, withWatchInterval, type WatchFlags } from './watch.js';
@@ -18,6 +17,7 @@ export function addWorkflowSubmitCommand(wf: Command): void {
     ).option('--watch', 'then watch it to its end (exit status as run)'),
   ).action(async (spec: string, flags: SubmitFlags) => {
     const call = clientFor(flags);
+    const { loadSpecFile } = await import('../../../spec/index.js'); // loaded on use, as in `create`
     const body = await loadSpecFile(spec);
     const doc = await call<{ _key: string; name: string }>('POST', '/workflows', body);
     // Said before starting: if the start fails, the user knows which workflow to start again.
