@@ -56,4 +56,8 @@ if [ ! -L node_modules ] && { [ ! -d node_modules ] || [ package-lock.json -nt n
   echo "setup: npm ci (builds better-sqlite3 from source)" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# Compile the CLI once here (decision 0015): `npm ci` runs it as `prepare`, but a checkout
+# whose node_modules is already current skips `npm ci`.
+echo "setup: npm run build (compiles src/ to dist/)" >&2
+npm run --silent build
 echo "setup: done" >&2

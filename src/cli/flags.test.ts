@@ -8,6 +8,11 @@ describe('CLI flag parsers', () => {
     expect(() => memoryFlag('lots')).toThrow(InvalidArgumentError);
     expect(() => memoryFlag('0g')).toThrow(/memory size/);
   });
+  it('refuses a memory size without a unit, suggesting units', () => {
+    expect(() => memoryFlag('4096')).toThrow(InvalidArgumentError);
+    expect(() => memoryFlag('4096')).toThrow('"4096" has no unit; write e.g. 4096m or 4096g (or 4096b for bytes)');
+    expect(memoryFlag('4096b')).toBe(4096);
+  });
   it('parses counts', () => {
     expect(positiveIntFlag('36')).toBe(36);
     expect(nonNegativeIntFlag('0')).toBe(0);

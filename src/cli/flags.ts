@@ -5,7 +5,16 @@
 import { InvalidArgumentError } from 'commander';
 import { parseDuration, parseMemory } from '../core/units.js';
 
+/**
+ * A memory size with its unit. A bare number is refused: `--mem 4096` almost always means
+ * megabytes, and taking it as 4096 bytes would make a worker that fits no job. Bytes are
+ * still expressible (`4096b`).
+ */
 export function memoryFlag(value: string): number {
+  if (/^\s*\d+(?:\.\d+)?\s*$/.test(value)) {
+    const n = value.trim();
+    throw new InvalidArgumentError(`"${n}" has no unit; write e.g. ${n}m or ${n}g (or ${n}b for bytes)`);
+  }
   const bytes = parseMemory(value);
   if (bytes === undefined || bytes <= 0) {
     throw new InvalidArgumentError(`"${value}" is not a memory size; use e.g. 512m, 180g, 1.5t`);

@@ -6,8 +6,14 @@
 import { UnsatisfiableError } from '../core/errors.js';
 import type { GraphStore } from '../graph/graph-store.js';
 
-/** Jobs named in the headline; the issues list every one. */
+/** Jobs named in the headline. */
 const HEADLINE_JOBS = 5;
+
+/**
+ * Jobs listed one per line (the CLI prints one line per issue): a 10,000-job sweep that fits
+ * nowhere must not print 10,000 lines. `details.jobs` still names every one (`--json`).
+ */
+export const LISTED_JOBS = 20;
 
 export interface UnrunnableJob {
   job: string;
@@ -33,6 +39,9 @@ export async function refuseUnrunnableJobs(
   return new UnsatisfiableError(`workflow ${workflow} cannot run ${where}: ${named.join('; ')}`, {
     workflow,
     jobs: jobs.map((j) => j.name),
-    issues: jobs.map((j) => ({ path: `job "${j.name}"`, message: j.reason })),
+    issues: [
+      ...jobs.slice(0, LISTED_JOBS).map((j) => ({ path: `job "${j.name}"`, message: j.reason })),
+      ...(jobs.length > LISTED_JOBS ? [{ path: 'jobs', message: `… and ${jobs.length - LISTED_JOBS} more` }] : []),
+    ],
   });
 }

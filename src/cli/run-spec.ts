@@ -9,6 +9,7 @@
 import { loadConfig } from '../core/config.js';
 import type { WorkflowBundle } from '../core/model.js';
 import { createLogger } from '../core/logger.js';
+import { plural } from '../core/plural.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
@@ -35,7 +36,10 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     deadlineMs: config.JOBGRAPH_SHUTDOWN_MS + config.JOBGRAPH_TERMINATE_GRACE_MS,
   });
   const logger = createLogger(config.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : config.JOBGRAPH_LOG_LEVEL);
-  const capacity = await capacityFrom(flags);
+  // Detected while Redis and the services start (GPU probing takes ~0.5 s): the first line
+  // does not wait for it. Awaited below; the catch only keeps an early failure from being unhandled.
+  const detecting = capacityFrom(flags);
+  detecting.catch(() => undefined);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;
@@ -49,6 +53,12 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     });
     const { store } = services;
     const wf = await store.createWorkflow(bundle);
+    // The first sign of life (stderr: stdout is the report); --json runs stay quiet.
+    if (!flags.json) {
+      const jobs = plural(bundle.documents.jobs?.length ?? 0, 'job');
+      process.stderr.write(`workflow ${wf._key} (${wf.name}) created: ${jobs}\n`);
+    }
+    const capacity = await detecting;
 
     const impossible = await findUnsatisfiableJobs(store, wf._key, capacity);
     if (impossible.length > 0)

@@ -25,7 +25,7 @@ describe('workerStartArgs', () => {
     const args = workerStartArgs(request, { nodes: 2, cpus: 4, memoryBytes: 1024, gpus: 0 }).slice(8).join(' ');
     expect(args).toBe(
       '--token t --max-parallel-jobs 2 --expiration-buffer 0 --idle-exit 30 --ignore-workflow-completion ' +
-        '--cwd /scratch/run --nodes 2 --cpus 4 --mem 1024 --gpus 0',
+        '--cwd /scratch/run --nodes 2 --cpus 4 --mem 1024b --gpus 0',
     );
   });
 

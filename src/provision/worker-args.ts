@@ -38,7 +38,8 @@ export function workerStartArgs(request: AllocationRequest, sizing: WorkerSizing
   add('--cwd', w.cwd);
   if (sizing.nodes !== undefined && sizing.nodes > 1) add('--nodes', sizing.nodes);
   add('--cpus', sizing.cpus);
-  add('--mem', sizing.memoryBytes);
+  // With its unit: `worker start --mem` refuses a bare number.
+  add('--mem', sizing.memoryBytes === undefined ? undefined : `${sizing.memoryBytes}b`);
   add('--gpus', sizing.gpus);
   return args;
 }

@@ -4,6 +4,7 @@
  * job, instead of waiting forever for a worker that will not come.
  */
 import type { Resources } from '../core/model.js';
+import { plural } from '../core/plural.js';
 import { formatMemory } from '../core/units.js';
 import type { GraphStore } from '../graph/graph-store.js';
 import { fits } from '../queue/resource-class.js';
@@ -21,10 +22,6 @@ export interface UnsatisfiableJob {
   resources: Resources;
   /** e.g. `needs 64 CPUs, the largest worker has 2` (several reasons joined by `; `). */
   reason: string;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Why `need` does not fit `capacity`, one phrase per dimension; empty when it fits. */

@@ -31,7 +31,7 @@ describe('local provider', () => {
     for (const line of lines)
       expect(line).toBe(
         `${req.allocation} worker start --api http://127.0.0.1:9 --workflow ${req.workflow} --allocation ${req.allocation} ` +
-          `--cwd ${req.worker.cwd} --cpus 2 --mem 1048576 --gpus 0`,
+          `--cwd ${req.worker.cwd} --cpus 2 --mem 1048576b --gpus 0`,
       );
     expect((await provider.status([id])).get(id)).toMatchObject({ state: 'ended', reason: 'finished' });
     await expect(provider.submit(req)).rejects.toBeInstanceOf(ConflictError);

@@ -1,9 +1,9 @@
 /**
- * `jobgraph workflow create|start|status|list|jobs|results`: talk to a running API
+ * `jobgraph workflow create|start|status|list|jobs|results` (and, from their own files,
+ * submit|watch|events|delete|cancel|restart): talk to a running API
  * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
  */
 import { Command } from 'commander';
-import { loadSpecFile } from '../../../spec/index.js';
 import {
   clientFor as client,
   emit,
@@ -13,6 +13,10 @@ import {
 } from '../../api-client-flags.js';
 import { addWorkflowCancelCommand } from '../cancel.js';
 import { addWorkflowRestartCommand } from '../restart.js';
+import { addWorkflowDeleteCommand } from './delete.js';
+import { addWorkflowEventsCommand } from './events.js';
+import { addWorkflowSubmitCommand } from './submit.js';
+import { addWorkflowWatchCommand } from './watch.js';
 import { formatTable } from '../../print-table.js';
 import { positiveIntFlag } from '../../flags.js';
 
@@ -23,6 +27,8 @@ export function workflowCommand(): Command {
 
   withClientFlags(wf.command('create <spec>').description('create a workflow from a YAML, JSON or JSON5 spec')).action(
     async (spec: string, flags: ClientFlags) => {
+      // Loaded on use: the spec parsers are most of what `jobgraph --help` would load.
+      const { loadSpecFile } = await import('../../../spec/index.js');
       const body = await loadSpecFile(spec);
       const doc = await client(flags)<Doc>('POST', '/workflows', body);
       emit(flags, doc, () => `${doc._key}\n`);
@@ -109,5 +115,9 @@ export function workflowCommand(): Command {
   );
   addWorkflowCancelCommand(wf);
   addWorkflowRestartCommand(wf);
+  addWorkflowSubmitCommand(wf);
+  addWorkflowWatchCommand(wf);
+  addWorkflowEventsCommand(wf);
+  addWorkflowDeleteCommand(wf);
   return wf;
 }
