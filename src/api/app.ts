@@ -17,6 +17,7 @@ import { docsPageRoute } from './docs/docs-page.js';
 import { swaggerUiRoutes } from './docs/swagger-ui-page.js';
 import { documentRoutes } from './documents/index.js';
 import { edgeRoutes } from './edges/index.js';
+import { streamEventsRoute } from './events/stream-events.js';
 import { healthRoute } from './health.js';
 import { notFoundResponse } from './not-found.js';
 import { buildOpenApiDocument, OPENAPI_CONFIG } from './openapi-document.js';
@@ -47,6 +48,7 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   restartWorkflowRoute(app, deps);
   requestAllocationRoute(app, deps);
   edgeRoutes(app, deps);
+  streamEventsRoute(app, deps);
   documentRoutes(app, deps);
 
   app.doc31('/openapi.json', OPENAPI_CONFIG);
