@@ -1,6 +1,6 @@
 /**
- * The HTTP API: one OpenAPIHono app with every route, `/openapi.json`, `/docs`, `/health`
- * and (unless disabled) the queue dashboard at `/queues`. Built without listening, so tests
+ * The HTTP API: one OpenAPIHono app with every route, `/openapi.json`, `/docs`, `/health`,
+ * the web dashboard at `/` and (unless disabled) the queue dashboard at `/queues`. Built without listening, so tests
  * call `app.request()`; `serveApi` puts it on a port.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -12,6 +12,7 @@ import { requestAllocationRoute } from './allocations/request-allocation.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
 import { bodyGuard } from './body-guard.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { cancelRoutes } from './cancel/index.js';
 import { docsPageRoute } from './docs/docs-page.js';
 import { swaggerUiRoutes } from './docs/swagger-ui-page.js';
@@ -54,6 +55,7 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   app.doc31('/openapi.json', OPENAPI_CONFIG);
   swaggerUiRoutes(app);
   docsPageRoute(app, () => buildOpenApiDocument(app));
+  dashboardRoutes(app);
 
   if (deps.dashboard !== false) {
     const dashboard = createQueueDashboard({ redisUrl: deps.redisUrl, prefix: deps.queuePrefix, basePath: '/queues' });
