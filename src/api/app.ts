@@ -7,6 +7,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { DEFAULT_MAX_BODY_BYTES } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
 import { createQueueDashboard } from '../queue/dashboard.js';
+import { describeQueue } from './dashboard/describe-queue.js';
 import type { ApiDeps } from './api-deps.js';
 import { requestAllocationRoute } from './allocations/request-allocation.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
@@ -58,7 +59,12 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   dashboardRoutes(app);
 
   if (deps.dashboard !== false) {
-    const dashboard = createQueueDashboard({ redisUrl: deps.redisUrl, prefix: deps.queuePrefix, basePath: '/queues' });
+    const dashboard = createQueueDashboard({
+      redisUrl: deps.redisUrl,
+      prefix: deps.queuePrefix,
+      basePath: '/queues',
+      describeQueue: (name) => describeQueue(deps.store, name),
+    });
     app.route('/queues', dashboard.app);
     closers.set(app, () => dashboard.close());
   }
