@@ -55,7 +55,7 @@ export function workflowPage(main, wf, navigate) {
         `${jobList.length} jobs, ${blocks.length} dependencies drawn as ${graph.nodes.length} nodes` +
         (grouped ? ` (${grouped} parameter sweep group${grouped === 1 ? '' : 's'}; click one to list its jobs)` : '') +
         `; layout ${Math.round(performance.now() - started)} ms.` +
-        (status.status === 'created' ? ' Dependencies are derived when the workflow starts.' : '');
+        (status.status === 'created' ? ' Dependencies through files are added when the workflow starts.' : '');
       dag.dataset.nodes = String(graph.nodes.length);
     }
   }
