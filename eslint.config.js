@@ -16,4 +16,25 @@ export default tseslint.config(
     files: ['src/queue/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // The web dashboard: plain ES modules run by the browser (no build step).
+    files: ['web/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'Node',
+          'EventSource',
+          'fetch',
+          'performance',
+          'setTimeout',
+          'clearTimeout',
+          'Intl',
+          'globalThis',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -478,6 +478,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{wf}/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events of a workflow (Server-Sent Events)
+         * @description Every event of the workflow, oldest first, then each new one as it is written. Each message is `data: <the event document as JSON>` and `id: <highest event key sent>` (no `event:` name, so that a browser's `onmessage` gets every type; a failure of the stream itself ends it with `event: stream_error`). To resume, send that id back as the `Last-Event-ID` header (browsers do so when they reconnect) or as `after`: only later events are sent. An event committed late by another process with a lower key is still sent, once, while it is among the last 64 sent.
+         */
+        get: operations["streamWorkflowEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{wf}/events/{key}": {
         parameters: {
             query?: never;
@@ -4109,6 +4129,53 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `issues` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamWorkflowEvents: {
+        parameters: {
+            query?: {
+                /** @description Send only events after this event key (`Last-Event-ID` wins when both are given) */
+                after?: string;
+            };
+            header?: {
+                /** @description The `id` of the last message received: resume after it */
+                "last-event-id"?: string;
+            };
+            path: {
+                /** @description Workflow key */
+                wf: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless `text/event-stream` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,22 +1,25 @@
 /**
- * The HTTP API: one OpenAPIHono app with every route, `/openapi.json`, `/docs`, `/health`
- * and (unless disabled) the queue dashboard at `/queues`. Built without listening, so tests
+ * The HTTP API: one OpenAPIHono app with every route, `/openapi.json`, `/docs`, `/health`,
+ * the web dashboard at `/` and (unless disabled) the queue dashboard at `/queues`. Built without listening, so tests
  * call `app.request()`; `serveApi` puts it on a port.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { DEFAULT_MAX_BODY_BYTES } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
 import { createQueueDashboard } from '../queue/dashboard.js';
+import { describeQueue } from './dashboard/describe-queue.js';
 import type { ApiDeps } from './api-deps.js';
 import { requestAllocationRoute } from './allocations/request-allocation.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
 import { bodyGuard } from './body-guard.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { cancelRoutes } from './cancel/index.js';
 import { docsPageRoute } from './docs/docs-page.js';
 import { swaggerUiRoutes } from './docs/swagger-ui-page.js';
 import { documentRoutes } from './documents/index.js';
 import { edgeRoutes } from './edges/index.js';
+import { streamEventsRoute } from './events/stream-events.js';
 import { healthRoute } from './health.js';
 import { notFoundResponse } from './not-found.js';
 import { buildOpenApiDocument, OPENAPI_CONFIG } from './openapi-document.js';
@@ -47,14 +50,21 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   restartWorkflowRoute(app, deps);
   requestAllocationRoute(app, deps);
   edgeRoutes(app, deps);
+  streamEventsRoute(app, deps);
   documentRoutes(app, deps);
 
   app.doc31('/openapi.json', OPENAPI_CONFIG);
   swaggerUiRoutes(app);
   docsPageRoute(app, () => buildOpenApiDocument(app));
+  dashboardRoutes(app);
 
   if (deps.dashboard !== false) {
-    const dashboard = createQueueDashboard({ redisUrl: deps.redisUrl, prefix: deps.queuePrefix, basePath: '/queues' });
+    const dashboard = createQueueDashboard({
+      redisUrl: deps.redisUrl,
+      prefix: deps.queuePrefix,
+      basePath: '/queues',
+      describeQueue: (name) => describeQueue(deps.store, name),
+    });
     app.route('/queues', dashboard.app);
     closers.set(app, () => dashboard.close());
   }

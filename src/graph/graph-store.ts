@@ -250,6 +250,13 @@ export interface GraphStore {
   // ── events ───────────────────────────────────────────────────────────────
   /** Append events (`timestamp` set when absent): user events, never a lifecycle change's own. */
   appendEvents(events: Array<Omit<EventDoc, '_key' | '_id' | 'timestamp'> & { timestamp?: string }>): Promise<void>;
+  /**
+   * Up to `limit` events of `workflow` whose `_key` sorts after `afterKey` (all when
+   * undefined), oldest first: the cursor of the live event stream, which needs "what came
+   * after the last one I sent", not an offset that shifts when events are deleted.
+   * @throws NotFoundError for an unknown workflow
+   */
+  listEventsAfter(workflow: string, afterKey: string | undefined, limit: number): Promise<EventDoc[]>;
 }
 
 /**

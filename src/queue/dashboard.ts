@@ -2,7 +2,8 @@
  * The bull-board queue dashboard, mounted by the API at `/queues`. Queues are created on
  * the fly per (workflow, resource class), so the board is refreshed from the registry SET
  * the scheduler keeps (`queueRegistryKey`): one SMEMBERS per refresh, and a Queue object
- * only for names not seen before. Lives in src/queue because it is BullMQ wiring.
+ * only for names not seen before; names that left the registry (the scheduler retires the
+ * queues of a finished workflow) leave the board. Lives in src/queue because it is BullMQ wiring.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -20,7 +21,22 @@ export interface QueueDashboardOptions {
   prefix: string;
   /** Where the board is mounted (links in its HTML depend on it). @default '/queues' */
   basePath?: string;
+  /**
+   * What the board calls a queue: its workflow's name instead of its key. Asked once per
+   * queue; undefined (or a throw) keeps the queue's own name.
+   */
+  describeQueue?: (name: string) => Promise<string | undefined>;
 }
+
+/**
+ * Why bull-board's Workers view is empty, said on every queue. jobgraph workers take
+ * entries with `getNextJob` over one shared connection per worker, and BullMQ finds workers
+ * by a connection named after one queue: there is no such connection to find.
+ */
+export const WORKERS_NOTE =
+  "Workers: bull-board's Workers view stays empty for jobgraph queues — workers take entries over one " +
+  'shared connection, not one per queue. The workers of a workflow are its compute nodes: see the ' +
+  'web dashboard (/) or GET /api/v1/workflows/{wf}/compute_nodes.';
 
 /** A mounted-ready dashboard: `app.route(basePath, dashboard.app)`. */
 export interface QueueDashboard {
@@ -51,14 +67,31 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
   const queues = new Map<string, Queue>();
   let closed = false;
 
+  async function displayName(name: string): Promise<string> {
+    const described = await options.describeQueue?.(name).catch(() => undefined);
+    return described ?? name;
+  }
+
   async function refresh(): Promise<void> {
     if (closed) return;
-    const names = await connection.smembers(queueRegistryKey(options.prefix));
-    for (const name of names.sort()) {
+    const names = new Set(await connection.smembers(queueRegistryKey(options.prefix)));
+    for (const [name, queue] of queues) {
+      if (names.has(name)) continue;
+      queues.delete(name);
+      board.removeQueue(name);
+      await queue.close().catch(() => undefined);
+    }
+    for (const name of [...names].sort()) {
       if (queues.has(name)) continue;
       const queue = new Queue(name, { connection, prefix: options.prefix });
       queues.set(name, queue);
-      board.addQueue(new BullMQAdapter(queue, { readOnlyMode: false }));
+      board.addQueue(
+        new BullMQAdapter(queue, {
+          readOnlyMode: false,
+          displayName: await displayName(name),
+          description: WORKERS_NOTE,
+        }),
+      );
     }
   }
 

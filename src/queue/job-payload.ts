@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const JobPayloadSchema = z.object({
   workflow: z.string().min(1),
   job: z.string().min(1),
+  /** The job's name: what the queue dashboard shows for the entry (absent in entries of older schedulers). */
+  name: z.string().optional(),
   attempt: z.number().int().positive(),
   resources: z.object({
     num_cpus: z.number().int().nonnegative(),

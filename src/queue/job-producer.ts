@@ -76,7 +76,8 @@ export class JobProducer {
       ...names.map((name) =>
         this.queue(name).addBulk(
           groups.get(name)!.map(({ payload }) => ({
-            name: payload.job,
+            // The dashboard lists entries by this name: a person knows the job's name, not its key.
+            name: payload.name ?? payload.job,
             data: payload,
             opts: {
               jobId: bullJobId(payload.workflow, payload.job, payload.attempt),
@@ -146,14 +147,21 @@ export class JobProducer {
   }
 
   /**
-   * Drop the cached queues of a workflow that will get no more entries (it finished), so a
-   * long-running scheduler does not keep one Queue per workflow ever seen. Entries and
-   * Redis keys are untouched; a later enqueue simply opens the queue again.
+   * Retire the queues of a workflow that will get no more entries (it finished): drop them
+   * from the queue registry, so workers and the queue dashboard stop listing them, delete
+   * their Redis keys, and close the cached Queue objects, so a long-running scheduler does
+   * not keep one per workflow ever seen. A restart enqueues again, which registers and opens
+   * them anew; an entry lost to a restart racing this is re-added by the reconcile (queues
+   * are derived state).
    */
   async forgetWorkflow(workflow: string): Promise<void> {
+    const ofWorkflow = (name: string) => parseQueueName(name)?.workflow === workflow;
+    const registered = (await this.connection.smembers(queueRegistryKey(this.prefix))).filter(ofWorkflow);
+    if (registered.length > 0) await this.connection.srem(queueRegistryKey(this.prefix), ...registered);
+    await Promise.allSettled(registered.map((name) => this.queue(name).obliterate({ force: true })));
     const closing: Array<Promise<void>> = [];
     for (const [name, queue] of this.queues) {
-      if (parseQueueName(name)?.workflow !== workflow) continue;
+      if (!ofWorkflow(name)) continue;
       this.queues.delete(name);
       closing.push(queue.close());
     }

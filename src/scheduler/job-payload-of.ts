@@ -6,6 +6,7 @@ export function jobPayloadOf(claimed: ClaimedJob): JobPayload {
   return {
     workflow: claimed.workflow,
     job: claimed.job,
+    name: claimed.name,
     attempt: claimed.attempt,
     resources: { ...claimed.resources },
   };

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKERS_NOTE } from '../../src/queue/dashboard.js';
 import { queueName, queueRegistryKey } from '../../src/queue/queue-names.js';
 import { createApiFixture, type ApiFixture } from './api-fixture.js';
 
@@ -43,6 +44,29 @@ describe('queue dashboard', () => {
       const entry = after.body.queues.find((q: { name: string }) => q.name === name);
       expect(entry).toBeDefined();
       expect(entry.counts.waiting).toBe(1);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
+  it("names a queue by its workflow's name, says why bull-board shows no workers, and drops retired queues", async () => {
+    const wf = (await api.call('POST', '/api/v1/workflows', { name: 'nightly-sweep' })).body._key as string;
+    const name = queueName(wf, 'c1-m1024-g0-n1-t60');
+    const queue = new Queue(name, { connection: { url: api.redisUrl }, prefix: api.prefix });
+    try {
+      await queue.add('step_2', { hello: 1 }, { jobId: `${wf}.j1.1` });
+      await redis.sadd(queueRegistryKey(api.prefix), name);
+      const listed = await api.call('GET', '/queues/api/queues?activeQueue=' + encodeURIComponent(name));
+      const entry = listed.body.queues.find((q: { name: string }) => q.name === name);
+      expect(entry.displayName).toBe(`nightly-sweep (${wf}) · c1-m1024-g0-n1-t60`);
+      expect(entry.description).toBe(WORKERS_NOTE);
+      expect(entry.jobs.map((j: { name: string }) => j.name)).toEqual(['step_2']);
+
+      // The scheduler retires a finished workflow's queues from the registry: the board follows.
+      await redis.srem(queueRegistryKey(api.prefix), name);
+      const after = await api.call('GET', '/queues/api/queues');
+      expect(after.body.queues.map((q: { name: string }) => q.name)).not.toContain(name);
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();

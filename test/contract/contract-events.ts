@@ -6,7 +6,7 @@
  * event write leaves no change behind — is shown on SQLite in sqlite-event-atomicity.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidStateError } from '../../src/core/errors.js';
+import { InvalidStateError, NotFoundError } from '../../src/core/errors.js';
 import type { BaseDoc } from '../../src/core/model.js';
 import { WORKER, type ContractFixture } from './contract-fixture.js';
 
@@ -176,6 +176,29 @@ export function eventsContract(fx: ContractFixture): void {
       await start('a');
       await store.completeAttempts([completion('a')]);
       expect(await eventsOf('job_completed')).toHaveLength(1);
+    });
+  });
+
+  describe('listEventsAfter', () => {
+    it('pages events oldest first from a cursor, system and user events alike', async () => {
+      const { store, wf } = fx;
+      await create({ jobs: ['a'] });
+      await store.initializeWorkflow(wf);
+      await store.appendEvents([
+        { workflow: wf, source: 'user', type: 'first' },
+        { workflow: wf, source: 'user', type: 'second' },
+      ]);
+      await store.appendEvents([{ workflow: wf, source: 'user', type: 'third' }]);
+      const all = await store.listEventsAfter(wf, undefined, 100);
+      expect(all.map((e) => e.type)).toEqual(['workflow_started', 'first', 'second', 'third']);
+      expect(all.map((e) => e._key)).toEqual([...all.map((e) => e._key)].sort());
+
+      const firstTwo = await store.listEventsAfter(wf, undefined, 2);
+      expect(firstTwo.map((e) => e.type)).toEqual(['workflow_started', 'first']);
+      const rest = await store.listEventsAfter(wf, firstTwo[1]!._key, 100);
+      expect(rest.map((e) => e.type)).toEqual(['second', 'third']);
+      expect(await store.listEventsAfter(wf, all[3]!._key, 100)).toEqual([]);
+      await expect(store.listEventsAfter('nope', undefined, 10)).rejects.toBeInstanceOf(NotFoundError);
     });
   });
 }

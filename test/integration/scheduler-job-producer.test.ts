@@ -109,14 +109,22 @@ describe('JobProducer', () => {
     expect(await producer.presentIds([payload(wf, 'a'), payload(wf, 'b', 4)])).toEqual([false, true]);
   });
 
-  it('forgetting a workflow keeps its entries and lets it be enqueued to again', async () => {
+  it('forgetting a finished workflow retires its queues: out of the registry, entries gone; enqueueing again re-registers', async () => {
     const wf = `wf${randomKey(4)}`;
     const other = `wf${randomKey(4)}`;
-    await producer.enqueue([payload(wf, 'a'), payload(other, 'a')]);
+    const [wfQueue, otherQueue] = await producer.enqueue([payload(wf, 'a'), payload(other, 'a')]);
+    expect(await redis.smembers(queueRegistryKey(prefix))).toEqual(expect.arrayContaining([wfQueue, otherQueue]));
     await producer.forgetWorkflow(wf);
-    expect(await producer.presentIds([payload(wf, 'a'), payload(other, 'a')])).toEqual([true, true]);
-    await producer.enqueue([payload(wf, 'b')]);
-    expect(await openQueue(`${wf}.c1-m1024-g0-n1-t60`).getWaitingCount()).toBe(2);
+    const registry = await redis.smembers(queueRegistryKey(prefix));
+    expect(registry).not.toContain(wfQueue);
+    expect(registry).toContain(otherQueue);
+    expect(await producer.presentIds([payload(wf, 'a'), payload(other, 'a')])).toEqual([false, true]);
+    await producer.enqueue([{ ...payload(wf, 'b'), name: 'step_2' }]);
+    expect(await redis.smembers(queueRegistryKey(prefix))).toContain(wfQueue);
+    const queue = openQueue(`${wf}.c1-m1024-g0-n1-t60`);
+    expect(await queue.getWaitingCount()).toBe(1);
+    // Entries are named by their job's name (the queue dashboard lists them so).
+    expect((await queue.getJob(`${wf}.b.1`))?.name).toBe('step_2');
   });
 
   it('does nothing for an empty list and closes idempotently', async () => {

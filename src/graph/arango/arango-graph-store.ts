@@ -10,6 +10,7 @@ import type { GraphStore } from '../graph-store.js';
 import { createArangoContext, type ArangoContext } from './arango-context.js';
 import { mapArangoError } from './arango-errors.js';
 import { appendEvents } from './append-events.js';
+import { listEventsAfter } from './list-events-after.js';
 import { cancelJob, cancelWorkflow } from './cancel-jobs.js';
 import { claimReady, listQueued } from './claim-jobs.js';
 import { completeAttempts } from './complete-attempts.js';
@@ -86,6 +87,7 @@ function arangoGraphStore(system: Database, ctx: ArangoContext): GraphStore {
     cancelJob: (workflow, job, message) => cancelJob(ctx, workflow, job, message),
     restartJobs: (workflow, jobs, options) => restartJobs(ctx, workflow, jobs, options),
     appendEvents: (events) => appendEvents(ctx, events),
+    listEventsAfter: (workflow, afterKey, limit) => listEventsAfter(ctx, workflow, afterKey, limit),
   };
 }
 

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import type { GraphStore } from '../graph-store.js';
 import { appendEvents } from './append-events.js';
+import { listEventsAfter } from './list-events-after.js';
 import { cancelJob, cancelWorkflow } from './cancel-jobs.js';
 import { claimReady, listQueued } from './claim-jobs.js';
 import { completeAttempts } from './complete-attempts.js';
@@ -98,5 +99,6 @@ export function openSqliteGraphStore(path: string): GraphStore {
     cancelJob: async (workflow, job, message) => cancelJob(ctx, workflow, job, message),
     restartJobs: async (workflow, jobs, options) => restartJobs(ctx, workflow, jobs, options),
     appendEvents: async (events) => appendEvents(ctx, events),
+    listEventsAfter: async (workflow, afterKey, limit) => listEventsAfter(ctx, workflow, afterKey, limit),
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * The web dashboard: `/` is its page, `/ui/<file>` its plain ES modules and stylesheet
+ * (web/dashboard/, no build step), `/ui/vendor/<file>` the npm packages it draws with. No
+ * CDN: an API on a cluster's login node rarely reaches one. The files are read once, at
+ * start, from a fixed list: a request names a file, never a path.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Context, Hono } from 'hono';
+
+/** Files of npm packages the page loads, by the name it asks for. */
+const VENDOR: Record<string, string> = {
+  'elk.bundled.js': 'elkjs/lib/elk.bundled.js',
+};
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/**
+ * web/dashboard, found upwards from this module: the same walk works from src/ under tsx
+ * and from a compiled copy elsewhere in the package.
+ */
+function dashboardDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'web', 'dashboard');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('web/dashboard/index.html not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+interface Asset {
+  body: string;
+  type: string;
+}
+
+function loadAssets(): { page: Asset; files: Map<string, Asset> } {
+  const dir = dashboardDir();
+  const files = new Map<string, Asset>();
+  for (const name of readdirSync(dir)) {
+    const type = TYPES[extname(name)];
+    if (type) files.set(name, { body: readFileSync(join(dir, name), 'utf8'), type });
+  }
+  const require = createRequire(import.meta.url);
+  for (const [name, module] of Object.entries(VENDOR)) {
+    files.set(`vendor/${name}`, { body: readFileSync(require.resolve(module), 'utf8'), type: TYPES['.js']! });
+  }
+  return { page: files.get('index.html')!, files };
+}
+
+let loaded: ReturnType<typeof loadAssets> | undefined;
+
+/** Mount `/` and `/ui/*` on `app`. */
+export function dashboardRoutes(app: Hono): void {
+  loaded ??= loadAssets();
+  const { page, files } = loaded;
+  const send = (c: Context, asset: Asset) =>
+    c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
+  app.get('/', (c) => send(c, page));
+  app.get('/ui/:file{.+}', (c) => {
+    const asset = files.get(c.req.param('file'));
+    return asset ? send(c, asset) : c.notFound();
+  });
+}
