@@ -35,7 +35,7 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     deadlineMs: config.JOBGRAPH_SHUTDOWN_MS + config.JOBGRAPH_TERMINATE_GRACE_MS,
   });
   const logger = createLogger(config.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : config.JOBGRAPH_LOG_LEVEL);
-  const capacity = await capacityFrom(flags);
+  const capacity = await capacityFrom(flags, logger);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;

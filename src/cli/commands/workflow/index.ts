@@ -1,5 +1,5 @@
 /**
- * `jobgraph workflow create|start|status|list|jobs|results`: talk to a running API
+ * `jobgraph workflow create|start|status|list|jobs|results|resources|plot`: talk to a running API
  * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
  */
 import { Command } from 'commander';
@@ -13,6 +13,7 @@ import {
 } from '../../api-client-flags.js';
 import { addWorkflowCancelCommand } from '../cancel.js';
 import { addWorkflowRestartCommand } from '../restart.js';
+import { addWorkflowResourceCommands } from '../workflow-resources.js';
 import { formatTable } from '../../print-table.js';
 import { positiveIntFlag } from '../../flags.js';
 
@@ -109,5 +110,6 @@ export function workflowCommand(): Command {
   );
   addWorkflowCancelCommand(wf);
   addWorkflowRestartCommand(wf);
+  addWorkflowResourceCommands(wf);
   return wf;
 }
