@@ -12,7 +12,7 @@ import type { Logger } from '../core/logger.js';
 import type { MonitorSettings, ResourceUsage } from '../core/schemas/resource-usage.js';
 import { formatMemory } from '../core/units.js';
 import type { AttemptOutcome, RunningAttempt } from './job-runner.js';
-import type { ProcessStat } from './process-tree.js';
+import type { ProcessTableSource } from './process-tree.js';
 import { monitorProcessTree, type ProcessTreeMonitor } from './resource-monitor.js';
 
 /** What the attempt asked for. */
@@ -30,7 +30,7 @@ export interface WatchOptions {
   gpuIds: readonly string[];
   log: Logger;
   /** Shared /proc scans (process-tree.ts `sharedProcessTable`). */
-  processTable?: () => Promise<ProcessStat[]>;
+  processTable?: ProcessTableSource;
 }
 
 /** A watched attempt. */

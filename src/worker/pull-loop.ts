@@ -19,7 +19,7 @@ import type { FailureHandlerLookup } from './failure-recovery.js';
 import type { GpuDevice } from './gpu-discovery.js';
 import type { Lease, LeaseNotice } from './lease.js';
 import type { ProcessLauncher } from './process-launcher.js';
-import type { ProcessStat } from './process-tree.js';
+import type { ProcessTableSource } from './process-tree.js';
 import type { Reservation, ResourceLedger } from './resource-ledger.js';
 import { runAcceptedAttempt, type Accepted, type RunningEntry } from './run-attempt.js';
 import { WakeSignal } from './wake-signal.js';
@@ -54,7 +54,7 @@ export interface PullLoopDeps {
   /** Who made the GPUs the ledger hands out (which variables confine a job to its own). @default 'nvidia' */
   gpuVendor?: GpuDevice['vendor'];
   /** The /proc scans the monitors of running attempts share (process-tree.ts). */
-  processTable?: () => Promise<ProcessStat[]>;
+  processTable?: ProcessTableSource;
 }
 
 /** Why the loop ended. */

@@ -15,7 +15,7 @@ import {
   type ResourceUsage,
   type UsageSample,
 } from '../core/schemas/resource-usage.js';
-import { readProcessTable, treeOf, type ProcessStat, type TreeUsage } from './process-tree.js';
+import { readProcessTable, treeOf, type ProcessTableSource, type TreeUsage } from './process-tree.js';
 
 /** Options of {@link monitorProcessTree}. */
 export interface MonitorOptions {
@@ -27,7 +27,7 @@ export interface MonitorOptions {
   /** Called once, with the sample that passed the limit. */
   onLimit?: (usage: TreeUsage) => void;
   /** @default readProcessTable */
-  processTable?: () => Promise<ProcessStat[]>;
+  processTable?: ProcessTableSource;
 }
 
 /** A running monitor. */
@@ -61,7 +61,8 @@ export function monitorProcessTree(options: MonitorOptions): ProcessTreeMonitor 
 
   const record = (usage: TreeUsage, t: number) => {
     if (usage.pids.length === 0) {
-      stopped = true; // the job has ended
+      // Gone once seen: the job has ended. Not seen yet: the shell may not be in /proc yet.
+      if (samples > 0) stopped = true;
       return;
     }
     lastPids = usage.pids;
@@ -92,7 +93,7 @@ export function monitorProcessTree(options: MonitorOptions): ProcessTreeMonitor 
   };
 
   const tick = () => {
-    inFlight = table()
+    inFlight = table(started)
       .then((t) => record(treeOf(options.root, t), performance.now()))
       .catch(() => undefined) // an unreadable /proc leaves the figures as they are
       .finally(() => {

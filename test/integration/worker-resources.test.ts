@@ -54,7 +54,7 @@ async function worker(workflow: string, extra: Partial<WorkerOptions> = {}): Pro
   return handle;
 }
 
-describe('worker resources', () => {
+describe('worker resources', { timeout: 120_000 }, () => {
   it('hands out GPUs by device: each job sees only its own, no two share one, results record them', async () => {
     const { devices, warnings } = await discoverGpus({ PATH: tools.pathWith('/usr/bin:/bin') });
     expect(warnings).toEqual([]);
