@@ -17,7 +17,7 @@ import type { ComputeNodeDoc } from '../../src/core/model.js';
 import { discoverGpus } from '../../src/worker/gpu-discovery.js';
 import { startWorker, type WorkerHandle, type WorkerOptions } from '../../src/worker/worker.js';
 import { fakeGpuTools, type FakeGpuTools } from '../support/fake-gpu-tools.js';
-import { maxOverlap, openWorkerStack, type WorkerStack } from './worker-fixture.js';
+import { maxOverlap, openWorkerStack, testWorkerOptions, type WorkerStack } from './worker-fixture.js';
 
 const GIB = 1024 ** 3;
 const MB = 1e6;
@@ -39,17 +39,7 @@ afterEach(async () => {
 });
 
 async function worker(workflow: string, extra: Partial<WorkerOptions> = {}): Promise<WorkerHandle> {
-  const handle = await startWorker({
-    apiUrl: stack.api.url,
-    num_cpus: 4,
-    memory_bytes: 64 * GIB,
-    num_gpus: 0,
-    workflow,
-    cwd: stack.dir,
-    idlePollMs: 100,
-    terminateGraceMs: 2000,
-    ...extra,
-  });
+  const handle = await startWorker(testWorkerOptions(stack, { workflow, ...extra }));
   workers.push(handle);
   return handle;
 }
