@@ -918,6 +918,7 @@ export interface components {
                 job: string;
                 message?: string;
                 no_retry?: boolean;
+                resource_usage?: components["schemas"]["ResourceUsage"];
                 return_code: number;
                 /** @enum {string} */
                 status: "completed" | "failed" | "terminated" | "canceled";
@@ -1013,6 +1014,14 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        GpuDevice: {
+            id: string;
+            memory_bytes?: number;
+            name?: string;
+            uuid?: string;
+            /** @enum {string} */
+            vendor: "nvidia" | "amd";
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -1095,6 +1104,7 @@ export interface components {
         };
         RegisterWorkerRequest: {
             allocation?: string;
+            gpus?: components["schemas"]["GpuDevice"][];
             hostname: string;
             instance_id?: string;
             instance_type?: string;
@@ -1140,6 +1150,29 @@ export interface components {
             runtime?: string | number;
         } & {
             [key: string]: unknown;
+        };
+        ResourceUsage: {
+            avg_cpu_percent?: number;
+            avg_memory_bytes?: number;
+            cpu_time_s?: number;
+            gpu_ids?: string[];
+            out_of_memory?: {
+                limit_bytes: number;
+                peak_bytes: number;
+            };
+            peak_cpu_percent?: number;
+            peak_memory_bytes?: number;
+            requested?: {
+                memory_bytes: number;
+                num_cpus: number;
+                num_gpus: number;
+            };
+            samples: number;
+            time_series?: {
+                cpu_percent: number;
+                memory_bytes: number;
+                t_s: number;
+            }[];
         };
         RestartOutcome: {
             /** @description What was selected and why: the requested or failed jobs, and their downstream. For a repeated request: the jobs the first one reset, each with the reason "restarted by an earlier request with this request_id" */
@@ -1238,6 +1271,7 @@ export interface components {
         };
         WorkerIdentity: {
             allocation?: string;
+            gpus?: components["schemas"]["GpuDevice"][];
             hostname: string;
             memory_bytes: number;
             num_cpus: number;

@@ -42,3 +42,12 @@ export function secondsFlag(value: string): number {
   }
   return seconds;
 }
+
+/** `--memory-limit-factor`: a number ≥ 1, or `off`. */
+export function memoryLimitFactorFlag(value: string): number | 'off' {
+  if (value === 'off') return 'off';
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1 || value.trim() === '')
+    throw new InvalidArgumentError(`"${value}" is not a factor ≥ 1 or "off"`);
+  return n;
+}

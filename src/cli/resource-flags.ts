@@ -3,6 +3,8 @@
  * of `jobgraph run`). Unset ones default to what the machine has.
  */
 import type { Command } from 'commander';
+import { inheritedEnvironment } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
 import { memoryFlag, nonNegativeIntFlag, positiveIntFlag } from './flags.js';
 
 export interface ResourceFlags {
@@ -18,14 +20,20 @@ export function addResourceFlags(command: Command, whose: string): Command {
     .option('--gpus <n>', `GPUs ${whose} (default: detected)`, nonNegativeIntFlag);
 }
 
-/** The capacity the flags ask for, the machine's where they are silent. */
-export async function capacityFrom(flags: ResourceFlags) {
+/**
+ * The capacity the flags ask for, the machine's where they are silent; GPUs by device
+ * (`--gpus 0` offers none). A GPU tool that fails is logged as a warning, not fatal.
+ */
+export async function capacityFrom(flags: ResourceFlags, logger?: Logger) {
   // Loaded on use: systeminformation is heavy and the client commands never need it.
-  const { detectMachineResources } = await import('../worker/machine-resources.js');
-  const machine = await detectMachineResources();
+  const { detectMachineResources, offeredGpus } = await import('../worker/machine-resources.js');
+  const machine = await detectMachineResources(inheritedEnvironment());
+  for (const warning of machine.gpuWarnings) logger?.warn(`GPU detection: ${warning}`);
+  const gpus = offeredGpus(machine.gpus, flags.gpus);
   return {
     num_cpus: flags.cpus ?? machine.num_cpus,
     memory_bytes: flags.mem ?? machine.memory_bytes,
-    num_gpus: flags.gpus ?? machine.num_gpus,
+    num_gpus: gpus.length,
+    gpus,
   };
 }

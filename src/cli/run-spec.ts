@@ -38,7 +38,7 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
   const logger = createLogger(config.JOBGRAPH_LOG_LEVEL === 'info' ? 'warn' : config.JOBGRAPH_LOG_LEVEL);
   // Detected while Redis and the services start (GPU probing takes ~0.5 s): the first line
   // does not wait for it. Awaited below; the catch only keeps an early failure from being unhandled.
-  const detecting = capacityFrom(flags);
+  const detecting = capacityFrom(flags, logger);
   detecting.catch(() => undefined);
 
   let redis: PrivateRedis | undefined;

@@ -8,6 +8,7 @@ import { inheritedEnvironment, type Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { ImdsClient } from '../provision/aws/imds-client.js';
 import { readSlurmNode, slurmJobEndTime } from '../provision/slurm/slurm-node.js';
+import type { GpuDevice } from '../worker/gpu-discovery.js';
 import { Lease } from '../worker/lease.js';
 import type { WorkerOptions } from '../worker/worker.js';
 import type { WorkerFlags } from './commands/worker.js';
@@ -17,6 +18,8 @@ export interface WorkerSetting {
   num_cpus: number;
   memory_bytes: number;
   num_gpus: number;
+  /** The GPUs offered, by device. */
+  gpus: GpuDevice[];
   num_nodes?: number;
   lease: Lease;
   instance?: WorkerOptions['instance'];
@@ -34,7 +37,7 @@ export async function workerSetting(
     mem: flags.mem ?? slurm?.memoryBytes,
     gpus: flags.gpus ?? slurm?.numGpus,
   };
-  const capacity = await capacityFrom(sized);
+  const capacity = await capacityFrom(sized, logger);
   let endsAt: Date | undefined;
   if (slurm) {
     // Without its end a worker could take jobs that Slurm kills at walltime: retried, then fatal.

@@ -17,6 +17,8 @@
  *   (`schedule_nodes`, `run_commands`); it fires once, claimed in the graph.
  */
 
+import type { ResourceUsage } from './schemas/resource-usage.js';
+
 export const VERTEX_COLLECTIONS = [
   'workflows',
   'jobs',
@@ -182,6 +184,18 @@ export interface ResultDoc extends BaseDoc {
   stdout_path?: string;
   stderr_path?: string;
   message?: string;
+  /** GPUs given, memory and CPU used (core/schemas/resource-usage.ts). */
+  resource_usage?: ResourceUsage;
+}
+
+/** One GPU of a compute node. */
+export interface GpuInfo {
+  /** The id a job's `CUDA_VISIBLE_DEVICES` names it by. */
+  id: string;
+  vendor: 'nvidia' | 'amd';
+  uuid?: string;
+  name?: string;
+  memory_bytes?: number;
 }
 
 export interface ComputeNodeDoc extends BaseDoc {
@@ -192,6 +206,8 @@ export interface ComputeNodeDoc extends BaseDoc {
   num_cpus: number;
   memory_bytes: number;
   num_gpus: number;
+  /** The GPUs the worker offered, with their models and memory, when detected. */
+  gpus?: GpuInfo[];
   started_at: string;
   is_active: boolean;
   /** The allocation that started this worker (`allocations` key), when one did. */

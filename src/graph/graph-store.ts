@@ -3,6 +3,7 @@ import type {
   EdgeCollection,
   EdgeDoc,
   EventDoc,
+  GpuInfo,
   JobDoc,
   JobStatus,
   Resources,
@@ -11,6 +12,7 @@ import type {
   WorkflowDoc,
   WorkflowStatus,
 } from '../core/model.js';
+import type { ResourceUsage } from '../core/schemas/resource-usage.js';
 
 /**
  * The graph store port. Speaks the domain; no driver type crosses it. Adapters
@@ -364,6 +366,8 @@ export interface WorkerIdentity {
   num_gpus: number;
   /** The allocation that started the worker (`allocations` key), when one did. */
   allocation?: string;
+  /** The GPUs it offers, as detected. */
+  gpus?: GpuInfo[];
 }
 
 export interface StartRequest {
@@ -413,6 +417,8 @@ export interface CompleteRequest {
    * notice), not the job's fault — the job runs again (see completeAttempts).
    */
   interrupted?: boolean;
+  /** What the attempt was given and used; stored on the result unchanged. */
+  resource_usage?: ResourceUsage;
 }
 
 /** What a cancellation changed: enough for the caller to clear queues and stop processes. */

@@ -27,6 +27,7 @@ export function resultFromReport(r: CompleteRequest, overrides: Partial<ResultDo
     ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
     ...(r.message !== undefined && { message: r.message }),
     ...(r.interrupted === true && { interrupted: true }),
+    ...(r.resource_usage !== undefined && { resource_usage: r.resource_usage }),
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@
  * `depends_on: null`). Defaults are applied here, in one place.
  */
 import { z } from 'zod';
+import { ResourceMonitorSettingsSchema } from '../core/schemas/resource-usage.js';
 import { actionSpecSchema } from './action-schema.js';
 import {
   awsSchedulerSpecSchema,
@@ -133,9 +134,9 @@ export type FailureHandlerSpec = z.output<typeof failureHandlerSpecSchema>;
 
 /**
  * Workflow-level settings, copied to the workflow document when given. The compute_node_* ones
- * (torc's) are for the workers of allocations; jobs_sort_method, use_pending_failed and
- * resource_monitor are accepted so that torc specs load, and stored as given: jobgraph does
- * not act on them.
+ * (torc's) are for the workers of allocations; resource_monitor is read by the workers (per-job
+ * monitoring and the memory limit, docs/resources.md); jobs_sort_method and use_pending_failed
+ * are accepted so that torc specs load, and stored as given: jobgraph does not act on them.
  */
 const workflowSettings = {
   slurm_defaults: optional(slurmDefaultsSchema),
@@ -146,7 +147,7 @@ const workflowSettings = {
   compute_node_min_time_for_new_jobs_seconds: optional(nonNegative),
   jobs_sort_method: optional(z.string()),
   use_pending_failed: optional(z.boolean()),
-  resource_monitor: optional(z.record(z.string(), z.unknown())),
+  resource_monitor: optional(ResourceMonitorSettingsSchema),
 };
 export const WORKFLOW_SETTINGS = Object.keys(workflowSettings) as Array<keyof typeof workflowSettings>;
 

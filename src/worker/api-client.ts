@@ -205,16 +205,25 @@ export class ApiClient {
   }
 
   /** `GET /api/v1/workflows/{wf}`: the `failure_handlers` of the workflow document (undefined when none). */
-  async failureHandlers(workflow: string, options?: RequestOptions): Promise<unknown> {
+  failureHandlers(workflow: string, options?: RequestOptions): Promise<unknown> {
+    return this.workflowField(workflow, 'failure_handlers', options);
+  }
+
+  /** `GET /api/v1/workflows/{wf}`: the `resource_monitor` settings of the workflow document (undefined when none). */
+  resourceMonitor(workflow: string, options?: RequestOptions): Promise<unknown> {
+    return this.workflowField(workflow, 'resource_monitor', options);
+  }
+
+  private async workflowField(workflow: string, field: string, options?: RequestOptions): Promise<unknown> {
     const doc = await this.call(
       'GET',
       `/api/v1/workflows/${encodeURIComponent(workflow)}`,
       undefined,
-      z.looseObject({ failure_handlers: z.unknown().optional() }),
+      z.looseObject({}),
       true,
       options,
     );
-    return doc.failure_handlers;
+    return (doc as Record<string, unknown>)[field];
   }
 
   /**

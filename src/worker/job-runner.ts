@@ -10,6 +10,7 @@
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { gpuEnvironment, type GpuDevice } from './gpu-discovery.js';
 import { directLauncher, type LaunchedProcess, type ProcessLauncher } from './process-launcher.js';
 
 /** Options for {@link startAttempt}. */
@@ -32,6 +33,13 @@ export interface AttemptSpec {
    * @default 10000
    */
   terminateGraceMs?: number;
+  /**
+   * The GPUs the job was given: it sees only these (gpu-discovery.ts `gpuEnvironment`).
+   * Undefined: the environment's GPU variables are left as inherited.
+   */
+  gpuIds?: readonly string[];
+  /** @default 'nvidia' */
+  gpuVendor?: GpuDevice['vendor'];
 }
 
 /** How an attempt ended: what the worker reports to `attempts/complete`. */
@@ -55,9 +63,10 @@ export interface RunningAttempt {
   readonly done: Promise<AttemptOutcome>;
   /**
    * SIGTERM the process group, SIGKILL it after the grace period if the shell still
-   * runs. The outcome's status becomes `terminated`. Resolves when the shell has exited.
+   * runs (at once with `immediate`: a job over its memory limit gets no grace). The
+   * outcome's status becomes `terminated`. Resolves when the shell has exited.
    */
-  terminate(): Promise<AttemptOutcome>;
+  terminate(options?: { immediate?: boolean }): Promise<AttemptOutcome>;
 }
 
 const DEFAULT_GRACE_MS = 10_000;
@@ -90,6 +99,7 @@ export function attemptEnvironment(spec: AttemptSpec): Record<string, string> {
     JOBGRAPH_API: spec.apiUrl,
     // The worker process itself (jobs run under a spawn helper): lets a job — or a test — find its worker.
     JOBGRAPH_WORKER_PID: String(process.pid),
+    ...(spec.gpuIds && gpuEnvironment(spec.gpuIds, spec.gpuVendor)),
   };
 }
 
@@ -170,11 +180,14 @@ export async function startAttempt(
   return {
     pid,
     done,
-    terminate: () => {
+    terminate: (options) => {
       if (!terminating && !ended) {
         terminating = true;
-        killGroup(pid, 'SIGTERM');
-        killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), spec.terminateGraceMs ?? DEFAULT_GRACE_MS);
+        killGroup(pid, options?.immediate ? 'SIGKILL' : 'SIGTERM');
+        if (!options?.immediate)
+          killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), spec.terminateGraceMs ?? DEFAULT_GRACE_MS);
+      } else if (options?.immediate && !ended) {
+        killGroup(pid, 'SIGKILL');
       }
       return done;
     },

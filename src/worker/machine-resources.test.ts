@@ -1,24 +1,33 @@
 import { availableParallelism } from 'node:os';
-import { describe, expect, it } from 'vitest';
-import { countComputeGpus, detectMachineResources } from './machine-resources.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeGpuTools, type FakeGpuTools } from '../../test/support/fake-gpu-tools.js';
+import { detectMachineResources, offeredGpus } from './machine-resources.js';
 
 describe('machine resources', () => {
-  it('counts NVIDIA and AMD controllers only', () => {
-    expect(
-      countComputeGpus([
-        { vendor: 'NVIDIA Corporation', model: 'A100-SXM4-80GB' },
-        { vendor: 'Advanced Micro Devices, Inc. [AMD/ATI]', model: 'Instinct MI250X' },
-        { vendor: 'Intel Corporation', model: 'UHD Graphics 630' },
-        { vendor: 'Matrox Electronics Systems Ltd.', model: 'G200eR2' },
-      ]),
-    ).toBe(2);
-    expect(countComputeGpus([])).toBe(0);
-  });
+  let tools: FakeGpuTools | undefined;
+  afterEach(() => tools?.remove());
 
-  it('detects this machine: logical cores and total memory', async () => {
-    const r = await detectMachineResources();
+  it('detects this machine: logical cores, total memory, and the GPUs of nvidia-smi', async () => {
+    tools = fakeGpuTools({ nvidia: 2 });
+    const r = await detectMachineResources({ PATH: tools.pathWith('/usr/bin:/bin') });
     expect(r.num_cpus).toBe(availableParallelism());
     expect(r.memory_bytes).toBeGreaterThan(0);
-    expect(Number.isInteger(r.num_gpus) && r.num_gpus >= 0).toBe(true);
+    expect(r.gpus.map((g) => [g.id, g.name])).toEqual([
+      ['0', 'NVIDIA H100 80GB HBM3'],
+      ['1', 'NVIDIA H100 80GB HBM3'],
+    ]);
+    expect(r.gpuWarnings).toEqual([]);
+  });
+
+  it('offers the count asked for: detected devices first, then free indices', () => {
+    const two = [
+      { id: '3', vendor: 'nvidia' as const },
+      { id: '0', vendor: 'nvidia' as const },
+    ];
+    expect(offeredGpus(two, undefined).map((g) => g.id)).toEqual(['3', '0']);
+    expect(offeredGpus(two, 0)).toEqual([]);
+    expect(offeredGpus(two, 1).map((g) => g.id)).toEqual(['3']);
+    expect(offeredGpus(two, 4).map((g) => g.id)).toEqual(['3', '0', '1', '2']);
+    expect(offeredGpus([], 2).map((g) => g.id)).toEqual(['0', '1']);
   });
 });

@@ -1,33 +1,47 @@
 /**
  * What this machine offers by default when a worker is started without `--cpus`, `--mem`
- * or `--gpus`: all logical cores, all memory, every NVIDIA/AMD GPU.
+ * or `--gpus`: all logical cores, all memory, every NVIDIA/AMD GPU it may use (gpu-discovery.ts).
  */
 import { availableParallelism, totalmem } from 'node:os';
 import si from 'systeminformation';
-import type { Capacity } from './resource-ledger.js';
+import { discoverGpus, type GpuDevice } from './gpu-discovery.js';
 
-/** Compute GPUs among graphics controllers: NVIDIA and AMD ones (integrated Intel/virtual VGA are not offered). */
-export function countComputeGpus(controllers: ReadonlyArray<{ vendor?: string; model?: string }>): number {
-  return controllers.filter((c) =>
-    /nvidia|advanced micro devices|\bamd\b|\bati\b/i.test(`${c.vendor ?? ''} ${c.model ?? ''}`),
-  ).length;
+/** The machine: cores, memory, and the GPUs with why detection said nothing (one line each). */
+export interface MachineResources {
+  num_cpus: number;
+  memory_bytes: number;
+  gpus: GpuDevice[];
+  gpuWarnings: string[];
 }
 
 /**
- * Detect logical cores (those this process may run on), total memory and GPUs. Falls back to Node's `os` figures (and 0
- * GPUs) when systeminformation cannot tell, so a worker always starts.
+ * Detect logical cores (those this process may run on), total memory and GPUs. Falls back to Node's `os` figures (and no
+ * GPUs) when a tool cannot tell, so a worker always starts. `env` is the worker's inherited environment.
  */
-export async function detectMachineResources(): Promise<Capacity> {
-  const [cpu, mem, graphics] = await Promise.all([
+export async function detectMachineResources(env: NodeJS.ProcessEnv): Promise<MachineResources> {
+  const [cpu, mem, gpus] = await Promise.all([
     si.cpu().catch(() => undefined),
     si.mem().catch(() => undefined),
-    si.graphics().catch(() => undefined),
+    discoverGpus(env),
   ]);
   // Under Slurm (cpusets) or taskset the process may use fewer cores than the machine
   // has; offering more than the affinity mask allows would oversubscribe them.
   const usable = availableParallelism();
   const num_cpus = cpu?.cores && cpu.cores > 0 ? Math.min(cpu.cores, usable) : usable;
   const memory_bytes = mem?.total && mem.total > 0 ? mem.total : totalmem();
-  const num_gpus = countComputeGpus(graphics?.controllers ?? []);
-  return { num_cpus, memory_bytes, num_gpus };
+  return { num_cpus, memory_bytes, gpus: gpus.devices, gpuWarnings: gpus.warnings };
+}
+
+/**
+ * The GPUs a worker offers when it is told how many (`--gpus n`, a Slurm allocation's count):
+ * the first `n` detected, then — when detection found fewer (no tool on the node, a driver
+ * down) — indices not yet taken, so that the count asked for is still handed out by id.
+ */
+export function offeredGpus(detected: readonly GpuDevice[], count: number | undefined): GpuDevice[] {
+  if (count === undefined) return [...detected];
+  const offered = detected.slice(0, count);
+  for (let i = 0; offered.length < count; i++)
+    if (!offered.some((d) => d.id === String(i)))
+      offered.push({ id: String(i), vendor: detected[0]?.vendor ?? 'nvidia' });
+  return offered;
 }

@@ -10,13 +10,16 @@
  * acked too: the job stays `queued` in the graph and the scheduler's reconcile re-queues it.
  */
 import type { Logger } from '../core/logger.js';
+import type { MonitorSettings } from '../core/schemas/resource-usage.js';
 import type { ConsumerQueue, JobConsumer, TakenJob } from '../queue/job-consumer.js';
 import { parseQueueName } from '../queue/queue-names.js';
 import { fitsInTime, type ResourceClass } from '../queue/resource-class.js';
 import type { AttemptReporter } from './attempt-reporter.js';
 import type { FailureHandlerLookup } from './failure-recovery.js';
+import type { GpuDevice } from './gpu-discovery.js';
 import type { Lease, LeaseNotice } from './lease.js';
 import type { ProcessLauncher } from './process-launcher.js';
+import type { ProcessTableSource } from './process-tree.js';
 import type { Reservation, ResourceLedger } from './resource-ledger.js';
 import { runAcceptedAttempt, type Accepted, type RunningEntry } from './run-attempt.js';
 import { WakeSignal } from './wake-signal.js';
@@ -46,6 +49,12 @@ export interface PullLoopDeps {
   maxParallelJobs?: number;
   /** With nothing running and nothing taken for this long, the loop ends (`idle`). @default never */
   idleExitMs?: number;
+  /** A workflow's resource monitoring and memory limit. @default DEFAULT_MONITOR_SETTINGS for every workflow */
+  monitorSettings?: (workflow: string) => Promise<MonitorSettings>;
+  /** Who made the GPUs the ledger hands out (which variables confine a job to its own). @default 'nvidia' */
+  gpuVendor?: GpuDevice['vendor'];
+  /** The /proc scans the monitors of running attempts share (process-tree.ts). */
+  processTable?: ProcessTableSource;
 }
 
 /** Why the loop ended. */
@@ -311,7 +320,12 @@ export class PullLoop {
   }
 
   private launch(taken: TakenJob, accepted: Accepted, held: Reservation, log: Logger): void {
-    const entry: RunningEntry = { taken, terminate: this.canceledIds.delete(taken.id), startedAt: Date.now() };
+    const entry: RunningEntry = {
+      taken,
+      terminate: this.canceledIds.delete(taken.id),
+      startedAt: Date.now(),
+      gpuIds: held.gpu_ids,
+    };
     this.running.set(taken.id, entry);
     // A fence, stop or notice that came while the start was in flight ends this attempt too.
     const interrupt = this.interruptionOf(entry);

@@ -17,7 +17,7 @@ describe('ResourceLedger', () => {
     const held = [];
     for (let i = 0; i < 9; i++) held.push(ledger.reserve(cls(4, 8 * GIB)));
     expect(held.every((h) => h !== undefined)).toBe(true);
-    expect(ledger.free).toEqual({ num_cpus: 0, memory_bytes: 108 * GIB, num_gpus: 0, num_nodes: 1 });
+    expect(ledger.free).toEqual({ num_cpus: 0, memory_bytes: 108 * GIB, num_gpus: 0, num_nodes: 1, gpu_ids: [] });
     expect(ledger.fits(cls(1))).toBe(false);
     expect(ledger.reserve(cls(1))).toBeUndefined();
     ledger.release(held[0]!);
@@ -54,7 +54,7 @@ describe('ResourceLedger', () => {
     const held = ledger.reserve(cls(2, GIB / 2))!;
     ledger.release(held);
     ledger.release(held);
-    expect(ledger.free).toEqual({ num_cpus: 4, memory_bytes: GIB, num_gpus: 0, num_nodes: 1 });
+    expect(ledger.free).toEqual({ num_cpus: 4, memory_bytes: GIB, num_gpus: 0, num_nodes: 1, gpu_ids: [] });
   });
 
   it('hands out nodes when it serves a whole multi-node allocation', () => {
@@ -73,5 +73,31 @@ describe('ResourceLedger', () => {
   it('rejects a negative capacity naming the field', () => {
     expect(() => new ResourceLedger({ num_cpus: -1, memory_bytes: GIB, num_gpus: 0 })).toThrow(ValidationError);
     expect(() => new ResourceLedger({ num_cpus: -1, memory_bytes: GIB, num_gpus: 0 })).toThrow(/num_cpus/);
+  });
+});
+
+describe('ResourceLedger GPU devices', () => {
+  it('hands out distinct device ids, never one to two jobs, and takes them back', () => {
+    const ledger = new ResourceLedger({ num_cpus: 8, memory_bytes: 8 * GIB, num_gpus: 3, gpu_ids: ['2', '5', '7'] });
+    const a = ledger.reserve(cls(1, GIB, 1))!;
+    const b = ledger.reserve(cls(1, GIB, 2))!;
+    expect(a.gpu_ids).toEqual(['2']);
+    expect(b.gpu_ids).toEqual(['5', '7']);
+    expect(ledger.fits(cls(1, GIB, 1))).toBe(false);
+    ledger.release(b);
+    const c = ledger.reserve(cls(1, GIB, 1))!;
+    expect(c.gpu_ids).toEqual(['5']);
+    expect(new Set([...a.gpu_ids, ...c.gpu_ids]).size).toBe(2);
+    expect(ledger.free.gpu_ids).toEqual(['7']);
+  });
+
+  it('numbers GPUs 0..n-1 without detected ids, and refuses ids that do not match the count', () => {
+    expect(new ResourceLedger({ num_cpus: 1, memory_bytes: GIB, num_gpus: 2 }).capacity.gpu_ids).toEqual(['0', '1']);
+    expect(() => new ResourceLedger({ num_cpus: 1, memory_bytes: GIB, num_gpus: 2, gpu_ids: ['0'] })).toThrow(
+      ValidationError,
+    );
+    expect(() => new ResourceLedger({ num_cpus: 1, memory_bytes: GIB, num_gpus: 2, gpu_ids: ['0', '0'] })).toThrow(
+      /gpu_ids/,
+    );
   });
 });

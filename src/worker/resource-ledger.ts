@@ -6,8 +6,12 @@
  * serves a whole multi-node allocation (`num_nodes` > 1) hands out nodes too: each job
  * holds as many as it asks for (a multi-node job drives the others itself, e.g. with srun),
  * so its jobs never share a node's count beyond that.
+ *
+ * GPUs: the ledger hands out specific devices, by the id the job's `CUDA_VISIBLE_DEVICES`
+ * names them with (gpu-discovery.ts); a device is held by at most one job at a time. Without
+ * detected ids the GPUs are numbered 0..n-1.
  */
-import { ValidationError } from '../core/errors.js';
+import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { fits as classFits, type ResourceClass } from '../queue/resource-class.js';
 
 /** What a worker offers, or holds free at a moment. */
@@ -17,33 +21,53 @@ export interface Capacity {
   num_gpus: number;
   /** @default 1 */
   num_nodes?: number;
+  /** Ids of the GPUs offered (as many as `num_gpus`). @default "0".."num_gpus-1" */
+  gpu_ids?: readonly string[];
 }
 
-/** What one running job holds. */
-export type Reservation = Required<Capacity>;
+/** What one running job holds: counts, and the GPU devices it was given. */
+export interface Reservation {
+  num_cpus: number;
+  memory_bytes: number;
+  num_gpus: number;
+  num_nodes: number;
+  gpu_ids: string[];
+}
+
+type Counts = Omit<Reservation, 'gpu_ids'>;
 
 /** The part of a class the ledger counts (runtime is the lease's business, see lease.ts). */
 type Shape = Omit<ResourceClass, 'runtime_s'>;
 
-const NONE: Reservation = { num_cpus: 0, memory_bytes: 0, num_gpus: 0, num_nodes: 0 };
+const NONE: Counts = { num_cpus: 0, memory_bytes: 0, num_gpus: 0, num_nodes: 0 };
 
 export class ResourceLedger {
-  private readonly total: Reservation;
-  private used: Reservation = { ...NONE };
+  private readonly total: Counts;
+  private readonly gpuIds: readonly string[];
+  private used: Counts = { ...NONE };
+  /** GPU ids not held by a job, in the order offered. */
+  private freeGpus: Set<string>;
 
-  /** @throws ValidationError when a capacity is negative or not finite. */
+  /** @throws ValidationError when a capacity is negative or not finite, or `gpu_ids` does not match `num_gpus`. */
   constructor(total: Capacity) {
-    const full: Reservation = { num_nodes: 1, ...total };
-    const issues = (Object.keys(full) as Array<keyof Reservation>)
+    const { gpu_ids, ...counts } = total;
+    const full: Counts = { num_nodes: 1, ...counts };
+    const issues: FieldIssue[] = (Object.keys(full) as Array<keyof Counts>)
       .filter((k) => !Number.isFinite(full[k]) || full[k] < 0)
       .map((k) => ({ path: k, message: 'must be a non-negative number' }));
+    const ids =
+      gpu_ids ?? Array.from({ length: Number.isInteger(full.num_gpus) ? full.num_gpus : 0 }, (_, i) => String(i));
+    if (issues.length === 0 && (ids.length !== full.num_gpus || new Set(ids).size !== ids.length))
+      issues.push({ path: 'gpu_ids', message: `must be ${full.num_gpus} distinct ids (one per GPU offered)` });
     if (issues.length > 0) throw new ValidationError(issues);
     this.total = full;
+    this.gpuIds = [...ids];
+    this.freeGpus = new Set(ids);
   }
 
   /** What the worker offers in all. */
   get capacity(): Reservation {
-    return { ...this.total };
+    return { ...this.total, gpu_ids: [...this.gpuIds] };
   }
 
   /** What is free now; never negative. */
@@ -53,6 +77,7 @@ export class ResourceLedger {
       memory_bytes: this.total.memory_bytes - this.used.memory_bytes,
       num_gpus: this.total.num_gpus - this.used.num_gpus,
       num_nodes: this.total.num_nodes - this.used.num_nodes,
+      gpu_ids: [...this.freeGpus],
     };
   }
 
@@ -80,11 +105,14 @@ export class ResourceLedger {
   reserve(need: Shape): Reservation | undefined {
     if (!this.fits(need)) return undefined;
     const free = this.free;
+    const gpu_ids = free.gpu_ids.slice(0, need.num_gpus);
+    for (const id of gpu_ids) this.freeGpus.delete(id);
     const held: Reservation = {
       num_cpus: need.num_cpus,
       memory_bytes: Math.min(need.memory_bytes, free.memory_bytes),
       num_gpus: need.num_gpus,
       num_nodes: this.multiNode ? need.num_nodes : 0,
+      gpu_ids,
     };
     this.used = add(this.used, held, 1);
     return held;
@@ -92,6 +120,8 @@ export class ResourceLedger {
 
   /** Give back a reservation; over-release is clamped so the ledger never exceeds its capacity. */
   release(held: Reservation): void {
+    // Only ids this ledger offers come back, so a stray release cannot invent a device.
+    for (const id of held.gpu_ids) if (this.gpuIds.includes(id)) this.freeGpus.add(id);
     const next = add(this.used, held, -1);
     this.used = {
       num_cpus: Math.max(0, next.num_cpus),
@@ -106,7 +136,7 @@ export class ResourceLedger {
   }
 }
 
-function add(a: Reservation, b: Reservation, sign: 1 | -1): Reservation {
+function add(a: Counts, b: Counts, sign: 1 | -1): Counts {
   return {
     num_cpus: a.num_cpus + sign * b.num_cpus,
     memory_bytes: a.memory_bytes + sign * b.memory_bytes,

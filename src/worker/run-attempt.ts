@@ -4,10 +4,12 @@
  * the reporter (not awaited: the resources are free as soon as the process has ended).
  */
 import type { Logger } from '../core/logger.js';
+import { DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type ResourceUsage } from '../core/schemas/resource-usage.js';
 import type { TakenJob } from '../queue/job-consumer.js';
 import type { StartAnswer } from './attempt-reporter.js';
 import { recoverIfRetried, type RecoveryReport } from './failure-recovery.js';
 import { hashInputFiles } from './input-fingerprint.js';
+import { watchAttempt } from './attempt-monitoring.js';
 import { startAttempt, type AttemptOutcome, type AttemptSpec, type RunningAttempt } from './job-runner.js';
 import type { PullLoopDeps } from './pull-loop.js';
 import { enforceRuntimeLimit } from './runtime-limit.js';
@@ -28,6 +30,8 @@ export interface RunningEntry {
   interrupted?: string;
   /** When the loop launched it (ms since the epoch). */
   startedAt: number;
+  /** The GPUs the ledger gave it. */
+  gpuIds: readonly string[];
 }
 
 /** Run one accepted attempt to its end and hand its result to the reporter. Never rejects. */
@@ -51,14 +55,27 @@ export async function runAcceptedAttempt(
     logDir: deps.logDir,
     apiUrl: deps.apiUrl,
     terminateGraceMs: deps.terminateGraceMs,
+    gpuIds: entry.gpuIds,
+    ...(deps.gpuVendor && { gpuVendor: deps.gpuVendor }),
   };
+  let resource_usage: ResourceUsage | undefined;
   let inputs: { files: Record<string, string> } | undefined;
   try {
     // Taken before the job runs: it may rewrite its own inputs (decision 0007).
     if (accepted.input_files?.length) inputs = { files: await hashInputFiles(accepted.input_files, deps.cwd) };
+    const settings = await monitorSettingsOf(deps, payload.workflow, log);
     const run = await startAttempt(spec, deps.launcher);
     entry.run = run;
-    log.info({ pid: run.pid }, 'job started');
+    log.info({ pid: run.pid, ...(entry.gpuIds.length > 0 && { gpus: entry.gpuIds }) }, 'job started');
+    const { num_cpus, memory_bytes, num_gpus } = payload.resources;
+    const watched = watchAttempt({
+      run,
+      settings,
+      requested: { num_cpus, memory_bytes, num_gpus },
+      gpuIds: entry.gpuIds,
+      log,
+      ...(deps.processTable && { processTable: deps.processTable }),
+    });
     const runtime_s = payload.resources.runtime_s;
     const limit = enforceRuntimeLimit(run, runtime_s, () =>
       log.warn({ runtime_s }, 'job exceeded its runtime limit; terminating it'),
@@ -66,6 +83,7 @@ export async function runAcceptedAttempt(
     // stop() may have come while the process was being spawned.
     outcome = limit.annotate(await (entry.terminate ? run.terminate() : run.done));
     limit.clear();
+    resource_usage = await watched.finish(outcome);
   } catch (err) {
     log.error({ err }, 'could not run the job');
     outcome = {
@@ -116,6 +134,7 @@ export async function runAcceptedAttempt(
       ...(recovery.no_retry ? { no_retry: true } : {}),
       ...(interrupted ? { interrupted: true } : {}),
       ...(inputs ? { inputs } : {}),
+      ...(resource_usage ? { resource_usage } : {}),
       ...(stdout_path ? { stdout_path, stderr_path } : {}),
       workflow: payload.workflow,
       job: payload.job,
@@ -126,4 +145,13 @@ export async function runAcceptedAttempt(
       if (!answer.ok) log.warn({ reason: answer.reason }, 'completion refused by the API');
     })
     .catch((err: unknown) => log.error({ err }, 'completion could not be reported'));
+}
+
+/** The monitoring of `workflow`'s attempts; the defaults when it cannot be learnt (the job runs anyway). */
+async function monitorSettingsOf(deps: PullLoopDeps, workflow: string, log: Logger): Promise<MonitorSettings> {
+  if (!deps.monitorSettings) return DEFAULT_MONITOR_SETTINGS;
+  return deps.monitorSettings(workflow).catch((err: unknown) => {
+    log.warn({ err }, "could not read the workflow's resource_monitor; using the defaults");
+    return DEFAULT_MONITOR_SETTINGS;
+  });
 }

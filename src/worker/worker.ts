@@ -22,6 +22,9 @@ import { Lease } from './lease.js';
 import { PullLoop, type LoopEnd } from './pull-loop.js';
 import { cachedHandlerLookup } from './failure-recovery.js';
 import { ResourceLedger } from './resource-ledger.js';
+import type { GpuDevice } from './gpu-discovery.js';
+import { cachedMonitorSettings } from './monitor-settings-lookup.js';
+import { sharedProcessTable } from './process-tree.js';
 
 /** Options of a worker. Resources are what it offers, not what the machine has. */
 export interface WorkerOptions {
@@ -32,6 +35,18 @@ export interface WorkerOptions {
   num_cpus: number;
   memory_bytes: number;
   num_gpus: number;
+  /**
+   * The GPUs offered, by device (as many as `num_gpus`): jobs get their ids in
+   * `CUDA_VISIBLE_DEVICES` and the like, and the compute node records their models.
+   * @default devices "0".."num_gpus-1"
+   */
+  gpus?: GpuDevice[];
+  /**
+   * Kill a job whose memory passes its request times this, unless its workflow's
+   * `resource_monitor.memory_limit_factor` says otherwise; `off`: no limit.
+   * @default 2 (DEFAULT_MONITOR_SETTINGS)
+   */
+  memoryLimitFactor?: number | 'off';
   /** Serve only this workflow, and end (exit code 0) once it is finished. */
   workflow?: string;
   /**
@@ -156,6 +171,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     num_cpus: options.num_cpus,
     memory_bytes: options.memory_bytes,
     num_gpus: options.num_gpus,
+    ...(options.gpus !== undefined && { gpu_ids: options.gpus.map((g) => g.id) }),
     ...(options.num_nodes !== undefined && { num_nodes: options.num_nodes }),
   });
   const client = new ApiClient({
@@ -169,7 +185,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const allocation = options.allocation !== undefined ? { allocation: options.allocation } : {};
   const instance = options.instance?.identity && instanceFields(options.instance.identity);
   // What this worker is, in its registration and in each start.
-  const node = { hostname: host, pid: process.pid, num_cpus, memory_bytes, num_gpus, ...allocation };
+  const gpus = options.gpus?.length ? { gpus: options.gpus } : {};
+  const node = { hostname: host, pid: process.pid, num_cpus, memory_bytes, num_gpus, ...allocation, ...gpus };
   const registration = await client
     .registerWorker(
       { ...node, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), ...instance },
@@ -219,6 +236,13 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     // Handlers never change after creation: each workflow's are fetched once. A lookup serves a
     // report, so it may go on while the worker stops, until reports are given up.
     failureHandlers: cachedHandlerLookup((wf) => client.failureHandlers(wf, { signal: giveUp.signal })),
+    monitorSettings: cachedMonitorSettings(
+      (wf) => client.resourceMonitor(wf, { signal: stopping.signal }),
+      options.memoryLimitFactor !== undefined ? { memory_limit_factor: options.memoryLimitFactor } : {},
+      logger,
+    ),
+    ...(options.gpus?.[0] && { gpuVendor: options.gpus[0].vendor }),
+    processTable: sharedProcessTable(),
     launcher,
     workflow,
     lease,

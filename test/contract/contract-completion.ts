@@ -72,6 +72,35 @@ export function completionContract(fx: ContractFixture): void {
       expect((await store.listDocuments(wf, 'results')).total).toBe(1);
     });
 
+    it('stores the resource usage and the GPUs of a result as reported', async () => {
+      const { store, wf } = fx;
+      await create({ jobs: ['a'] });
+      await store.initializeWorkflow(wf);
+      await claimAll();
+      await start('a');
+      const resource_usage = {
+        gpu_ids: ['1', 'GPU-5'],
+        requested: { num_cpus: 2, memory_bytes: 1024 ** 3, num_gpus: 2 },
+        samples: 3,
+        peak_memory_bytes: 210_000_000,
+        avg_memory_bytes: 150_000_000,
+        peak_cpu_percent: 198.5,
+        avg_cpu_percent: 120.25,
+        cpu_time_s: 3.5,
+        out_of_memory: { limit_bytes: 2 * 1024 ** 3, peak_bytes: 2.5 * 1024 ** 3 },
+        time_series: [
+          { t_s: 0, memory_bytes: 1_000_000, cpu_percent: 0 },
+          { t_s: 1, memory_bytes: 210_000_000, cpu_percent: 198.5 },
+        ],
+      };
+      await store.completeAttempts([{ ...completion('a'), status: 'failed', return_code: 137, resource_usage }]);
+      expect(await store.getDocument(wf, 'results', resultKey(k('a'), 1))).toMatchObject({
+        status: 'failed',
+        return_code: 137,
+        resource_usage,
+      });
+    });
+
     it('refuses unknown jobs and jobs not running at that attempt', async () => {
       const { store, wf } = fx;
       await create({ jobs: ['a', 'b'] });

@@ -21,6 +21,7 @@ import { LostWorkerWatchdog } from '../../src/scheduler/lost-worker-watchdog.js'
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { startWorkflow } from '../../src/scheduler/start-workflow.js';
 import { specToBundle } from '../../src/spec/index.js';
+import type { WorkerOptions } from '../../src/worker/worker.js';
 
 export interface WorkerStack {
   /** Per-test directory: jobs run here (the worker's cwd); logs go under it. */
@@ -142,4 +143,18 @@ export function maxOverlap(intervals: Array<[number, number]>): number {
   let max = 0;
   for (const [, delta] of points) max = Math.max(max, (now += delta));
   return max;
+}
+
+/** Options of a worker on `stack` for tests: 4 CPUs, 64 GiB, no GPU, quick polls and grace; `overrides` win. */
+export function testWorkerOptions(stack: WorkerStack, overrides: Partial<WorkerOptions> = {}): WorkerOptions {
+  return {
+    apiUrl: stack.api.url,
+    num_cpus: 4,
+    memory_bytes: 64 * 1024 ** 3,
+    num_gpus: 0,
+    cwd: stack.dir,
+    idlePollMs: 100,
+    terminateGraceMs: 2000,
+    ...overrides,
+  };
 }

@@ -55,6 +55,7 @@ export function registerWorkerRoute(app: ApiApp, deps: ApiDeps): void {
               num_cpus: body.num_cpus,
               memory_bytes: body.memory_bytes,
               num_gpus: body.num_gpus,
+              ...(body.gpus !== undefined && { gpus: body.gpus }),
               ...(body.allocation !== undefined && { allocation: body.allocation }),
               ...instance,
               started_at,

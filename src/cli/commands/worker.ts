@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { positiveIntFlag, secondsFlag } from '../flags.js';
+import { memoryLimitFactorFlag, positiveIntFlag, secondsFlag } from '../flags.js';
 import { GracefulShutdown } from '../graceful-shutdown.js';
 import { addResourceFlags, type ResourceFlags } from '../resource-flags.js';
 
@@ -25,6 +25,7 @@ export interface WorkerFlags extends ResourceFlags {
   ignoreWorkflowCompletion?: boolean;
   /** `--imds` alone: true (the configured endpoint); with a value: that URL. */
   imds?: boolean | string;
+  memoryLimitFactor?: number | 'off';
 }
 
 export function workerCommand(): Command {
@@ -51,6 +52,11 @@ export function workerCommand(): Command {
     )
     .option('--idle-exit <seconds>', 'exit after this long with nothing to run (default: never)', secondsFlag)
     .option('--ignore-workflow-completion', 'with --workflow: keep serving after the workflow is finished')
+    .option(
+      '--memory-limit-factor <n|off>',
+      "kill a job using more than n × its requested memory (default 2; a workflow's resource_monitor overrides)",
+      memoryLimitFactorFlag,
+    )
     .option(
       '--imds [url]',
       'on EC2: record the instance on the compute node and watch instance metadata for Spot interruption ' +
@@ -82,6 +88,7 @@ export function workerCommand(): Command {
         maxParallelJobs: flags.maxParallelJobs,
         idleExitMs: flags.idleExit === undefined ? undefined : flags.idleExit * 1000,
         ignoreWorkflowCompletion: flags.ignoreWorkflowCompletion,
+        ...(flags.memoryLimitFactor !== undefined && { memoryLimitFactor: flags.memoryLimitFactor }),
         logger,
         shutdown,
       });

@@ -4,8 +4,22 @@
  */
 import { z } from '@hono/zod-openapi';
 import { fewIssues } from './few-issues.js';
+import { ResourceUsageSchema } from './resource-usage.js';
 
 const key = z.string().min(1).max(254);
+
+/** A GPU a worker offers, as detected (worker/gpu-discovery.ts); recorded on its compute nodes. */
+export const GpuDeviceSchema = z
+  .object({
+    /** The id a job's `CUDA_VISIBLE_DEVICES` names it by. */
+    id: z.string().min(1).max(254),
+    vendor: z.enum(['nvidia', 'amd']),
+    uuid: z.string().max(254).optional(),
+    name: z.string().max(254).optional(),
+    memory_bytes: z.number().nonnegative().optional(),
+  })
+  .openapi('GpuDevice');
+const gpusField = z.array(GpuDeviceSchema).max(1024).optional();
 
 export const WorkerIdentitySchema = z
   .object({
@@ -17,6 +31,8 @@ export const WorkerIdentitySchema = z
     num_gpus: z.number().int().nonnegative(),
     /** The allocation that started the worker (`allocations` key). */
     allocation: key.optional(),
+    /** The GPUs offered, with their models and memory, when detected. */
+    gpus: gpusField,
   })
   .openapi('WorkerIdentity');
 export type WorkerIdentityBody = z.infer<typeof WorkerIdentitySchema>;
@@ -43,6 +59,8 @@ export const RegisterWorkerRequestSchema = z
     num_cpus: z.number().int().positive(),
     memory_bytes: z.number().int().positive(),
     num_gpus: z.number().int().nonnegative().default(0),
+    /** The GPUs offered, with their models and memory, when detected. */
+    gpus: gpusField,
     /** Serve only this workflow; its compute node document is created at once. */
     workflow: key.optional(),
     /** The allocation that started the worker (`allocations` key); recorded on its compute node. */
@@ -119,6 +137,8 @@ export const CompleteAttemptSchema = z.object({
   inputs: z.object({ files: fewIssues(z.record(z.string(), z.string()), z.string()) }).optional(),
   /** With status `terminated`: the worker was taken away (walltime, preemption, Spot notice); the job runs again. */
   interrupted: z.boolean().optional(),
+  /** What the attempt was given and used (GPUs, memory, CPU); stored on the result as is. */
+  resource_usage: ResourceUsageSchema.optional(),
 });
 export const CompleteAttemptsRequestSchema = z
   .object({ results: z.array(CompleteAttemptSchema).min(1).max(10_000) })

@@ -4,6 +4,7 @@
  * a restarted process finds none of its predecessor's to adopt.
  */
 import { join } from 'node:path';
+import { inheritedEnvironment } from '../../core/config.js';
 import { ConflictError, ProviderError } from '../../core/errors.js';
 import type { SchedulerDoc } from '../../core/model.js';
 import { detectMachineResources } from '../../worker/machine-resources.js';
@@ -41,11 +42,13 @@ export class LocalProvider implements ComputeProvider {
   async nodeShape(scheduler: SchedulerDoc): Promise<NodeShape> {
     const [cpus, mem, gpus] = [num(scheduler.num_cpus), num(scheduler.memory_bytes), num(scheduler.num_gpus)];
     const machine =
-      cpus === undefined || mem === undefined || gpus === undefined ? await detectMachineResources() : undefined;
+      cpus === undefined || mem === undefined || gpus === undefined
+        ? await detectMachineResources(inheritedEnvironment())
+        : undefined;
     return {
       num_cpus: cpus ?? machine!.num_cpus,
       memory_bytes: mem ?? machine!.memory_bytes,
-      num_gpus: gpus ?? machine!.num_gpus,
+      num_gpus: gpus ?? machine!.gpus.length,
     };
   }
 

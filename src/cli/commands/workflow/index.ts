@@ -1,6 +1,6 @@
 /**
  * `jobgraph workflow create|start|status|list|jobs|results` (and, from their own files,
- * submit|watch|events|delete|cancel|restart): talk to a running API
+ * submit|watch|events|delete|cancel|restart|resources|plot): talk to a running API
  * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
  */
 import { Command } from 'commander';
@@ -17,6 +17,7 @@ import { addWorkflowDeleteCommand } from './delete.js';
 import { addWorkflowEventsCommand } from './events.js';
 import { addWorkflowSubmitCommand } from './submit.js';
 import { addWorkflowWatchCommand } from './watch.js';
+import { addWorkflowResourceCommands } from '../workflow-resources.js';
 import { formatTable } from '../../print-table.js';
 import { positiveIntFlag } from '../../flags.js';
 
@@ -119,5 +120,6 @@ export function workflowCommand(): Command {
   addWorkflowWatchCommand(wf);
   addWorkflowEventsCommand(wf);
   addWorkflowDeleteCommand(wf);
+  addWorkflowResourceCommands(wf);
   return wf;
 }
