@@ -8,6 +8,7 @@ import { AppError, CycleError, ERROR_CODES, type FieldIssue } from '../core/erro
 import { jobCommand } from './commands/cancel.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { logsCommand } from './commands/logs.js';
 import { runCommand } from './commands/run.js';
 import { apiCommand, scaleCommand, schedulerCommand, serverCommand } from './commands/serve-roles.js';
 import { allocationsCommand } from './commands/allocations.js';
@@ -27,6 +28,7 @@ const program = new Command('jobgraph')
   .addCommand(workerCommand())
   .addCommand(workflowCommand())
   .addCommand(jobCommand())
+  .addCommand(logsCommand())
   .addCommand(slurmCommand())
   .addCommand(allocationsCommand())
   .addCommand(exportCommand())

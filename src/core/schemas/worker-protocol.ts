@@ -5,6 +5,9 @@
 import { z } from '@hono/zod-openapi';
 import { fewIssues } from './few-issues.js';
 
+/** Most characters of one log tail (workers send at most 16 KiB: src/worker/log-tail.ts). */
+const MAX_TAIL_CHARS = 64 * 1024;
+
 const key = z.string().min(1).max(254);
 
 export const WorkerIdentitySchema = z
@@ -112,6 +115,9 @@ export const CompleteAttemptSchema = z.object({
   compute_node: key,
   stdout_path: z.string().optional(),
   stderr_path: z.string().optional(),
+  /** The end of the attempt's stdout / stderr (bounded: src/worker/log-tail.ts); the full files stay at the paths. */
+  stdout_tail: z.string().max(MAX_TAIL_CHARS).optional(),
+  stderr_tail: z.string().max(MAX_TAIL_CHARS).optional(),
   message: z.string().optional(),
   /** The worker vetoes a failure-handler retry (its recovery script failed); it can never force one. */
   no_retry: z.boolean().optional(),

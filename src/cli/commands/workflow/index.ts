@@ -1,6 +1,8 @@
 /**
  * `jobgraph workflow create|start|status|list|jobs|results`: talk to a running API
- * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
+ * (`--api URL` or JOBGRAPH_API), or to a local store without one (`--db`, or a finished
+ * `run`'s `./.jobgraph/`: api-client-flags.ts). Each prints a table, or JSON with `--json`.
+ * A workflow is named by key, or by name when no other workflow has it; jobs by name or key.
  */
 import { Command } from 'commander';
 import { loadSpecFile } from '../../../spec/index.js';
@@ -14,6 +16,9 @@ import {
 import { addWorkflowCancelCommand } from '../cancel.js';
 import { addWorkflowRestartCommand } from '../restart.js';
 import { formatTable } from '../../print-table.js';
+import { formatDuration, jobRows, resultRows } from '../../job-rows.js';
+import { plural } from '../../plural.js';
+import { newestFirst, workflowFacts } from '../../workflow-facts.js';
 import { positiveIntFlag } from '../../flags.js';
 
 type Doc = Record<string, unknown> & { _key: string };
@@ -61,13 +66,13 @@ export function workflowCommand(): Command {
       );
       emit(flags, s, () => {
         const rows = Object.entries(s.counts).filter(([, n]) => n > 0);
-        return `workflow ${key}: ${s.status} (${s.total} jobs)\n` + formatTable(['state', 'jobs'], rows);
+        return `workflow ${key}: ${s.status} (${plural(s.total, 'job')})\n` + formatTable(['state', 'jobs'], rows);
       });
     },
   );
 
-  withClientFlags(wf.command('list').description('all workflows')).action(async (flags: ClientFlags) => {
-    const items = await allItems<Doc>(client(flags), '/workflows');
+  withClientFlags(wf.command('list').description('all workflows, newest first')).action(async (flags: ClientFlags) => {
+    const items = newestFirst(await allItems<Doc>(client(flags), '/workflows'));
     emit(flags, items, () =>
       formatTable(
         ['key', 'name', 'status', 'created'],
@@ -76,37 +81,52 @@ export function workflowCommand(): Command {
     );
   });
 
-  withClientFlags(wf.command('jobs <key>').description("the workflow's jobs"))
+  withClientFlags(wf.command('jobs <workflow>').description("the workflow's jobs: why each ended as it did"))
     .option('--status <state>', 'only jobs in this state')
-    .action(async (key: string, flags: ClientFlags & { status?: string }) => {
-      const filter = flags.status ? `?status=${encodeURIComponent(flags.status)}` : '';
-      const items = await allItems<Doc>(client(flags), `/workflows/${encodeURIComponent(key)}/jobs${filter}`);
-      emit(flags, items, () =>
+    .action(async (ref: string, flags: ClientFlags & { status?: string }) => {
+      const call = client(flags);
+      const facts = await workflowFacts(call, ref);
+      const rows = jobRows(facts.jobs, facts.results, facts.nodes).filter(
+        (j) => !flags.status || j.status === flags.status,
+      );
+      emit(flags, rows, () =>
         formatTable(
-          ['key', 'name', 'status', 'attempt', 'command'],
-          items.map((j) => [j._key, j.name as string, j.status as string, j.attempt as number, j.command as string]),
+          ['job', 'status', 'attempt', 'return_code', 'node', 'duration', 'reason'],
+          rows.map((j) => [
+            j.name,
+            j.status,
+            j.attempt,
+            j.return_code ?? '-',
+            j.node ?? '-',
+            formatDuration(j.duration_s),
+            j.reason ?? '',
+          ]),
         ),
       );
     });
 
-  withClientFlags(wf.command('results <key>').description('one result per job attempt')).action(
-    async (key: string, flags: ClientFlags) => {
-      const items = await allItems<Doc>(client(flags), `/workflows/${encodeURIComponent(key)}/results`);
-      emit(flags, items, () =>
-        formatTable(
-          ['job', 'attempt', 'status', 'return_code', 'exec_time_s', 'completed'],
-          items.map((r) => [
-            r.job as string,
-            r.attempt as number,
-            r.status as string,
-            r.return_code as number,
-            (r.exec_time_s as number)?.toFixed(3),
-            r.completion_time as string,
-          ]),
-        ),
-      );
-    },
-  );
+  withClientFlags(
+    wf.command('results <workflow>').description('one result per job attempt, with its log files'),
+  ).action(async (ref: string, flags: ClientFlags) => {
+    const facts = await workflowFacts(client(flags), ref);
+    const rows = resultRows(facts.results, facts.jobs, facts.nodes);
+    emit(flags, rows, () =>
+      formatTable(
+        ['job', 'attempt', 'status', 'return_code', 'node', 'duration', 'completed', 'reason', 'stderr'],
+        rows.map((r) => [
+          r.job,
+          r.attempt,
+          r.status,
+          r.return_code,
+          r.node ?? '-',
+          formatDuration(r.duration_s),
+          r.completed,
+          r.reason ?? '',
+          r.stderr_path ?? '',
+        ]),
+      ),
+    );
+  });
   addWorkflowCancelCommand(wf);
   addWorkflowRestartCommand(wf);
   return wf;
