@@ -902,7 +902,9 @@ export interface components {
                 /** @enum {string} */
                 status: "completed" | "failed" | "terminated" | "canceled";
                 stderr_path?: string;
+                stderr_tail?: string;
                 stdout_path?: string;
+                stdout_tail?: string;
                 workflow: string;
             }[];
         };
@@ -1566,7 +1568,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -1607,7 +1609,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -1655,7 +1657,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -1696,7 +1698,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -1777,7 +1779,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -1820,7 +1822,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -1870,7 +1872,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -1944,7 +1946,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2027,7 +2029,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2068,7 +2070,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2149,7 +2151,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2192,7 +2194,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2242,7 +2244,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2316,7 +2318,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2377,7 +2379,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2418,7 +2420,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2499,7 +2501,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2542,7 +2544,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2592,7 +2594,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2675,7 +2677,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2716,7 +2718,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2806,7 +2808,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2847,7 +2849,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2937,7 +2939,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2978,7 +2980,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3068,7 +3070,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3109,7 +3111,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3199,7 +3201,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3240,7 +3242,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3330,7 +3332,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3371,7 +3373,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3461,7 +3463,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3502,7 +3504,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3592,7 +3594,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3633,7 +3635,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3723,7 +3725,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3764,7 +3766,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3856,7 +3858,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3897,7 +3899,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3978,7 +3980,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4021,7 +4023,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4071,7 +4073,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4154,7 +4156,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4195,7 +4197,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4276,7 +4278,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4319,7 +4321,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4369,7 +4371,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4452,7 +4454,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4493,7 +4495,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4574,9 +4576,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
-                /** @description Document key */
+                /** @description Job key or job name (names are unique within a workflow; a key wins over an equal name) */
                 key: string;
             };
             cookie?: never;
@@ -4617,9 +4619,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
-                /** @description Document key */
+                /** @description Job key or job name (names are unique within a workflow; a key wins over an equal name) */
                 key: string;
             };
             cookie?: never;
@@ -4667,9 +4669,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
-                /** @description Document key */
+                /** @description Job key or job name (names are unique within a workflow; a key wins over an equal name) */
                 key: string;
             };
             cookie?: never;
@@ -4741,9 +4743,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
-                /** @description Document key */
+                /** @description Job key or job name (names are unique within a workflow; a key wins over an equal name) */
                 key: string;
             };
             cookie?: never;
@@ -4800,7 +4802,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4841,7 +4843,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4922,7 +4924,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4965,7 +4967,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5015,7 +5017,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5089,7 +5091,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5181,7 +5183,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5222,7 +5224,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5303,7 +5305,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5346,7 +5348,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5396,7 +5398,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5477,7 +5479,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5518,7 +5520,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5599,7 +5601,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5642,7 +5644,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5692,7 +5694,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5766,7 +5768,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5820,7 +5822,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5868,7 +5870,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5909,7 +5911,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5990,7 +5992,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -6033,7 +6035,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -6083,7 +6085,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
