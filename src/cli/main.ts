@@ -4,7 +4,7 @@
  * exit status is non-zero.
  */
 import { Command } from 'commander';
-import { AppError, CycleError, ERROR_CODES, type FieldIssue } from '../core/errors.js';
+import { AppError, ERROR_CODES, type FieldIssue } from '../core/errors.js';
 import { jobCommand } from './commands/cancel.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -46,7 +46,6 @@ const MAX_LINE = 1000;
 
 /** The problems of `err`, one per line to print; undefined when its message says it all. */
 function problemsOf(err: AppError): FieldIssue[] | undefined {
-  if (err instanceof CycleError) return [{ path: 'jobs', message: `cycle: ${err.cycle.join(' -> ')}` }];
   const issues = err.details.issues;
   return Array.isArray(issues) && issues.length > 0 ? (issues as FieldIssue[]) : undefined;
 }

@@ -70,7 +70,9 @@ describe('why a job failed, and the store after run', { timeout: 180_000 }, () =
 
     const results = await cli(['workflow', 'results', 'why-demo']);
     expect(results.code).toBe(0);
-    expect(results.stdout).toMatch(/^job\s+attempt\s+status\s+return_code\s+node\s+duration\s+completed\s+reason\s+stderr/);
+    expect(results.stdout).toMatch(
+      /^job\s+attempt\s+status\s+return_code\s+node\s+duration\s+completed\s+reason\s+stderr/,
+    );
     expect(results.stdout).toMatch(/\nbad\s+1\s+failed\s+3\s.*exit code 3\s+\S+\.a1\.err\n/);
   });
 
