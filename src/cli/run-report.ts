@@ -93,3 +93,17 @@ export function formatRunReport(report: RunReport): string {
       : '')
   );
 }
+
+/**
+ * What `run` prints on stderr when a signal (Ctrl-C) stopped it: the store keeps the workflow,
+ * the client commands read it without a server, and `workflow restart` runs the unfinished jobs
+ * again once a server and a worker use the same store.
+ */
+export function resumeHint(workflow: string, signal: string, db?: string): string {
+  const store = db ? ` --db ${db}` : '';
+  return (
+    `\nstopped (${signal}): workflow ${workflow} is kept in ${db ?? './.jobgraph/graph.sqlite'}.\n` +
+    `  look:   jobgraph workflow jobs ${workflow}${store}   (no server needed; also status, results, logs)\n` +
+    `  resume: jobgraph server${store} & jobgraph workflow restart ${workflow} && jobgraph worker start --workflow ${workflow}\n`
+  );
+}
