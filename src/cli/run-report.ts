@@ -6,7 +6,6 @@
 import type { ComputeNodeDoc, JobDoc, ResultDoc } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
 import { formatDuration, jobRows, lastLines, latestResults, type JobRow } from './job-rows.js';
-import { plural } from './plural.js';
 import { formatTable } from './print-table.js';
 
 /** Lines of stderr shown per failed job; `jobgraph logs` shows the rest. */
@@ -87,7 +86,7 @@ export function formatRunReport(report: RunReport): string {
       ]),
     ) +
     failureLines(report) +
-    `\nworkflow ${report.workflow} (${report.name}): ${report.status} — ${plural(report.jobs.length, 'job')}: ${summary}\n` +
+    `\nworkflow ${report.workflow} (${report.name}): ${report.status} — ${summary}\n` +
     (anyFailed
       ? `logs: jobgraph logs ${report.workflow} JOB [--stderr]   (works here after the run, no server needed)\n`
       : '')

@@ -3,6 +3,7 @@
  * (`--api URL` or JOBGRAPH_API) to cancel; print what changed, or JSON with `--json`.
  */
 import { Command } from 'commander';
+import { plural } from '../plural.js';
 import { clientFor, withClientFlags as withFlags, type ClientFlags as CancelFlags } from '../api-client-flags.js';
 
 /** The API's answer to a cancel request (see src/api/cancel/cancel-schema.ts). */
@@ -27,7 +28,7 @@ export function addWorkflowCancelCommand(wf: Command): void {
       flags,
       `/workflows/${encodeURIComponent(key)}/cancel`,
       (a) =>
-        `canceled ${key}: ${a.canceled.length} jobs canceled (${a.running.length} running terminated, ` +
+        `canceled ${key}: ${plural(a.canceled.length, 'job')} canceled (${a.running.length} running terminated, ` +
         `${a.queued.length} removed from queues)\n`,
     );
   });
