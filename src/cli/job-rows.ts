@@ -5,6 +5,7 @@
  */
 import type { ComputeNodeDoc, JobDoc, ResultDoc } from '../core/model.js';
 import { compareNatural } from './natural-order.js';
+import { formatTable } from './print-table.js';
 
 /** One job, as the tables and `--json` show it. */
 export interface JobRow {
@@ -126,4 +127,20 @@ export function formatDuration(seconds: number | null): string {
 export function lastLines(text: string | undefined, n: number): string[] {
   if (!text) return [];
   return text.replace(/\s+$/, '').split('\n').slice(-n);
+}
+
+/** The job table of `run`'s report and `workflow jobs`: one line per job, why it ended so. */
+export function formatJobTable(rows: readonly JobRow[]): string {
+  return formatTable(
+    ['job', 'status', 'attempt', 'return_code', 'node', 'duration', 'reason'],
+    rows.map((j) => [
+      j.name,
+      j.status,
+      j.attempt,
+      j.return_code ?? '-',
+      j.node ?? '-',
+      formatDuration(j.duration_s),
+      j.reason ?? '',
+    ]),
+  );
 }

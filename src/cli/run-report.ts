@@ -5,8 +5,7 @@
  */
 import type { ComputeNodeDoc, JobDoc, ResultDoc } from '../core/model.js';
 import type { GraphStore } from '../graph/graph-store.js';
-import { formatDuration, jobRows, lastLines, latestResults, type JobRow } from './job-rows.js';
-import { formatTable } from './print-table.js';
+import { formatJobTable, jobRows, lastLines, latestResults, type JobRow } from './job-rows.js';
 
 /** Lines of stderr shown per failed job; `jobgraph logs` shows the rest. */
 const STDERR_LINES = 5;
@@ -73,18 +72,7 @@ export function formatRunReport(report: RunReport): string {
   const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
   const anyFailed = report.jobs.some((j) => !ENDED_WELL.has(j.status));
   return (
-    formatTable(
-      ['job', 'status', 'attempt', 'return_code', 'node', 'duration', 'reason'],
-      report.jobs.map((j) => [
-        j.name,
-        j.status,
-        j.attempt,
-        j.return_code ?? '-',
-        j.node ?? '-',
-        formatDuration(j.duration_s),
-        j.reason ?? '',
-      ]),
-    ) +
+    formatJobTable(report.jobs) +
     failureLines(report) +
     `\nworkflow ${report.workflow} (${report.name}): ${report.status} — ${summary}\n` +
     (anyFailed

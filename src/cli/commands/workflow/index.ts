@@ -16,7 +16,7 @@ import {
 import { addWorkflowCancelCommand } from '../cancel.js';
 import { addWorkflowRestartCommand } from '../restart.js';
 import { formatTable } from '../../print-table.js';
-import { formatDuration, jobRows, resultRows } from '../../job-rows.js';
+import { formatDuration, formatJobTable, jobRows, resultRows } from '../../job-rows.js';
 import { plural } from '../../plural.js';
 import { newestFirst, workflowFacts } from '../../workflow-facts.js';
 import { positiveIntFlag } from '../../flags.js';
@@ -89,20 +89,7 @@ export function workflowCommand(): Command {
       const rows = jobRows(facts.jobs, facts.results, facts.nodes).filter(
         (j) => !flags.status || j.status === flags.status,
       );
-      emit(flags, rows, () =>
-        formatTable(
-          ['job', 'status', 'attempt', 'return_code', 'node', 'duration', 'reason'],
-          rows.map((j) => [
-            j.name,
-            j.status,
-            j.attempt,
-            j.return_code ?? '-',
-            j.node ?? '-',
-            formatDuration(j.duration_s),
-            j.reason ?? '',
-          ]),
-        ),
-      );
+      emit(flags, rows, () => formatJobTable(rows));
     });
 
   withClientFlags(
