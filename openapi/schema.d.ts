@@ -923,7 +923,9 @@ export interface components {
                 /** @enum {string} */
                 status: "completed" | "failed" | "terminated" | "canceled";
                 stderr_path?: string;
+                stderr_tail?: string;
                 stdout_path?: string;
+                stdout_tail?: string;
                 workflow: string;
             }[];
         };
@@ -1682,7 +1684,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -1723,7 +1725,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -1771,7 +1773,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -1812,7 +1814,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -1898,7 +1900,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -1941,7 +1943,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -1991,7 +1993,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2070,7 +2072,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2153,7 +2155,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2194,7 +2196,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2281,7 +2283,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2324,7 +2326,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2374,7 +2376,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2453,7 +2455,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2514,7 +2516,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2555,7 +2557,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2642,7 +2644,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2685,7 +2687,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2735,7 +2737,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -2823,7 +2825,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2864,7 +2866,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -2960,7 +2962,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3001,7 +3003,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3097,7 +3099,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3138,7 +3140,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3234,7 +3236,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3275,7 +3277,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3371,7 +3373,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3412,7 +3414,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3508,7 +3510,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3549,7 +3551,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3645,7 +3647,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3686,7 +3688,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3782,7 +3784,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3823,7 +3825,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3919,7 +3921,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -3960,7 +3962,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4058,7 +4060,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4099,7 +4101,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4233,7 +4235,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4276,7 +4278,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4326,7 +4328,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4414,7 +4416,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4455,7 +4457,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4542,7 +4544,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4585,7 +4587,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4635,7 +4637,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -4723,7 +4725,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4764,7 +4766,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -4851,9 +4853,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
-                /** @description Document key */
+                /** @description Job key or job name (names are unique within a workflow; a key wins over an equal name) */
                 key: string;
             };
             cookie?: never;
@@ -4894,9 +4896,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
-                /** @description Document key */
+                /** @description Job key or job name (names are unique within a workflow; a key wins over an equal name) */
                 key: string;
             };
             cookie?: never;
@@ -4944,9 +4946,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
-                /** @description Document key */
+                /** @description Job key or job name (names are unique within a workflow; a key wins over an equal name) */
                 key: string;
             };
             cookie?: never;
@@ -5023,9 +5025,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
-                /** @description Document key */
+                /** @description Job key or job name (names are unique within a workflow; a key wins over an equal name) */
                 key: string;
             };
             cookie?: never;
@@ -5082,7 +5084,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5123,7 +5125,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5212,7 +5214,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5255,7 +5257,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5305,7 +5307,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5384,7 +5386,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5481,7 +5483,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5522,7 +5524,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5611,7 +5613,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5654,7 +5656,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5704,7 +5706,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5790,7 +5792,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5831,7 +5833,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5917,7 +5919,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -5960,7 +5962,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -6010,7 +6012,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -6089,7 +6091,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -6143,7 +6145,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -6191,7 +6193,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -6232,7 +6234,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -6321,7 +6323,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -6364,7 +6366,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;
@@ -6414,7 +6416,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
                 /** @description Document key */
                 key: string;

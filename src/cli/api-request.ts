@@ -10,11 +10,12 @@ export async function apiRequest<T = unknown>(
   path: string,
   body?: unknown,
   token?: string,
+  fetchFn: (url: string, init: RequestInit) => Promise<Response> = fetch,
 ): Promise<T> {
   const url = `${baseUrl.replace(/\/$/, '')}/api/v1${path}`;
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await fetchFn(url, {
       method,
       headers: {
         ...(body !== undefined && { 'content-type': 'application/json' }),

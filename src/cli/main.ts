@@ -4,10 +4,11 @@
  * exit status is non-zero.
  */
 import { Command } from 'commander';
-import { AppError, CycleError, ERROR_CODES, type FieldIssue } from '../core/errors.js';
+import { AppError, ERROR_CODES, type FieldIssue } from '../core/errors.js';
 import { jobCommand } from './commands/cancel.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { logsCommand } from './commands/logs.js';
 import { runCommand } from './commands/run.js';
 import { apiCommand, scaleCommand, schedulerCommand, serverCommand } from './commands/serve-roles.js';
 import { allocationsCommand } from './commands/allocations.js';
@@ -27,6 +28,7 @@ const program = new Command('jobgraph')
   .addCommand(workerCommand())
   .addCommand(workflowCommand())
   .addCommand(jobCommand())
+  .addCommand(logsCommand())
   .addCommand(slurmCommand())
   .addCommand(allocationsCommand())
   .addCommand(exportCommand())
@@ -44,7 +46,6 @@ const MAX_LINE = 1000;
 
 /** The problems of `err`, one per line to print; undefined when its message says it all. */
 function problemsOf(err: AppError): FieldIssue[] | undefined {
-  if (err instanceof CycleError) return [{ path: 'jobs', message: `cycle: ${err.cycle.join(' -> ')}` }];
   const issues = err.details.issues;
   return Array.isArray(issues) && issues.length > 0 ? (issues as FieldIssue[]) : undefined;
 }

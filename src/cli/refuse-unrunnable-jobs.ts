@@ -5,6 +5,7 @@
  */
 import { UnsatisfiableError } from '../core/errors.js';
 import type { GraphStore } from '../graph/graph-store.js';
+import { plural } from './plural.js';
 
 /** Jobs named in the headline. */
 const HEADLINE_JOBS = 5;
@@ -35,7 +36,7 @@ export async function refuseUnrunnableJobs(
     failMessage,
   );
   const named = jobs.slice(0, HEADLINE_JOBS).map((j) => `job "${j.name}" ${j.reason}`);
-  if (jobs.length > HEADLINE_JOBS) named.push(`… and ${jobs.length - HEADLINE_JOBS} more jobs`);
+  if (jobs.length > HEADLINE_JOBS) named.push(`… and ${plural(jobs.length - HEADLINE_JOBS, 'more job', 'more jobs')}`);
   return new UnsatisfiableError(`workflow ${workflow} cannot run ${where}: ${named.join('; ')}`, {
     workflow,
     jobs: jobs.map((j) => j.name),

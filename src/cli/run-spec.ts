@@ -18,7 +18,7 @@ import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
 import { startProgressDisplay } from './progress-display.js';
 import { refuseUnrunnableJobs } from './refuse-unrunnable-jobs.js';
 import { capacityFrom, type ResourceFlags } from './resource-flags.js';
-import { buildRunReport, formatRunReport } from './run-report.js';
+import { buildRunReport, formatRunReport, resumeHint } from './run-report.js';
 import { startServices, type Services } from './services.js';
 
 export interface RunFlags extends ResourceFlags {
@@ -95,6 +95,8 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
         await progress?.stop();
       }
     }
+    // Stopped by a signal (Ctrl-C), not by the workflow's end: say where things stand and how to go on.
+    const interrupted = shutdown.signal.aborted ? String(shutdown.signal.reason) : undefined;
     // From here on the run only reports and closes: that is bounded too.
     shutdown.begin('workflow ended');
     // The worker exits on the workflow's end; make sure completion is recorded before reporting.
@@ -102,6 +104,7 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
 
     const report = await buildRunReport(store, wf._key);
     process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatRunReport(report));
+    if (interrupted) process.stderr.write(resumeHint(wf._key, interrupted, flags.db));
     const allCompleted = report.jobs.every((j) => j.status === 'completed' || j.status === 'disabled');
     code = allCompleted && workerCode === EXIT_OK ? EXIT_OK : EXIT_FAILED;
   } finally {

@@ -72,10 +72,21 @@ export class InvalidStateError extends AppError {
   }
 }
 
-/** The job dependency graph has a cycle; `cycle` lists job names in order, first repeated last. */
+/**
+ * The job dependency graph has a cycle; `cycle` lists job names in order, first repeated last.
+ * `cycles`: every cycle found (src/core/find-cycle.ts `findCycles`), `cycle` first; each is also
+ * an issue (`jobs: cycle: a -> b -> a`) so the CLI and API clients print one per line.
+ */
 export class CycleError extends AppError {
-  constructor(readonly cycle: string[]) {
-    super(ERROR_CODES.CYCLE, `dependency cycle: ${cycle.join(' -> ')}`, { cycle });
+  constructor(
+    readonly cycle: string[],
+    readonly cycles: string[][] = [cycle],
+  ) {
+    const more = cycles.length > 1 ? ` (and ${cycles.length - 1} more)` : '';
+    super(ERROR_CODES.CYCLE, `dependency cycle: ${cycle.join(' -> ')}${more}`, {
+      cycle,
+      issues: cycles.map((c) => ({ path: 'jobs', message: `cycle: ${c.join(' -> ')}` })),
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCycle } from './find-cycle.js';
+import { findCycle, findCycles } from './find-cycle.js';
 
 describe('findCycle', () => {
   it('returns undefined for a DAG', () => {
@@ -46,5 +46,30 @@ describe('findCycle', () => {
     const nodes = Array.from({ length: n }, (_, i) => String(i));
     const edges = nodes.slice(1).map((v, i) => [String(i), v] as const);
     expect(findCycle(nodes, edges)).toBeUndefined();
+  });
+});
+
+describe('findCycles', () => {
+  it('names every disjoint cycle, each once', () => {
+    const cycles = findCycles(
+      ['a', 'b', 'c', 'd', 'e'],
+      [
+        ['a', 'b'],
+        ['b', 'a'],
+        ['c', 'd'],
+        ['d', 'c'],
+        ['d', 'e'],
+      ],
+    );
+    expect(cycles).toEqual([
+      ['a', 'b', 'a'],
+      ['c', 'd', 'c'],
+    ]);
+  });
+
+  it('is empty for a DAG and stops at the cap', () => {
+    expect(findCycles(['a', 'b'], [['a', 'b']])).toEqual([]);
+    const selfLoops = Array.from({ length: 30 }, (_, i) => [`n${i}`, `n${i}`] as const);
+    expect(findCycles([], selfLoops, 5)).toHaveLength(5);
   });
 });

@@ -47,3 +47,23 @@ export function findCycle(nodes: Iterable<string>, edges: Iterable<readonly [str
   }
   return undefined;
 }
+
+/**
+ * Every cycle a user must break, each reported once: find a cycle, set its jobs aside, look
+ * again — so disjoint cycles are all named, and cycles sharing jobs are named through one of
+ * them (breaking that one changes the others). At most `max` (the rest would be noise).
+ * O(max · (V + E)).
+ */
+export function findCycles(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>, max = 20): string[][] {
+  const nodeList = [...nodes];
+  let edgeList = [...edges];
+  const cycles: string[][] = [];
+  while (cycles.length < max) {
+    const cycle = findCycle(nodeList, edgeList);
+    if (!cycle) break;
+    cycles.push(cycle);
+    const aside = new Set(cycle);
+    edgeList = edgeList.filter(([from, to]) => !aside.has(from) && !aside.has(to));
+  }
+  return cycles;
+}

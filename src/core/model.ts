@@ -183,6 +183,9 @@ export interface ResultDoc extends BaseDoc {
   compute_node: string;
   stdout_path?: string;
   stderr_path?: string;
+  /** The end of the attempt's stdout / stderr as its worker sent it (src/worker/log-tail.ts). */
+  stdout_tail?: string;
+  stderr_tail?: string;
   message?: string;
   /** GPUs given, memory and CPU used (core/schemas/resource-usage.ts). */
   resource_usage?: ResourceUsage;

@@ -401,6 +401,9 @@ export interface CompleteRequest {
   compute_node: string;
   stdout_path?: string;
   stderr_path?: string;
+  /** The end of the attempt's stdout / stderr, stored on the result as sent. */
+  stdout_tail?: string;
+  stderr_tail?: string;
   message?: string;
   /**
    * The worker vetoes a failure-handler retry (its recovery script failed). A worker can

@@ -25,6 +25,8 @@ export function resultFromReport(r: CompleteRequest, overrides: Partial<ResultDo
     compute_node: r.compute_node,
     ...(r.stdout_path !== undefined && { stdout_path: r.stdout_path }),
     ...(r.stderr_path !== undefined && { stderr_path: r.stderr_path }),
+    ...(r.stdout_tail !== undefined && { stdout_tail: r.stdout_tail }),
+    ...(r.stderr_tail !== undefined && { stderr_tail: r.stderr_tail }),
     ...(r.message !== undefined && { message: r.message }),
     ...(r.interrupted === true && { interrupted: true }),
     ...(r.resource_usage !== undefined && { resource_usage: r.resource_usage }),

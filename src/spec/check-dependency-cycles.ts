@@ -1,5 +1,5 @@
 import { CycleError } from '../core/errors.js';
-import { findCycle } from '../core/find-cycle.js';
+import { findCycles } from '../core/find-cycle.js';
 import type { ResolvedJob } from './resolve-references.js';
 
 /**
@@ -35,6 +35,6 @@ export function checkDependencyCycles(
       for (const u of job.inputUserData) for (const s of storers.get(u) ?? []) yield [jobNames[s]!, name];
     }
   }
-  const cycle = findCycle(jobNames, edges());
-  if (cycle) throw new CycleError(cycle);
+  const cycles = findCycles(jobNames, edges());
+  if (cycles.length > 0) throw new CycleError(cycles[0]!, cycles);
 }

@@ -2,6 +2,7 @@ import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { jsonShapeIssue } from '../core/schemas/json-shape.js';
 import { zodIssues } from '../core/zod-issues.js';
 import { workflowSpecSchema, type WorkflowSpec } from './spec-schema.js';
+import { splitUnknownFields } from './unknown-field-issues.js';
 
 /** Longest issue message kept (zod lists every unknown key of an object in one message). */
 const MAX_MESSAGE = 500;
@@ -32,6 +33,10 @@ export function validateSpec(raw: unknown): WorkflowSpec {
   if (shape) throw new ValidationError([shape]);
   const result = workflowSpecSchema.safeParse(raw);
   if (!result.success)
-    throw new ValidationError(zodIssues(result.error).map((i) => shortened({ ...i, path: i.path || '(root)' })));
+    throw new ValidationError(
+      zodIssues(result.error)
+        .flatMap((i) => splitUnknownFields({ ...i, path: i.path || '(root)' }))
+        .map(shortened),
+    );
   return result.data;
 }

@@ -114,6 +114,13 @@ export interface RequestOptions {
    * requests that must not be cut once the API may have acted on them (starts).
    */
   stopRetrying?: AbortSignal;
+  /**
+   * Retry a request that cannot reach the API until `signal` is aborted, whatever the client's
+   * `connectRetries` (a worker's registration: the API may not be up yet).
+   */
+  retryUntilAborted?: boolean;
+  /** Told of each failed try before its retry: how to say so where a person looks. */
+  onRetry?: (failure: { failures: number; delayMs: number; reason: string }) => void;
 }
 
 /** Wait `ms`, or less when one of `signals` is aborted first. */
@@ -252,7 +259,7 @@ export class ApiClient {
     body: unknown,
     schema: S,
     idempotent: boolean,
-    { signal, stopRetrying }: RequestOptions = {},
+    { signal, stopRetrying, retryUntilAborted, onRetry }: RequestOptions = {},
   ): Promise<z.output<S>> {
     const what = `${method} ${path}`;
     for (let failures = 0; ; failures++) {
@@ -276,7 +283,7 @@ export class ApiClient {
         if (signal?.aborted) throw givenUp(what, signal);
         const code = networkCode(err);
         const retryable = idempotent || (code !== undefined && NOT_CONNECTED.has(code));
-        if (!retryable || failures >= this.connectRetries) {
+        if (!retryable || (failures >= this.connectRetries && !retryUntilAborted)) {
           throw new UnavailableError(
             `${what} failed: cannot reach the API at ${this.baseUrl} (${code ?? (err as Error).message})`,
             {
@@ -286,6 +293,7 @@ export class ApiClient {
         }
         const delay = backoffMs(failures + 1, this.retryBaseMs, this.retryMaxMs);
         this.logger.debug({ err, code, failures: failures + 1, delay }, `${what} failed; retrying`);
+        onRetry?.({ failures: failures + 1, delayMs: delay, reason: code ?? (err as Error).message });
         await pause(delay, [signal, stopRetrying]);
         continue;
       }

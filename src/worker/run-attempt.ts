@@ -13,6 +13,7 @@ import { watchAttempt } from './attempt-monitoring.js';
 import { startAttempt, type AttemptOutcome, type AttemptSpec, type RunningAttempt } from './job-runner.js';
 import type { PullLoopDeps } from './pull-loop.js';
 import { enforceRuntimeLimit } from './runtime-limit.js';
+import { attemptTails } from './log-tail.js';
 
 export type Accepted = Extract<StartAnswer, { ok: true }>;
 
@@ -126,6 +127,7 @@ export async function runAcceptedAttempt(
   const interrupted = entry.interrupted !== undefined && outcome.status === 'terminated';
   if (interrupted) outcome.message = `interrupted: ${entry.interrupted}`;
   const { stdout_path, stderr_path, ...rest } = outcome;
+  const tails = await attemptTails(outcome);
   // The report is not awaited here: resources are free as soon as the process ended;
   // the reporter keeps (and retries) the completion until the API has it.
   deps.reporter
@@ -136,6 +138,7 @@ export async function runAcceptedAttempt(
       ...(inputs ? { inputs } : {}),
       ...(resource_usage ? { resource_usage } : {}),
       ...(stdout_path ? { stdout_path, stderr_path } : {}),
+      ...tails,
       workflow: payload.workflow,
       job: payload.job,
       attempt: payload.attempt,

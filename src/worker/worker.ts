@@ -190,7 +190,17 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const registration = await client
     .registerWorker(
       { ...node, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), ...instance },
-      { signal: stopping.signal },
+      {
+        signal: stopping.signal,
+        // Started before the API (a job script, a node booting) or while it restarts: keep
+        // trying until stopped, and say so at once and at every try — never a silent wait.
+        retryUntilAborted: true,
+        onRetry: ({ failures, delayMs, reason }) =>
+          baseLogger.warn(
+            { failures, reason },
+            `cannot reach the API at ${options.apiUrl} (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+          ),
+      },
     )
     .catch((err: unknown) => {
       forgetClosing();

@@ -13,6 +13,7 @@ import { useContractFixture } from './contract-fixture.js';
 import { initializeAndClaimContract } from './contract-initialize-and-claim.js';
 import { lostWorkersContract } from './contract-lost-workers.js';
 import { provisioningContract } from './contract-provisioning.js';
+import { refsContract } from './contract-refs.js';
 import { workflowsContract } from './contract-workflows.js';
 import { retriesContract } from './contract-retries.js';
 import { restartContract } from './contract-restart.js';
@@ -39,5 +40,6 @@ export function describeGraphStoreContract(
     restartContract(fx);
     provisioningContract(fx);
     eventsContract(fx);
+    refsContract(fx);
   });
 }

@@ -58,7 +58,8 @@ const SPECS: MalformedSpec[] = [
     path: '(file)',
     message: /more than one YAML document/,
   },
-  { what: 'no name', file: 'noname.json', content: json({ jobs: [] }), path: 'name', message: /expected string/ },
+  // Issue 11 item 9: an absent required field reads `required`; an unknown key is named on its own path.
+  { what: 'no name', file: 'noname.json', content: json({ jobs: [] }), path: 'name', message: /^required$/ },
   {
     what: 'a numeric name',
     file: 'numname.json',
@@ -70,8 +71,8 @@ const SPECS: MalformedSpec[] = [
     what: 'a misspelled top-level key',
     file: 'typo.json',
     content: json({ name: 'w', jbos: [] }),
-    path: '(root)',
-    message: /jbos/,
+    path: 'jbos',
+    message: /^unknown field \(did you mean "jobs"\?\)$/,
   },
   {
     what: 'jobs as a mapping',
@@ -85,15 +86,15 @@ const SPECS: MalformedSpec[] = [
     file: 'nocommand.json',
     content: json({ name: 'w', jobs: [{ name: 'a' }, job('b', { supports_termination: 'yes' })] }),
     path: 'jobs[0].command',
-    message: /expected string/,
+    message: /^required$/,
     more: [['jobs[1].supports_termination', /expected boolean/]],
   },
   {
     what: 'an unknown job key',
     file: 'jobkey.json',
     content: json({ name: 'w', jobs: [job('a', { depend_on: ['b'] })] }),
-    path: 'jobs[0]',
-    message: /depend_on/,
+    path: 'jobs[0].depend_on',
+    message: /^unknown field \(did you mean "depends_on"\?\)$/,
   },
   {
     what: 'an undefined dependency',

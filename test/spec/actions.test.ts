@@ -197,7 +197,7 @@ describe('actions', () => {
         'actions[0].job_name_regexes[0]',
         /invalid regex/,
       ],
-      [run({ trigger_type: 'on_workflow_start', comands: ['x'] }), 'actions[0]', /"comands"/],
+      [run({ trigger_type: 'on_workflow_start', comands: ['x'] }), 'actions[0].comands', /^unknown field/],
     ];
     for (const [action, path, message] of cases) expectIssue(spec([action]), path, message);
   });

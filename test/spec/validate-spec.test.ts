@@ -71,11 +71,20 @@ describe('validateSpec', () => {
     );
   });
 
+  // Issue 11 item 9: each unknown key is an issue at its own path, with "did you mean" when a known one is close.
   it('rejects unknown keys at the top level, in jobs and in files, naming them', () => {
-    expectIssue({ name: 'w', job: [] }, '(root)', /"job"/);
-    expectIssue({ name: 'w', jobs: [{ name: 'a', command: 'x', depend_on: ['b'] }] }, 'jobs[0]', /"depend_on"/);
-    expectIssue({ name: 'w', files: [{ name: 'f', path: 'p', pth: 'q' }] }, 'files[0]', /"pth"/);
-    expectIssue({ name: 'w', resource_requirements: [{ name: 'r', cpus: 2 }] }, 'resource_requirements[0]', /"cpus"/);
+    expectIssue({ name: 'w', job: [] }, 'job', /^unknown field \(did you mean "jobs"\?\)$/);
+    expectIssue(
+      { name: 'w', jobs: [{ name: 'a', command: 'x', depend_on: ['b'] }] },
+      'jobs[0].depend_on',
+      /^unknown field \(did you mean "depends_on"\?\)$/,
+    );
+    expectIssue({ name: 'w', files: [{ name: 'f', path: 'p', pth: 'q' }] }, 'files[0].pth', /did you mean "path"/);
+    expectIssue(
+      { name: 'w', resource_requirements: [{ name: 'r', cpus: 2 }] },
+      'resource_requirements[0].cpus',
+      /^unknown field/,
+    );
   });
 
   it('lists every issue at once', () => {
@@ -113,8 +122,8 @@ describe('validateSpec', () => {
     );
     expectIssue(
       { name: 'w', failure_handlers: [{ name: 'h', rules: [{ retries: 2 }] }] },
-      'failure_handlers[0].rules[0]',
-      /"retries"/,
+      'failure_handlers[0].rules[0].retries',
+      /^unknown field/,
     );
   });
 

@@ -15,6 +15,7 @@ import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { DocumentSchema, workflowParam } from '../common/document-schema.js';
 import { problems } from '../common/problem-schema.js';
+import { workflowOf } from '../common/resolve-params.js';
 
 /** One provider setting's value. */
 const setting = z.union([z.string(), z.number(), z.boolean()]);
@@ -56,7 +57,7 @@ const route = createRoute({
 
 export function requestAllocationRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const { wf } = c.req.valid('param');
+    const wf = await workflowOf(deps, c.req.valid('param').wf);
     const body = c.req.valid('json');
     // Overrides become sbatch options: a NUL cannot be passed to a process.
     const nul = jsonShapeIssue(body, { noNul: true });

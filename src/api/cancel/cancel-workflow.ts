@@ -5,6 +5,7 @@ import { workflowParam } from '../common/document-schema.js';
 import { problems } from '../common/problem-schema.js';
 import { applyCancellation } from './apply-cancellation.js';
 import { CancelOutcomeSchema } from './cancel-schema.js';
+import { workflowOf } from '../common/resolve-params.js';
 
 const route = createRoute({
   method: 'post',
@@ -25,7 +26,7 @@ const route = createRoute({
 /** `POST /api/v1/workflows/{wf}/cancel`. */
 export function cancelWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const { wf } = c.req.valid('param');
+    const wf = await workflowOf(deps, c.req.valid('param').wf);
     // The store records `workflow_canceled` with the change.
     const outcome = await deps.store.cancelWorkflow(wf, 'workflow canceled');
     await applyCancellation(deps, wf, outcome, true);

@@ -14,11 +14,20 @@ export const EdgeSchema = z
   .looseObject({ _key: z.string(), _id: z.string(), _from: z.string(), _to: z.string(), workflow: z.string() })
   .openapi('Edge');
 
-/** `{wf}` path parameter. */
-export const workflowParam = KeySchema.openapi({
+/** A name or a key in a path: names may hold any character (URL-encoded), keys are a subset. */
+const RefSchema = z.string().min(1).max(1000);
+
+/** `{wf}` path parameter: a key, or a name that no other workflow carries (src/graph/resolve-refs.ts). */
+export const workflowParam = RefSchema.openapi({
   param: { name: 'wf', in: 'path' },
-  description: 'Workflow key',
+  description: 'Workflow key, or its name when exactly one workflow has it (a key wins over a name)',
   example: 'k3x9a0',
+});
+
+/** `{key}` path parameter of a job: its key or its name (a key wins over another job's equal name). */
+export const jobParam = RefSchema.openapi({
+  param: { name: 'key', in: 'path' },
+  description: 'Job key or job name (names are unique within a workflow; a key wins over an equal name)',
 });
 
 /** `{key}` path parameter. */

@@ -14,12 +14,13 @@ import {
 import { serverOwnedFields } from '../../graph/direct-mode-rules.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
-import { DocumentSchema, keyParam, workflowParam } from '../common/document-schema.js';
+import { DocumentSchema, jobParam, keyParam, workflowParam } from '../common/document-schema.js';
 import { listOptions, pageBody, pagingQueryShape } from '../common/paging.js';
 import { problems } from '../common/problem-schema.js';
 import { DOCUMENT_CREATE_EXAMPLES, DOCUMENT_PATCH_EXAMPLES } from '../common/request-examples.js';
 import { COLLECTION_NAMES } from './collection-names.js';
 import { prepareCreate, preparePatch } from './prepare-document.js';
+import { jobOf, workflowOf } from '../common/resolve-params.js';
 
 const DocumentPageSchema = z
   .object({
@@ -63,7 +64,10 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
     'application/json': { schema, ...(example && { example }) },
   });
   const wfParams = z.object({ wf: workflowParam });
-  const docParams = z.object({ wf: workflowParam, key: keyParam });
+  // Jobs are addressed by name as well as by key; other documents by key.
+  const docParams = z.object({ wf: workflowParam, key: collection === 'jobs' ? jobParam : keyParam });
+  const docOf = async (params: { wf: string; key: string }) =>
+    collection === 'jobs' ? jobOf(deps, params) : { wf: await workflowOf(deps, params.wf), key: params.key };
   const filterShape = Object.fromEntries(
     Object.entries(DOCUMENT_LIST_FILTERS[collection]).map(([name, schema]) => [
       name,
@@ -85,9 +89,8 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       responses: { 200: { description: 'A page', content: json(DocumentPageSchema) }, ...problems(404, 422) },
     }),
     async (c) => {
-      const { wf } = c.req.valid('param');
+      const wf = await workflowOf(deps, c.req.valid('param').wf);
       const options = listOptions(c.req.valid('query') as { offset: number; limit: number } & Record<string, unknown>);
-      await deps.store.getWorkflow(wf); // an unknown workflow is a 404, not an empty page
       return c.json(pageBody(await deps.store.listDocuments(wf, collection, options), options), 200);
     },
   );
@@ -113,7 +116,7 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       },
     }),
     async (c) => {
-      const { wf } = c.req.valid('param');
+      const wf = await workflowOf(deps, c.req.valid('param').wf);
       const body = prepareCreate(collection, c.req.valid('json') as Record<string, unknown>);
       return c.json(await deps.store.insertDocument(wf, collection, body), 201);
     },
@@ -130,7 +133,7 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       responses: { 200: { description: 'The document', content: json(DocumentSchema) }, ...problems(404, 422) },
     }),
     async (c) => {
-      const { wf, key } = c.req.valid('param');
+      const { wf, key } = await docOf(c.req.valid('param'));
       return c.json(await deps.store.getDocument(wf, collection, key), 200);
     },
   );
@@ -156,7 +159,7 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       },
     }),
     async (c) => {
-      const { wf, key } = c.req.valid('param');
+      const { wf, key } = await docOf(c.req.valid('param'));
       const patch = preparePatch(collection, c.req.valid('json') as Record<string, unknown>);
       return c.json(await deps.store.updateDocument(wf, collection, key, patch), 200);
     },
@@ -174,7 +177,7 @@ export function documentRoutesFor(app: ApiApp, deps: ApiDeps, collection: Workfl
       responses: { 204: { description: 'Deleted' }, ...problems(404, 409, 422) },
     }),
     async (c) => {
-      const { wf, key } = c.req.valid('param');
+      const { wf, key } = await docOf(c.req.valid('param'));
       await deps.store.deleteDocument(wf, collection, key);
       return c.body(null, 204);
     },

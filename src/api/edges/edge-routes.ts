@@ -12,6 +12,7 @@ import { EdgeSchema, workflowParam } from '../common/document-schema.js';
 import { listOptions, pageBody, pagingQueryShape } from '../common/paging.js';
 import { problems } from '../common/problem-schema.js';
 import { edgeCreateExample } from '../common/request-examples.js';
+import { workflowOf } from '../common/resolve-params.js';
 
 const EdgePageSchema = z
   .object({ items: z.array(EdgeSchema), total: z.number().int(), offset: z.number().int(), limit: z.number().int() })
@@ -57,7 +58,7 @@ export function edgeRoutesFor(app: ApiApp, deps: ApiDeps, collection: EdgeCollec
       },
     }),
     async (c) => {
-      const { wf } = c.req.valid('param');
+      const wf = await workflowOf(deps, c.req.valid('param').wf);
       const options = listOptions(c.req.valid('query'));
       await deps.store.getWorkflow(wf);
       return c.json(pageBody(await deps.store.listEdges(wf, collection, options), options), 200);
@@ -90,7 +91,7 @@ export function edgeRoutesFor(app: ApiApp, deps: ApiDeps, collection: EdgeCollec
       },
     }),
     async (c) => {
-      const { wf } = c.req.valid('param');
+      const wf = await workflowOf(deps, c.req.valid('param').wf);
       return c.json(await deps.store.insertEdge(wf, collection, c.req.valid('json')), 201);
     },
   );

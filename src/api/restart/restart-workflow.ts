@@ -15,6 +15,7 @@ import { MAX_LIMIT } from '../../graph/list-paging.js';
 import { problems } from '../common/problem-schema.js';
 import { RestartOutcomeSchema, RestartRequestSchema } from './restart-schema.js';
 import { RESTART_EXAMPLE } from '../common/request-examples.js';
+import { workflowOf } from '../common/resolve-params.js';
 
 const route = createRoute({
   method: 'post',
@@ -93,7 +94,7 @@ async function repeatedPlan(store: GraphStore, wf: string, reset: readonly strin
 
 export function restartWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const { wf } = c.req.valid('param');
+    const wf = await workflowOf(deps, c.req.valid('param').wf);
     const body = c.req.valid('json');
     // Checked first so an unknown workflow is a 404 whichever way the jobs are chosen.
     await deps.store.getWorkflow(wf);

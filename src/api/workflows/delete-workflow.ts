@@ -3,6 +3,7 @@ import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { workflowParam } from '../common/document-schema.js';
 import { problems } from '../common/problem-schema.js';
+import { workflowOf } from '../common/resolve-params.js';
 
 const route = createRoute({
   method: 'delete',
@@ -16,7 +17,7 @@ const route = createRoute({
 
 export function deleteWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    await deps.store.deleteWorkflow(c.req.valid('param').wf);
+    await deps.store.deleteWorkflow(await workflowOf(deps, c.req.valid('param').wf));
     return c.body(null, 204);
   });
 }

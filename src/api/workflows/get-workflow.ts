@@ -4,6 +4,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { workflowParam } from '../common/document-schema.js';
 import { problems } from '../common/problem-schema.js';
 import { WorkflowSchema } from './workflow-schema.js';
+import { workflowOf } from '../common/resolve-params.js';
 
 const route = createRoute({
   method: 'get',
@@ -19,5 +20,7 @@ const route = createRoute({
 });
 
 export function getWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
-  app.openapi(route, async (c) => c.json(await deps.store.getWorkflow(c.req.valid('param').wf), 200));
+  app.openapi(route, async (c) =>
+    c.json(await deps.store.getWorkflow(await workflowOf(deps, c.req.valid('param').wf)), 200),
+  );
 }

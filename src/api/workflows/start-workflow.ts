@@ -4,6 +4,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { workflowParam } from '../common/document-schema.js';
 import { problems } from '../common/problem-schema.js';
 import { WorkflowSchema } from './workflow-schema.js';
+import { workflowOf } from '../common/resolve-params.js';
 
 const InitializeOutcomeSchema = z
   .object({
@@ -53,7 +54,7 @@ const route = createRoute({
 
 export function startWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const { wf } = c.req.valid('param');
+    const wf = await workflowOf(deps, c.req.valid('param').wf);
     const body = (c.req.header('content-length') ?? '0') === '0' ? {} : c.req.valid('json');
     // The setting is written with the start itself, so the provisioner sees it with the first ready jobs.
     const outcome = await deps.store.initializeWorkflow(

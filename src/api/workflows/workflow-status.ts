@@ -5,6 +5,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { workflowParam } from '../common/document-schema.js';
 import { problems } from '../common/problem-schema.js';
 import { StatusCountsSchema } from './workflow-schema.js';
+import { workflowOf } from '../common/resolve-params.js';
 
 const WorkflowStatusSchema = z
   .object({
@@ -30,7 +31,7 @@ const route = createRoute({
 
 export function workflowStatusRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const { wf } = c.req.valid('param');
+    const wf = await workflowOf(deps, c.req.valid('param').wf);
     const workflow = await deps.store.getWorkflow(wf);
     const counts = await deps.store.statusCounts(wf);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);

@@ -1,15 +1,10 @@
 /**
- * `jobgraph workflow cancel KEY` and `jobgraph job cancel WORKFLOW JOB`: ask a running API
+ * `jobgraph workflow cancel WORKFLOW` and `jobgraph job cancel WORKFLOW JOB` (names or keys): ask a running API
  * (`--api URL` or JOBGRAPH_API) to cancel; print what changed, or JSON with `--json`.
  */
 import { Command } from 'commander';
-import { loadConfig } from '../../core/config.js';
-import { apiRequest } from '../api-request.js';
-
-interface CancelFlags {
-  api?: string;
-  json?: boolean;
-}
+import { plural } from '../plural.js';
+import { clientFor, withClientFlags as withFlags, type ClientFlags as CancelFlags } from '../api-client-flags.js';
 
 /** The API's answer to a cancel request (see src/api/cancel/cancel-schema.ts). */
 interface CancelAnswer {
@@ -20,13 +15,8 @@ interface CancelAnswer {
 }
 
 async function cancel(flags: CancelFlags, path: string, human: (a: CancelAnswer) => string): Promise<void> {
-  const base = loadConfig({ JOBGRAPH_API: flags.api }).JOBGRAPH_API;
-  const answer = await apiRequest<CancelAnswer>(base, 'POST', path);
+  const answer = await clientFor(flags)<CancelAnswer>('POST', path);
   process.stdout.write(flags.json ? JSON.stringify(answer, null, 2) + '\n' : human(answer));
-}
-
-function withFlags(command: Command): Command {
-  return command.option('--api <url>', 'API base URL (env JOBGRAPH_API)').option('--json', 'print JSON');
 }
 
 /** Add `cancel <key>` to the `workflow` command. */
@@ -38,7 +28,7 @@ export function addWorkflowCancelCommand(wf: Command): void {
       flags,
       `/workflows/${encodeURIComponent(key)}/cancel`,
       (a) =>
-        `canceled ${key}: ${a.canceled.length} jobs canceled (${a.running.length} running terminated, ` +
+        `canceled ${key}: ${plural(a.canceled.length, 'job')} canceled (${a.running.length} running terminated, ` +
         `${a.queued.length} removed from queues)\n`,
     );
   });

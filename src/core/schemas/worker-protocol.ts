@@ -6,6 +6,9 @@ import { z } from '@hono/zod-openapi';
 import { fewIssues } from './few-issues.js';
 import { ResourceUsageSchema } from './resource-usage.js';
 
+/** Most characters of one log tail (workers send at most 16 KiB: src/worker/log-tail.ts). */
+const MAX_TAIL_CHARS = 64 * 1024;
+
 const key = z.string().min(1).max(254);
 
 /** A GPU a worker offers, as detected (worker/gpu-discovery.ts); recorded on its compute nodes. */
@@ -130,6 +133,9 @@ export const CompleteAttemptSchema = z.object({
   compute_node: key,
   stdout_path: z.string().optional(),
   stderr_path: z.string().optional(),
+  /** The end of the attempt's stdout / stderr (bounded: src/worker/log-tail.ts); the full files stay at the paths. */
+  stdout_tail: z.string().max(MAX_TAIL_CHARS).optional(),
+  stderr_tail: z.string().max(MAX_TAIL_CHARS).optional(),
   message: z.string().optional(),
   /** The worker vetoes a failure-handler retry (its recovery script failed); it can never force one. */
   no_retry: z.boolean().optional(),

@@ -1,7 +1,9 @@
 /**
  * `jobgraph workflow create|start|status|list|jobs|results` (and, from their own files,
  * submit|watch|events|delete|cancel|restart|resources|plot): talk to a running API
- * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
+ * (`--api URL` or JOBGRAPH_API), or to a local store without one (`--db`, or a finished
+ * `run`'s `./.jobgraph/`: api-client-flags.ts). Each prints a table, or JSON with `--json`.
+ * A workflow is named by key, or by name when no other workflow has it; jobs by name or key.
  */
 import { Command } from 'commander';
 import {
@@ -19,6 +21,9 @@ import { addWorkflowSubmitCommand } from './submit.js';
 import { addWorkflowWatchCommand } from './watch.js';
 import { addWorkflowResourceCommands } from '../workflow-resources.js';
 import { formatTable } from '../../print-table.js';
+import { formatDuration, formatJobTable, jobRows, resultRows } from '../../job-rows.js';
+import { plural } from '../../plural.js';
+import { newestFirst, workflowFacts } from '../../workflow-facts.js';
 import { positiveIntFlag } from '../../flags.js';
 
 type Doc = Record<string, unknown> & { _key: string };
@@ -68,13 +73,13 @@ export function workflowCommand(): Command {
       );
       emit(flags, s, () => {
         const rows = Object.entries(s.counts).filter(([, n]) => n > 0);
-        return `workflow ${key}: ${s.status} (${s.total} jobs)\n` + formatTable(['state', 'jobs'], rows);
+        return `workflow ${key}: ${s.status} (${plural(s.total, 'job')})\n` + formatTable(['state', 'jobs'], rows);
       });
     },
   );
 
-  withClientFlags(wf.command('list').description('all workflows')).action(async (flags: ClientFlags) => {
-    const items = await allItems<Doc>(client(flags), '/workflows');
+  withClientFlags(wf.command('list').description('all workflows, newest first')).action(async (flags: ClientFlags) => {
+    const items = newestFirst(await allItems<Doc>(client(flags), '/workflows'));
     emit(flags, items, () =>
       formatTable(
         ['key', 'name', 'status', 'created'],
@@ -83,37 +88,39 @@ export function workflowCommand(): Command {
     );
   });
 
-  withClientFlags(wf.command('jobs <key>').description("the workflow's jobs"))
+  withClientFlags(wf.command('jobs <workflow>').description("the workflow's jobs: why each ended as it did"))
     .option('--status <state>', 'only jobs in this state')
-    .action(async (key: string, flags: ClientFlags & { status?: string }) => {
-      const filter = flags.status ? `?status=${encodeURIComponent(flags.status)}` : '';
-      const items = await allItems<Doc>(client(flags), `/workflows/${encodeURIComponent(key)}/jobs${filter}`);
-      emit(flags, items, () =>
-        formatTable(
-          ['key', 'name', 'status', 'attempt', 'command'],
-          items.map((j) => [j._key, j.name as string, j.status as string, j.attempt as number, j.command as string]),
-        ),
+    .action(async (ref: string, flags: ClientFlags & { status?: string }) => {
+      const call = client(flags);
+      const facts = await workflowFacts(call, ref);
+      const rows = jobRows(facts.jobs, facts.results, facts.nodes).filter(
+        (j) => !flags.status || j.status === flags.status,
       );
+      emit(flags, rows, () => formatJobTable(rows));
     });
 
-  withClientFlags(wf.command('results <key>').description('one result per job attempt')).action(
-    async (key: string, flags: ClientFlags) => {
-      const items = await allItems<Doc>(client(flags), `/workflows/${encodeURIComponent(key)}/results`);
-      emit(flags, items, () =>
-        formatTable(
-          ['job', 'attempt', 'status', 'return_code', 'exec_time_s', 'completed'],
-          items.map((r) => [
-            r.job as string,
-            r.attempt as number,
-            r.status as string,
-            r.return_code as number,
-            (r.exec_time_s as number)?.toFixed(3),
-            r.completion_time as string,
-          ]),
-        ),
-      );
-    },
-  );
+  withClientFlags(
+    wf.command('results <workflow>').description('one result per job attempt, with its log files'),
+  ).action(async (ref: string, flags: ClientFlags) => {
+    const facts = await workflowFacts(client(flags), ref);
+    const rows = resultRows(facts.results, facts.jobs, facts.nodes);
+    emit(flags, rows, () =>
+      formatTable(
+        ['job', 'attempt', 'status', 'return_code', 'node', 'duration', 'completed', 'reason', 'stderr'],
+        rows.map((r) => [
+          r.job,
+          r.attempt,
+          r.status,
+          r.return_code,
+          r.node ?? '-',
+          formatDuration(r.duration_s),
+          r.completed,
+          r.reason ?? '',
+          r.stderr_path ?? '',
+        ]),
+      ),
+    );
+  });
   addWorkflowCancelCommand(wf);
   addWorkflowRestartCommand(wf);
   addWorkflowSubmitCommand(wf);
