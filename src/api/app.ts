@@ -8,9 +8,11 @@ import { DEFAULT_MAX_BODY_BYTES } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
 import { createQueueDashboard } from '../queue/dashboard.js';
 import type { ApiDeps } from './api-deps.js';
+import { accessRoutes } from './access/index.js';
 import { requestAllocationRoute } from './allocations/request-allocation.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
+import { authMiddleware } from './auth/auth-middleware.js';
 import { bodyGuard } from './body-guard.js';
 import { cancelRoutes } from './cancel/index.js';
 import { docsPageRoute } from './docs/docs-page.js';
@@ -19,7 +21,7 @@ import { documentRoutes } from './documents/index.js';
 import { edgeRoutes } from './edges/index.js';
 import { healthRoute } from './health.js';
 import { notFoundResponse } from './not-found.js';
-import { buildOpenApiDocument, OPENAPI_CONFIG } from './openapi-document.js';
+import { buildOpenApiDocument } from './openapi-document.js';
 import { errorToResponse, validationHook } from './problem.js';
 import { requestLog } from './request-log.js';
 import { restartWorkflowRoute } from './restart/restart-workflow.js';
@@ -36,7 +38,10 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   app.onError((err, c) => errorToResponse(err, c, logger));
   app.notFound((c) => notFoundResponse(c));
   app.use('*', requestLog(logger));
+  const auth = deps.auth ? authMiddleware({ store: deps.store, logger, ...deps.auth }) : undefined;
+  if (auth) app.use('*', auth.authenticate);
   app.use('*', bodyGuard({ maxBodyBytes: deps.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  if (auth) app.use('*', auth.authorize);
 
   healthRoute(app);
   registerWorkerRoute(app, deps);
@@ -48,8 +53,10 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   requestAllocationRoute(app, deps);
   edgeRoutes(app, deps);
   documentRoutes(app, deps);
+  accessRoutes(app, deps);
 
-  app.doc31('/openapi.json', OPENAPI_CONFIG);
+  // Served from buildOpenApiDocument (not doc31) so the security parts are in it.
+  app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   swaggerUiRoutes(app);
   docsPageRoute(app, () => buildOpenApiDocument(app));
 

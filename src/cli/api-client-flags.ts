@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { apiRequest } from './api-request.js';
+import { clientToken } from './client-token.js';
 
 export interface ClientFlags {
   api?: string;
@@ -21,7 +22,7 @@ export function withClientFlags(command: Command): Command {
 export function clientFor(flags: ClientFlags): ApiCall {
   const config = loadConfig({ JOBGRAPH_API: flags.api });
   return <T>(method: string, path: string, body?: unknown) =>
-    apiRequest<T>(config.JOBGRAPH_API, method, path, body, config.JOBGRAPH_TOKEN);
+    apiRequest<T>(config.JOBGRAPH_API, method, path, body, clientToken());
 }
 
 /** Every item of a paged list (the API caps a page at 10,000). */
