@@ -4,6 +4,7 @@
  * call `app.request()`; `serveApi` puts it on a port.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { secureHeaders } from 'hono/secure-headers';
 import { DEFAULT_MAX_BODY_BYTES } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
 import { createQueueDashboard } from '../queue/dashboard.js';
@@ -13,6 +14,7 @@ import { requestAllocationRoute } from './allocations/request-allocation.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
 import { authMiddleware } from './auth/auth-middleware.js';
+import { loginRoutes } from './auth/login-page.js';
 import { bodyGuard } from './body-guard.js';
 import { cancelRoutes } from './cancel/index.js';
 import { docsPageRoute } from './docs/docs-page.js';
@@ -38,6 +40,8 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   app.onError((err, c) => errorToResponse(err, c, logger));
   app.notFound((c) => notFoundResponse(c));
   app.use('*', requestLog(logger));
+  // Frame, sniffing and referrer protection for the HTML pages (docs, login, dashboards); harmless on JSON.
+  app.use('*', secureHeaders());
   const auth = deps.auth ? authMiddleware({ store: deps.store, logger, ...deps.auth }) : undefined;
   if (auth) app.use('*', auth.authenticate);
   app.use('*', bodyGuard({ maxBodyBytes: deps.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
@@ -58,6 +62,7 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   // Served from buildOpenApiDocument (not doc31) so the security parts are in it.
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   swaggerUiRoutes(app);
+  if (deps.auth) loginRoutes(app, { store: deps.store, ...deps.auth });
   docsPageRoute(app, () => buildOpenApiDocument(app));
 
   if (deps.dashboard !== false) {

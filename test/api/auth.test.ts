@@ -157,3 +157,35 @@ describe('audit', () => {
     ]);
   });
 });
+
+describe('browser sign-in', () => {
+  it('keeps a valid token in an HttpOnly SameSite=Strict cookie that opens /queues to admins only', async () => {
+    const board = createAuthFixture({ dashboard: true });
+    try {
+      const login = await board.app.request('/login');
+      expect(login.status).toBe(200);
+      expect(login.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(login.headers.get('x-content-type-options')).toBe('nosniff');
+      const form = (token: string) =>
+        board.app.request('/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token, next: '/queues' }).toString(),
+        });
+      expect((await form('jg_wrong')).status).toBe(401);
+      const ok = await form(ADMIN_ENV_TOKEN);
+      expect(ok.status).toBe(303);
+      expect(ok.headers.get('location')).toBe('/queues');
+      const cookie = ok.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+      const asAdmin = await board.app.request('/queues', { headers: { cookie: cookie.split(';')[0]! } });
+      expect(asAdmin.status).toBe(200);
+      const user = await board.token('alice', 'user');
+      expect((await board.app.request('/queues', { headers: { cookie: `jobgraph_token=${user}` } })).status).toBe(403);
+      expect((await board.app.request('/queues')).status).toBe(401);
+    } finally {
+      await board.close();
+    }
+  });
+});
