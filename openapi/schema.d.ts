@@ -1038,6 +1038,7 @@ export interface components {
         CreateAccessGroupRequest: {
             /** @default [] */
             members?: string[];
+            /** @example alice */
             name: string;
         };
         CreateTokenRequest: {

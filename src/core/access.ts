@@ -3,7 +3,6 @@
  * groups through which a workflow is shared. Token secrets are never stored; a token record
  * carries the sha256 of its secret only.
  */
-import { z } from 'zod';
 
 /**
  * - `admin`: everything, including tokens, access groups and `/queues`.
@@ -18,13 +17,9 @@ export type Role = (typeof ROLES)[number];
 export const ACCESS_LEVELS = ['read', 'write'] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
-/** A user name or access group name: what appears in workflow documents and events. */
-export const PrincipalNameSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/,
-    'letters, digits, . _ @ - (at most 64, starting with a letter or digit)',
-  );
+/** What a user or access group name may be: it appears in workflow documents, events and ArangoDB keys. */
+export const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+export const PRINCIPAL_NAME_RULE = 'letters, digits, . _ @ - (at most 64, starting with a letter or digit)';
 
 /** One token as stored: the secret's hash, never the secret. */
 export interface TokenRecord {

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { ACCESS_LEVELS, PrincipalNameSchema, ROLES } from '../../core/access.js';
+import { ACCESS_LEVELS, PRINCIPAL_NAME, PRINCIPAL_NAME_RULE, ROLES } from '../../core/access.js';
 import { parseDuration } from '../../core/units.js';
 
-export const UserName = PrincipalNameSchema.openapi({ example: 'alice' });
+/** Built from @hono/zod-openapi's `z` (core's schema lacks `.openapi` when loaded first). */
+export const UserName = z.string().regex(PRINCIPAL_NAME, PRINCIPAL_NAME_RULE).openapi({ example: 'alice' });
 
 export const TokenInfoSchema = z
   .object({
@@ -52,7 +53,7 @@ export const AccessGroupSchema = z
   .openapi('AccessGroup');
 
 export const CreateAccessGroupSchema = z
-  .strictObject({ name: PrincipalNameSchema, members: z.array(UserName).max(10_000).default([]) })
+  .strictObject({ name: UserName, members: z.array(UserName).max(10_000).default([]) })
   .openapi('CreateAccessGroupRequest');
 
 export const AddMembersSchema = z
