@@ -10,9 +10,8 @@ import { principalOf } from '../auth/principal-context.js';
 import { sharesOf } from '../auth/workflow-access.js';
 import { problems } from '../common/problem-schema.js';
 import { WorkflowSchema } from '../workflows/workflow-schema.js';
-import { AccessGroupSchema, AddMembersSchema, CreateAccessGroupSchema, ShareSchema } from './access-schemas.js';
+import { AccessGroupSchema, AddMembersSchema, CreateAccessGroupSchema, ShareSchema, json } from './access-schemas.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const groupParam = z
   .string()
   .max(64)

@@ -3,6 +3,9 @@ import { ACCESS_LEVELS, PRINCIPAL_NAME, PRINCIPAL_NAME_RULE, ROLES } from '../..
 import { parseDuration } from '../../core/units.js';
 
 /** Built from @hono/zod-openapi's `z` (core's schema lacks `.openapi` when loaded first). */
+/** A JSON request or response body of `schema`, for route definitions. */
+export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
 export const UserName = z.string().regex(PRINCIPAL_NAME, PRINCIPAL_NAME_RULE).openapi({ example: 'alice' });
 
 export const TokenInfoSchema = z

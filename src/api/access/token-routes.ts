@@ -9,9 +9,7 @@ import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { principalOf } from '../auth/principal-context.js';
 import { problems } from '../common/problem-schema.js';
-import { CreatedTokenSchema, CreateTokenSchema, TokenInfoSchema, UserName } from './access-schemas.js';
-
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+import { CreatedTokenSchema, CreateTokenSchema, TokenInfoSchema, UserName, json } from './access-schemas.js';
 
 const createTokenRoute = createRoute({
   method: 'post',

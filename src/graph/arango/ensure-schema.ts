@@ -97,19 +97,16 @@ export async function ensureSchema(system: Database, databaseName: string): Prom
       .collection(collection)
       .ensureIndex({ type: 'persistent', fields: ['workflow'], name: `idx_${collection}_workflow` });
   }
-  for (const { collection, fields, sparse } of EXTRA_INDEXES) {
+  const indexes: Array<{ collection: string; fields: string[]; sparse?: boolean; unique?: boolean }> = [
+    ...EXTRA_INDEXES,
+    ...ACCESS_INDEXES,
+  ];
+  for (const { collection, fields, sparse, unique } of indexes) {
     await db.collection(collection).ensureIndex({
       type: 'persistent',
       fields,
       name: `idx_${collection}_${fields.join('_')}`,
       ...(sparse && { sparse: true }),
-    });
-  }
-  for (const { collection, fields, unique } of ACCESS_INDEXES) {
-    await db.collection(collection).ensureIndex({
-      type: 'persistent',
-      fields,
-      name: `idx_${collection}_${fields.join('_')}`,
       ...(unique && { unique: true }),
     });
   }
