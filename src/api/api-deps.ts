@@ -25,4 +25,13 @@ export interface ApiDeps {
   dashboard?: boolean;
   /** Input limits (`JOBGRAPH_MAX_BODY_BYTES`, `JOBGRAPH_MAX_JOBS`). @default the defaults of core/config.ts */
   limits?: { maxBodyBytes?: number; maxJobs?: number };
+  /**
+   * Require tokens (decision 0013): every route but the public ones (health, documents,
+   * login) needs a bearer token whose role and scope allow it. Absent: the API is open, as
+   * the embedded `jobgraph run` on loopback is.
+   */
+  auth?: {
+    /** sha256 of `JOBGRAPH_ADMIN_TOKEN`, a token that always authenticates as `admin`. */
+    adminTokenHash?: string;
+  };
 }

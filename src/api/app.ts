@@ -4,14 +4,18 @@
  * call `app.request()`; `serveApi` puts it on a port.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { secureHeaders } from 'hono/secure-headers';
 import { DEFAULT_MAX_BODY_BYTES } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
 import { createQueueDashboard } from '../queue/dashboard.js';
 import { describeQueue } from './dashboard/describe-queue.js';
 import type { ApiDeps } from './api-deps.js';
+import { accessRoutes } from './access/index.js';
 import { requestAllocationRoute } from './allocations/request-allocation.js';
 import { completeAttemptsRoute } from './attempts/complete-attempts.js';
 import { startAttemptsRoute } from './attempts/start-attempts.js';
+import { authMiddleware } from './auth/auth-middleware.js';
+import { loginRoutes } from './auth/login-page.js';
 import { bodyGuard } from './body-guard.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { cancelRoutes } from './cancel/index.js';
@@ -22,7 +26,7 @@ import { edgeRoutes } from './edges/index.js';
 import { streamEventsRoute } from './events/stream-events.js';
 import { healthRoute } from './health.js';
 import { notFoundResponse } from './not-found.js';
-import { buildOpenApiDocument, OPENAPI_CONFIG } from './openapi-document.js';
+import { buildOpenApiDocument } from './openapi-document.js';
 import { errorToResponse, validationHook } from './problem.js';
 import { requestLog } from './request-log.js';
 import { restartWorkflowRoute } from './restart/restart-workflow.js';
@@ -39,7 +43,12 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   app.onError((err, c) => errorToResponse(err, c, logger));
   app.notFound((c) => notFoundResponse(c));
   app.use('*', requestLog(logger));
+  // Frame, sniffing and referrer protection for the HTML pages (docs, login, dashboards); harmless on JSON.
+  app.use('*', secureHeaders());
+  const auth = deps.auth ? authMiddleware({ store: deps.store, logger, ...deps.auth }) : undefined;
+  if (auth) app.use('*', auth.authenticate);
   app.use('*', bodyGuard({ maxBodyBytes: deps.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  if (auth) app.use('*', auth.authorize);
 
   healthRoute(app);
   registerWorkerRoute(app, deps);
@@ -52,9 +61,12 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   edgeRoutes(app, deps);
   streamEventsRoute(app, deps);
   documentRoutes(app, deps);
+  accessRoutes(app, deps);
 
-  app.doc31('/openapi.json', OPENAPI_CONFIG);
+  // Served from buildOpenApiDocument (not doc31) so the security parts are in it.
+  app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   swaggerUiRoutes(app);
+  if (deps.auth) loginRoutes(app, { store: deps.store, ...deps.auth });
   docsPageRoute(app, () => buildOpenApiDocument(app));
   dashboardRoutes(app);
 

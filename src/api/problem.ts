@@ -22,6 +22,8 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_config: 500,
   service_unavailable: 503,
   provider_refused: 502,
+  unauthenticated: 401,
+  forbidden: 403,
   internal: 500,
 };
 
@@ -35,6 +37,8 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_config: 'Invalid configuration',
   service_unavailable: 'Service unavailable',
   provider_refused: 'Compute provider refused the request',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Forbidden',
   internal: 'Internal server error',
 };
 

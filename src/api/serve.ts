@@ -1,5 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { closeApp } from './app.js';
 import { answerClientError } from './client-error.js';
@@ -8,6 +10,8 @@ import { answerClientError } from './client-error.js';
 export interface ServeOptions {
   host: string;
   port: number;
+  /** Serve HTTPS with this certificate and key (PEM files; `--tls-cert`/`--tls-key`). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /** A listening API. */
@@ -22,14 +26,25 @@ export interface RunningApi {
 export async function serveApi(app: OpenAPIHono, options: ServeOptions): Promise<RunningApi> {
   let server: ReturnType<typeof serve> | undefined;
   const info = await new Promise<AddressInfo>((resolve, reject) => {
-    server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, resolve);
+    server = serve(
+      {
+        fetch: app.fetch,
+        hostname: options.host,
+        port: options.port,
+        ...(options.tls && {
+          createServer: createHttpsServer,
+          serverOptions: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+        }),
+      },
+      resolve,
+    );
     server.once('error', reject);
   });
   const listening = server!;
   listening.on('clientError', answerClientError);
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost(options.host)}:${info.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost(options.host)}:${info.port}`,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { UnavailableError } from '../core/errors.js';
 import { apiRequest } from './api-request.js';
+import { clientToken } from './client-token.js';
 
 export interface ClientFlags {
   api?: string;
@@ -42,7 +43,7 @@ export function clientFor(flags: ClientFlags): ApiCall {
   return async <T>(method: string, path: string, body?: unknown) => {
     if (local) return local<T>(method, path, body);
     try {
-      return await apiRequest<T>(config.JOBGRAPH_API, method, path, body, config.JOBGRAPH_TOKEN);
+      return await apiRequest<T>(config.JOBGRAPH_API, method, path, body, clientToken());
     } catch (err) {
       // An explicit --api that does not answer is an error, not a reason to show other data.
       if (!(err instanceof UnavailableError) || flags.api !== undefined || !existsSync(config.JOBGRAPH_DB)) throw err;

@@ -1,8 +1,10 @@
 /**
  * A minimal JSON client for the CLI's workflow commands. Problem responses become
  * AppErrors carrying the server's code and detail, so the CLI prints what the API said.
+ * Every request carries the client's token (client-token.ts) when one is configured.
  */
 import { AppError, ERROR_CODES, UnavailableError, type ErrorCode } from '../core/errors.js';
+import { clientToken } from './client-token.js';
 
 export async function apiRequest<T = unknown>(
   baseUrl: string,
@@ -13,13 +15,14 @@ export async function apiRequest<T = unknown>(
   fetchFn: (url: string, init: RequestInit) => Promise<Response> = fetch,
 ): Promise<T> {
   const url = `${baseUrl.replace(/\/$/, '')}/api/v1${path}`;
+  const bearer = token ?? clientToken();
   let res: Response;
   try {
     res = await fetchFn(url, {
       method,
       headers: {
         ...(body !== undefined && { 'content-type': 'application/json' }),
-        ...(token !== undefined && { authorization: `Bearer ${token}` }),
+        ...(bearer !== undefined && { authorization: `Bearer ${bearer}` }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

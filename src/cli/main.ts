@@ -13,6 +13,7 @@ import { runCommand } from './commands/run.js';
 import { apiCommand, scaleCommand, schedulerCommand, serverCommand } from './commands/serve-roles.js';
 import { allocationsCommand } from './commands/allocations.js';
 import { slurmCommand } from './commands/slurm.js';
+import { tokenCommand } from './commands/token.js';
 import { workerCommand } from './commands/worker.js';
 import { workflowCommand } from './commands/workflow/index.js';
 
@@ -32,7 +33,8 @@ const program = new Command('jobgraph')
   .addCommand(slurmCommand())
   .addCommand(allocationsCommand())
   .addCommand(exportCommand())
-  .addCommand(importCommand());
+  .addCommand(importCommand())
+  .addCommand(tokenCommand());
 
 /** The first line of an error that lists its problems below (others: their message up to the first colon). */
 const HEADLINES: Partial<Record<string, string>> = {

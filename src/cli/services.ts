@@ -8,6 +8,8 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { createApp } from '../api/app.js';
 import { serveApi } from '../api/serve.js';
+import { hashToken } from '../core/tokens.js';
+import { storeWorkerTokens } from '../provision/worker-tokens.js';
 import { fenceMsOf, inheritedEnvironment, type Config } from '../core/config.js';
 import { UnavailableError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -87,6 +89,11 @@ export interface ServiceOptions {
   onWorkflowFinished?: (wf: WorkflowDoc) => void;
   /** Working directory of the workers allocations start (and of run_commands actions). @default process.cwd() */
   cwd?: string;
+  /**
+   * Require tokens on the API and mint worker tokens for allocations (decision 0013).
+   * `jobgraph server`/`api`/`scale` pass authRequired(config); `jobgraph run` leaves it off.
+   */
+  auth?: boolean;
 }
 
 export async function startServices(
@@ -163,8 +170,16 @@ export async function startServices(
         maxLostReruns: config.JOBGRAPH_MAX_LOST_RERUNS,
         limits: { maxBodyBytes: config.JOBGRAPH_MAX_BODY_BYTES, maxJobs: config.JOBGRAPH_MAX_JOBS },
         logger: logger.child({ role: 'api' }),
+        ...(options.auth && {
+          auth: config.JOBGRAPH_ADMIN_TOKEN ? { adminTokenHash: hashToken(config.JOBGRAPH_ADMIN_TOKEN) } : {},
+        }),
       });
-      const server = await serveApi(app, { host: config.JOBGRAPH_HOST, port: config.JOBGRAPH_PORT });
+      const server = await serveApi(app, {
+        host: config.JOBGRAPH_HOST,
+        port: config.JOBGRAPH_PORT,
+        ...(config.JOBGRAPH_TLS_CERT &&
+          config.JOBGRAPH_TLS_KEY && { tls: { certFile: config.JOBGRAPH_TLS_CERT, keyFile: config.JOBGRAPH_TLS_KEY } }),
+      });
       stops.push({ what: 'closing the API', stop: () => server.close() });
       services.apiUrl = server.url;
       services.apiFetch = async (url, init) => app.fetch(new Request(url, init));
@@ -182,6 +197,7 @@ export async function startServices(
         id: `${hostname()}:${process.pid}`,
         env: inheritedEnvironment(),
         closing,
+        ...(options.auth && { workerTokens: storeWorkerTokens(store) }),
         launch: {
           apiUrl:
             config.JOBGRAPH_PUBLIC_API ?? reachableUrl(services.apiUrl, config.JOBGRAPH_HOST) ?? config.JOBGRAPH_API,

@@ -57,6 +57,19 @@ export const ConfigSchema = z
     JOBGRAPH_API: z.url().default('http://127.0.0.1:8080'),
     /** Bearer token workers and clients send to the API. */
     JOBGRAPH_TOKEN: z.string().min(1).optional(),
+    /**
+     * Require bearer tokens on the API (decision 0013): `on`, `off`, or `auto` — on whenever
+     * the API listens on a non-loopback address. `jobgraph run` (loopback) stays open. @default 'auto'
+     */
+    JOBGRAPH_AUTH: z.enum(['auto', 'on', 'off']).default('auto'),
+    /**
+     * A token that always authenticates as user `admin` (role admin), for bootstrapping a
+     * deployment without store access; at least 32 characters. Stored nowhere: only its hash is kept in memory.
+     */
+    JOBGRAPH_ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+    /** TLS certificate and key (PEM files) for the API; both or neither. */
+    JOBGRAPH_TLS_CERT: z.string().min(1).optional(),
+    JOBGRAPH_TLS_KEY: z.string().min(1).optional(),
     /** Scheduler's periodic reconcile. @default 2000 */
     JOBGRAPH_RECONCILE_MS: positiveMs.default(2000),
     /**
@@ -126,6 +139,10 @@ export const ConfigSchema = z
     path: ['JOBGRAPH_WORKER_TIMEOUT_MS'],
     message: 'must be longer than JOBGRAPH_HEARTBEAT_MS',
   })
+  .refine((c) => (c.JOBGRAPH_TLS_CERT === undefined) === (c.JOBGRAPH_TLS_KEY === undefined), {
+    path: ['JOBGRAPH_TLS_KEY'],
+    message: 'JOBGRAPH_TLS_CERT and JOBGRAPH_TLS_KEY go together: set both or neither',
+  })
   .superRefine((c, ctx) => {
     if (c.JOBGRAPH_FENCE_MS === undefined) return;
     const problem = fenceTimeoutProblem(c.JOBGRAPH_FENCE_MS, c.JOBGRAPH_HEARTBEAT_MS, c.JOBGRAPH_WORKER_TIMEOUT_MS);
@@ -156,6 +173,26 @@ export function loadConfig(
 /** The fencing timeout workers are given: `JOBGRAPH_FENCE_MS`, or the default derived from the heartbeat settings. */
 export function fenceMsOf(config: Config): number {
   return config.JOBGRAPH_FENCE_MS ?? defaultFenceMs(config.JOBGRAPH_HEARTBEAT_MS, config.JOBGRAPH_WORKER_TIMEOUT_MS);
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Whether the API requires tokens: `JOBGRAPH_AUTH`, where `auto` means "unless it listens on loopback only". */
+export function authRequired(config: Pick<Config, 'JOBGRAPH_AUTH' | 'JOBGRAPH_HOST'>): boolean {
+  if (config.JOBGRAPH_AUTH === 'auto') return !isLoopbackHost(config.JOBGRAPH_HOST);
+  return config.JOBGRAPH_AUTH === 'on';
+}
+
+/**
+ * Where clients keep a token when `JOBGRAPH_TOKEN` is unset: `$XDG_CONFIG_HOME/jobgraph/token`,
+ * else `~/.config/jobgraph/token`. The file must not be readable by others (0600).
+ */
+export function tokenFilePath(env: Record<string, string | undefined> = process.env): string | undefined {
+  const base = env.XDG_CONFIG_HOME || (env.HOME ? `${env.HOME}/.config` : undefined);
+  return base === undefined ? undefined : `${base}/jobgraph/token`;
 }
 
 /** A copy of this process's environment, for child processes (job commands, redis-server). */

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   CONFIG: 'invalid_config',
   UNAVAILABLE: 'service_unavailable',
   PROVIDER: 'provider_refused',
+  UNAUTHENTICATED: 'unauthenticated',
+  FORBIDDEN: 'forbidden',
   INTERNAL: 'internal',
 } as const;
 
@@ -118,6 +120,23 @@ export class UnavailableError extends AppError {
 export class ProviderError extends AppError {
   constructor(message: string, details: { provider: string; scheduler?: string } & Record<string, unknown>) {
     super(ERROR_CODES.PROVIDER, message, details);
+  }
+}
+
+/**
+ * The request carries no valid credentials (none, unknown, expired or revoked token). The
+ * message never contains the presented token.
+ */
+export class UnauthenticatedError extends AppError {
+  constructor(message: string) {
+    super(ERROR_CODES.UNAUTHENTICATED, message);
+  }
+}
+
+/** The caller is known but may not do this (role, ownership, worker scope). */
+export class ForbiddenError extends AppError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(ERROR_CODES.FORBIDDEN, message, details);
   }
 }
 

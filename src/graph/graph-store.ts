@@ -13,6 +13,7 @@ import type {
   WorkflowStatus,
 } from '../core/model.js';
 import type { ResourceUsage } from '../core/schemas/resource-usage.js';
+import type { AccessGroup, TokenRecord } from '../core/access.js';
 
 /**
  * The graph store port. Speaks the domain; no driver type crosses it. Adapters
@@ -248,6 +249,30 @@ export interface GraphStore {
    *   workflow is `created`, or a given job is `queued`, `running` or `disabled`.
    */
   restartJobs(workflow: string, jobKeys: string[], options?: RestartOptions): Promise<RestartOutcome>;
+
+  // ── access: tokens and access groups (decision 0013) ─────────────────────
+  /**
+   * Store a token record (the secret's hash, never the secret).
+   * @throws ConflictError when its `_key` or `hash` exists
+   */
+  createToken(token: TokenRecord): Promise<TokenRecord>;
+  /** The token whose secret hashes to `hash`, revoked and expired ones included (the caller decides). */
+  findTokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** Tokens, oldest first; with `user`, only that user's. */
+  listTokens(user?: string): Promise<TokenRecord[]>;
+  /**
+   * Mark a token revoked at `at`; revoking again keeps the first time.
+   * @throws NotFoundError
+   */
+  revokeToken(key: string, at: string): Promise<TokenRecord>;
+  /** @throws ConflictError when a group of that name exists */
+  createAccessGroup(group: AccessGroup): Promise<AccessGroup>;
+  /** @throws NotFoundError */
+  getAccessGroup(name: string): Promise<AccessGroup>;
+  /** Add `users` to a group's members (each once). @throws NotFoundError */
+  addGroupMembers(name: string, users: string[]): Promise<AccessGroup>;
+  /** Groups by name; with `member`, only those that user belongs to. */
+  listAccessGroups(member?: string): Promise<AccessGroup[]>;
 
   // ── events ───────────────────────────────────────────────────────────────
   /** Append events (`timestamp` set when absent): user events, never a lifecycle change's own. */

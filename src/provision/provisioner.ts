@@ -45,6 +45,7 @@ import { submitAllocation, type SubmitDeps } from './submit-allocation.js';
 import { sweepOrphans } from './sweep-orphans.js';
 import { trackAllocations } from './track-allocations.js';
 import { workerLaunch, type LaunchDefaults } from './worker-launch.js';
+import type { WorkerTokenMinter } from './worker-tokens.js';
 
 export interface ProvisionerDeps {
   store: GraphStore;
@@ -66,6 +67,8 @@ export interface ProvisionerDeps {
    * the workflows it has not reached, before `stop()` is even called.
    */
   closing?: AbortSignal;
+  /** On a server with auth: mints each allocation's worker token (worker-tokens.ts). */
+  workerTokens?: WorkerTokenMinter;
 }
 
 const LIVE = new Set(['requested', 'submitting', 'pending', 'running']);

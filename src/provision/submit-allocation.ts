@@ -14,6 +14,7 @@ import type { GraphStore } from '../graph/graph-store.js';
 import { recordAllocation, type NewAllocation } from './record-allocation.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { AvoidPool, WorkerLaunch } from './provider.js';
+import type { WorkerTokenMinter } from './worker-tokens.js';
 
 export interface SubmitDeps {
   store: Pick<GraphStore, 'writeDocuments' | 'listDocuments'>;
@@ -21,6 +22,8 @@ export interface SubmitDeps {
   logger: Logger;
   /** The capacity pools a scheduler's requests stay out of now (recent interruptions there; interruptions.ts). */
   avoid?: (scheduler: string) => AvoidPool[];
+  /** On a server with auth: mints each allocation's worker token (worker-tokens.ts). */
+  workerTokens?: WorkerTokenMinter;
 }
 
 export interface SubmitInput {
@@ -51,13 +54,18 @@ export async function submitAllocation(deps: SubmitDeps, input: SubmitInput): Pr
   const provider = providers.get(scheduler.type);
   try {
     await provider.validate(scheduler);
+    const token = await deps.workerTokens?.({
+      workflow: input.workflow,
+      allocation: key,
+      ...(walltime_s !== undefined && { walltime_s }),
+    });
     const submitted = await provider.submit({
       allocation: key,
       workflow: wf,
       scheduler,
       nodes,
       ...(walltime_s !== undefined && { walltime_s }),
-      worker: input.launch,
+      worker: token === undefined ? input.launch : { ...input.launch, token },
       ...(avoid.length > 0 && { avoid }),
     });
     const moved = await store.writeDocuments(wf, {

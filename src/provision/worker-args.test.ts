@@ -24,7 +24,7 @@ describe('workerStartArgs', () => {
     request.worker.ignoreWorkflowCompletion = true;
     const args = workerStartArgs(request, { nodes: 2, cpus: 4, memoryBytes: 1024, gpus: 0 }).slice(8).join(' ');
     expect(args).toBe(
-      '--token t --max-parallel-jobs 2 --expiration-buffer 0 --idle-exit 30 --ignore-workflow-completion ' +
+      '--max-parallel-jobs 2 --expiration-buffer 0 --idle-exit 30 --ignore-workflow-completion ' +
         '--cwd /scratch/run --nodes 2 --cpus 4 --mem 1024b --gpus 0',
     );
   });
@@ -38,6 +38,13 @@ describe('workerEnvironment', () => {
     const request = slurmRequest();
     request.worker.env = { A: '1', JOBGRAPH_ALLOCATION: 'spoofed' };
     expect(workerEnvironment(request)).toEqual({ A: '1', JOBGRAPH_ALLOCATION: 'wf1-a1' });
+  });
+
+  it('hands the token over in the environment, never on the command line', () => {
+    const request = slurmRequest();
+    request.worker = { ...request.worker, token: 'jg_secret' };
+    expect(workerEnvironment(request)).toMatchObject({ JOBGRAPH_TOKEN: 'jg_secret' });
+    expect(workerStartArgs(request).join(' ')).not.toContain('jg_secret');
   });
 });
 

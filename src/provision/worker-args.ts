@@ -30,7 +30,6 @@ export function workerStartArgs(request: AllocationRequest, sizing: WorkerSizing
   const add = (flag: string, value: string | number | undefined) => {
     if (value !== undefined) args.push(flag, String(value));
   };
-  add('--token', w.token);
   add('--max-parallel-jobs', w.maxParallelJobs);
   add('--expiration-buffer', w.expirationBufferS);
   add('--idle-exit', w.idleExitS);
@@ -44,7 +43,15 @@ export function workerStartArgs(request: AllocationRequest, sizing: WorkerSizing
   return args;
 }
 
-/** The environment of every worker of an allocation: the launch's own, and the allocation it belongs to. */
+/**
+ * The environment of every worker of an allocation: the launch's own, the allocation it
+ * belongs to, and its token as `JOBGRAPH_TOKEN` — in the environment rather than on the
+ * command line, where `ps` on a shared node would show it to every user.
+ */
 export function workerEnvironment(request: AllocationRequest): Record<string, string> {
-  return { ...request.worker.env, JOBGRAPH_ALLOCATION: request.allocation };
+  return {
+    ...request.worker.env,
+    JOBGRAPH_ALLOCATION: request.allocation,
+    ...(request.worker.token !== undefined && { JOBGRAPH_TOKEN: request.worker.token }),
+  };
 }

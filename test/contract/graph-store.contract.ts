@@ -4,6 +4,7 @@
  */
 import { describe } from 'vitest';
 import type { GraphStore } from '../../src/graph/graph-store.js';
+import { accessContract } from './contract-access.js';
 import { cancelContract } from './contract-cancel.js';
 import { completionContract } from './contract-completion.js';
 import { directModeContract } from './contract-direct-mode.js';
@@ -41,5 +42,6 @@ export function describeGraphStoreContract(
     provisioningContract(fx);
     eventsContract(fx);
     refsContract(fx);
+    accessContract(fx);
   });
 }

@@ -2,6 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { specToBundle } from '../../spec/index.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
+import { noteCreatedWorkflow } from '../auth/audit-request.js';
+import { principalOf } from '../auth/principal-context.js';
+import { withOwner } from '../auth/workflow-owner.js';
 import { problems } from '../common/problem-schema.js';
 import { WorkflowSchema } from './workflow-schema.js';
 import { WORKFLOW_SPEC_EXAMPLE } from '../common/request-examples.js';
@@ -33,8 +36,10 @@ const route = createRoute({
 
 export function createWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
-    const bundle = specToBundle(c.req.valid('json'), { maxJobs: deps.limits?.maxJobs });
+    const spec = withOwner(principalOf(c), c.req.valid('json'));
+    const bundle = specToBundle(spec, { maxJobs: deps.limits?.maxJobs });
     const workflow = await deps.store.createWorkflow(bundle);
+    noteCreatedWorkflow(c, workflow._key);
     deps.logger?.info({ workflow: workflow._key }, 'workflow created');
     return c.json(workflow, 201);
   });

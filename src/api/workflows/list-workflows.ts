@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { WORKFLOW_STATUSES } from '../../core/model.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
+import { principalOf } from '../auth/principal-context.js';
+import { listVisibleWorkflows } from '../auth/visible-workflows.js';
 import { listOptions, pageBody, pageSchema, pagingQueryShape } from '../common/paging.js';
 import { problems } from '../common/problem-schema.js';
 import { WorkflowSchema } from './workflow-schema.js';
@@ -41,6 +43,6 @@ const route = createRoute({
 export function listWorkflowsRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const options = listOptions(c.req.valid('query'));
-    return c.json(pageBody(await deps.store.listWorkflows(options), options), 200);
+    return c.json(pageBody(await listVisibleWorkflows(deps.store, principalOf(c), options), options), 200);
   });
 }

@@ -3,7 +3,7 @@
  * services over a shared graph store and Redis. They differ only in the roles they run.
  */
 import { Command } from 'commander';
-import { loadConfig } from '../../core/config.js';
+import { authRequired, loadConfig } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { addGraphFlags, graphOverrides, type GraphFlags } from '../graph-flags.js';
@@ -15,6 +15,10 @@ interface ServeFlags extends GraphFlags {
   port?: string;
   /** `--no-provision` sets false. */
   provision?: boolean;
+  /** `--auth` / `--no-auth`; absent: JOBGRAPH_AUTH (auto: on for a non-loopback address). */
+  auth?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 function serveCommand(name: string, description: string, roles: ServiceRoles): Command {
@@ -23,6 +27,15 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
   if (roles.api) {
     command.option('--host <host>', 'listen address (env JOBGRAPH_HOST, default 127.0.0.1)');
     command.option('--port <port>', 'listen port (env JOBGRAPH_PORT, default 8080)');
+    command.option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; env JOBGRAPH_TLS_CERT)');
+    command.option('--tls-key <file>', 'the TLS private key (PEM; env JOBGRAPH_TLS_KEY)');
+  }
+  if (roles.api || roles.provision) {
+    command.option(
+      '--auth',
+      'require tokens (env JOBGRAPH_AUTH=on; default: on when listening on a non-loopback address)',
+    );
+    command.option('--no-auth', 'serve without authentication (env JOBGRAPH_AUTH=off): only on a trusted network');
   }
   if (roles.scheduler) {
     command.option(
@@ -31,7 +44,14 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
     );
   }
   return command.action(async (flags: ServeFlags) => {
-    const config = loadConfig({ ...graphOverrides(flags), JOBGRAPH_HOST: flags.host, JOBGRAPH_PORT: flags.port });
+    const config = loadConfig({
+      ...graphOverrides(flags),
+      JOBGRAPH_HOST: flags.host,
+      JOBGRAPH_PORT: flags.port,
+      JOBGRAPH_TLS_CERT: flags.tlsCert,
+      JOBGRAPH_TLS_KEY: flags.tlsKey,
+      ...(flags.auth !== undefined && { JOBGRAPH_AUTH: flags.auth ? 'on' : 'off' }),
+    });
     if (!config.REDIS_URL) {
       throw new ConfigError([
         { path: 'REDIS_URL', message: 'required: set REDIS_URL or pass --redis-url redis://host:port' },
@@ -50,9 +70,12 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
         config.REDIS_URL,
         { ...roles, provision: roles.provision === true || (roles.scheduler && flags.provision !== false) },
         logger,
-        { shutdown },
+        { shutdown, auth: authRequired(config) },
       );
-      logger.info({ api: services.apiUrl, graph: config.JOBGRAPH_GRAPH, roles }, `jobgraph ${name} ready`);
+      logger.info(
+        { api: services.apiUrl, graph: config.JOBGRAPH_GRAPH, roles, auth: authRequired(config) },
+        `jobgraph ${name} ready`,
+      );
       if (services.apiUrl)
         process.stderr.write(`jobgraph ${name}: API at ${services.apiUrl}/api/v1 (docs ${services.apiUrl}/docs)\n`);
       const reason = await shutdown.requested;

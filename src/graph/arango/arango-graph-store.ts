@@ -9,6 +9,16 @@ import { Database } from 'arangojs';
 import type { GraphStore } from '../graph-store.js';
 import { createArangoContext, type ArangoContext } from './arango-context.js';
 import { mapArangoError } from './arango-errors.js';
+import {
+  addGroupMembers,
+  createAccessGroup,
+  createToken,
+  findTokenByHash,
+  getAccessGroup,
+  listAccessGroups,
+  listTokens,
+  revokeToken,
+} from './access-ops.js';
 import { appendEvents } from './append-events.js';
 import { listEventsAfter } from './list-events-after.js';
 import { cancelJob, cancelWorkflow } from './cancel-jobs.js';
@@ -88,6 +98,14 @@ function arangoGraphStore(system: Database, ctx: ArangoContext): GraphStore {
     restartJobs: (workflow, jobs, options) => restartJobs(ctx, workflow, jobs, options),
     appendEvents: (events) => appendEvents(ctx, events),
     listEventsAfter: (workflow, afterKey, limit) => listEventsAfter(ctx, workflow, afterKey, limit),
+    createToken: (token) => createToken(ctx, token),
+    findTokenByHash: (hash) => findTokenByHash(ctx, hash),
+    listTokens: (user) => listTokens(ctx, user),
+    revokeToken: (key, at) => revokeToken(ctx, key, at),
+    createAccessGroup: (group) => createAccessGroup(ctx, group),
+    getAccessGroup: (name) => getAccessGroup(ctx, name),
+    addGroupMembers: (name, users) => addGroupMembers(ctx, name, users),
+    listAccessGroups: (member) => listAccessGroups(ctx, member),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   VERTEX_COLLECTIONS,
   WORKFLOW_COLLECTIONS,
 } from '../../core/model.js';
+import { ACCESS_COLLECTIONS, ACCESS_INDEXES } from './access-ops.js';
 import { ARANGO_ERRORS, hasErrorNum } from './arango-errors.js';
 
 /** The named graph that ties the vertex and edge collections together (for traversals in the web UI and AQL). */
@@ -66,6 +67,11 @@ export async function ensureSchema(system: Database, databaseName: string): Prom
       );
     }
   }
+  for (const name of ACCESS_COLLECTIONS) {
+    if (!(await db.collection(name).exists())) {
+      await ignoreDuplicate(() => db.createCollection(name), ARANGO_ERRORS.DUPLICATE_NAME);
+    }
+  }
   for (const name of EDGE_COLLECTIONS) {
     if (!(await db.collection(name).exists())) {
       await ignoreDuplicate(() => db.createEdgeCollection(name), ARANGO_ERRORS.DUPLICATE_NAME);
@@ -91,12 +97,17 @@ export async function ensureSchema(system: Database, databaseName: string): Prom
       .collection(collection)
       .ensureIndex({ type: 'persistent', fields: ['workflow'], name: `idx_${collection}_workflow` });
   }
-  for (const { collection, fields, sparse } of EXTRA_INDEXES) {
+  const indexes: Array<{ collection: string; fields: string[]; sparse?: boolean; unique?: boolean }> = [
+    ...EXTRA_INDEXES,
+    ...ACCESS_INDEXES,
+  ];
+  for (const { collection, fields, sparse, unique } of indexes) {
     await db.collection(collection).ensureIndex({
       type: 'persistent',
       fields,
       name: `idx_${collection}_${fields.join('_')}`,
       ...(sparse && { sparse: true }),
+      ...(unique && { unique: true }),
     });
   }
   return db;

@@ -69,6 +69,22 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_request_id ON docs (workflow, json_extract(doc, '$.request_id'))
     WHERE collection = 'events' AND json_extract(doc, '$.request_id') IS NOT NULL;
   `,
+  // Access (decision 0013): tokens are found by the hash of the presented secret on every
+  // request; groups are few and read whole.
+  `
+  CREATE TABLE tokens (
+    _key TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    user TEXT NOT NULL,
+    doc  TEXT NOT NULL
+  );
+  CREATE INDEX tokens_user ON tokens (user, _key);
+
+  CREATE TABLE access_groups (
+    _key TEXT PRIMARY KEY,
+    doc  TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Bring the database to the latest schema version (`PRAGMA user_version`), in one transaction. */

@@ -9,6 +9,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import type { GraphStore } from '../graph-store.js';
+import {
+  addGroupMembers,
+  createAccessGroup,
+  createToken,
+  findTokenByHash,
+  getAccessGroup,
+  listAccessGroups,
+  listTokens,
+  revokeToken,
+} from './access-ops.js';
 import { appendEvents } from './append-events.js';
 import { listEventsAfter } from './list-events-after.js';
 import { cancelJob, cancelWorkflow } from './cancel-jobs.js';
@@ -100,5 +110,13 @@ export function openSqliteGraphStore(path: string): GraphStore {
     restartJobs: async (workflow, jobs, options) => restartJobs(ctx, workflow, jobs, options),
     appendEvents: async (events) => appendEvents(ctx, events),
     listEventsAfter: async (workflow, afterKey, limit) => listEventsAfter(ctx, workflow, afterKey, limit),
+    createToken: async (token) => createToken(ctx, token),
+    findTokenByHash: async (hash) => findTokenByHash(ctx, hash),
+    listTokens: async (user) => listTokens(ctx, user),
+    revokeToken: async (key, at) => revokeToken(ctx, key, at),
+    createAccessGroup: async (group) => createAccessGroup(ctx, group),
+    getAccessGroup: async (name) => getAccessGroup(ctx, name),
+    addGroupMembers: async (name, users) => addGroupMembers(ctx, name, users),
+    listAccessGroups: async (member) => listAccessGroups(ctx, member),
   };
 }

@@ -38,8 +38,6 @@ describe('user data', () => {
       'wf1',
       '--allocation',
       'alloc1',
-      '--token',
-      "t0k'en",
       '--expiration-buffer',
       '120',
       '--idle-exit',

@@ -40,9 +40,11 @@ describe('sbatchScript', () => {
     const last = sbatchScript(request).trimEnd().split('\n').at(-1)!;
     expect(last).toBe(
       'exec /usr/bin/node /opt/jobgraph/bin/jobgraph.js worker start --api http://login1:8080 --workflow wf1 ' +
-        '--allocation wf1-a1 --token t0k --max-parallel-jobs 4 --idle-exit 60 --ignore-workflow-completion --cwd /scratch/run',
+        '--allocation wf1-a1 --max-parallel-jobs 4 --idle-exit 60 --ignore-workflow-completion --cwd /scratch/run',
     );
     expect(last).not.toMatch(/--cpus|--mem|--nodes/);
+    // The token travels in the script's environment, not on the command line (ps shows that).
+    expect(sbatchScript(request)).toContain('JOBGRAPH_TOKEN=');
   });
 
   it('starts one worker per node with srun for several nodes', () => {

@@ -35,11 +35,22 @@ export interface TestServer {
   cli(...args: string[]): Promise<string>;
 }
 
-/** Start `jobgraph server` in `dir` on `db` (relative to dir) and wait until it answers. */
-export async function startTestServer(dir: string, children: Child[], db = 'graph.sqlite'): Promise<TestServer> {
+/**
+ * Start `jobgraph server` in `dir` on `db` (relative to dir), with `extra` arguments and
+ * environment, and wait until it answers.
+ */
+export async function startTestServer(
+  dir: string,
+  children: Child[],
+  db = 'graph.sqlite',
+  extra: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<TestServer> {
   const port = await freePort();
   const env = { REDIS_URL: inject('redisUrl'), JOBGRAPH_QUEUE_PREFIX: `e2e-${randomKey(6)}` };
-  const server = spawnCli(['server', '--port', String(port), '--db', db], { cwd: dir, env });
+  const server = spawnCli(['server', '--port', String(port), '--db', db, ...(extra.args ?? [])], {
+    cwd: dir,
+    env: { ...env, ...extra.env },
+  });
   children.push(server);
   const api = `http://127.0.0.1:${port}`;
   await waitFor(
