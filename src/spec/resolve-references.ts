@@ -11,7 +11,7 @@ import { checkDependencyCycles } from './check-dependency-cycles.js';
 import type { Expanded, ExpandedSpec } from './expand-parameters.js';
 import { replaceFileReferences } from './file-references.js';
 import { namespace, type Namespace } from './name-index.js';
-import { compileNameRegex, isLiteralPattern } from './name-regex.js';
+import { compileNameRegex } from './name-regex.js';
 import { resolveActions, type ResolvedAction } from './resolve-actions.js';
 import { schedulerEntries, type SchedulerEntry } from './scheduler-entries.js';
 import type { FileSpec, JobSpec, WorkflowSpec } from './spec-schema.js';
@@ -72,7 +72,11 @@ export function resolveReferences(
     expanded.files.map((f) => ({ name: f.item.name, path: f.path })),
     issues,
   );
-  const userDataNs = namespace('user data', spec.user_data.map(at('user_data')), issues);
+  const userDataNs = namespace(
+    'user data',
+    spec.user_data.map((u, i) => ({ name: u.name, path: `user_data[${i}]` })),
+    issues,
+  );
   const rrNs = namespace('resource requirements', spec.resource_requirements.map(at('resource_requirements')), issues);
   const fhNs = namespace('failure handler', spec.failure_handlers.map(at('failure_handlers')), issues);
   // One namespace for the three lists: a name used in two of them is a duplicate naming both places.
@@ -171,7 +175,7 @@ interface RefContext {
 }
 
 /**
- * Resolve literal names and anchored regexes to indices, deduplicated, in first-mention order.
+ * Resolve literal names and unanchored regexes to indices, deduplicated, in first-mention order.
  * Regexes are compiled once per distinct source for the whole spec.
  */
 function referenceResolver(issues: FieldIssue[]) {
@@ -181,9 +185,10 @@ function referenceResolver(issues: FieldIssue[]) {
     const key = `${ns.kind}\0${source}`;
     let found = matches.get(key);
     if (!found) {
-      const re = compileNameRegex(source, 'whole');
+      // Unanchored, like torc's Rust `Regex::is_match`: "^pair_" and "pair" both match "pair_x_1".
+      const re = compileNameRegex(source, 'anywhere');
       found = [];
-      for (let i = 0; i < ns.names.length; i++) if (re.test(ns.names[i]!)) found.push(i);
+      for (let i = 0; i < ns.names.length; i++) if (ns.names[i] && re.test(ns.names[i]!)) found.push(i);
       matches.set(key, found);
     }
     return found;
@@ -219,20 +224,11 @@ function referenceResolver(issues: FieldIssue[]) {
     });
     patterns?.forEach((source, k) => {
       let matched = 0;
-      if (isLiteralPattern(source)) {
-        // No metacharacter: a literal name, found in O(1) (a 100k sweep where each job names its own input).
-        const i = ns.index.get(source);
-        if (i !== undefined && !exclude?.(i)) {
+      for (const i of matchesOf(ns, source))
+        if (!exclude?.(i)) {
           out.add(i);
           matched++;
         }
-      } else {
-        for (const i of matchesOf(ns, source))
-          if (!exclude?.(i)) {
-            out.add(i);
-            matched++;
-          }
-      }
       // A regex that matches nothing is almost always a typo; say so rather than drop a dependency.
       if (matched === 0)
         issues.push({

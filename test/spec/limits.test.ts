@@ -153,7 +153,7 @@ describe('regexes', () => {
         build({
           jobs: [
             job('a{i}', { parameters: { i: '1:2000' } }),
-            job('b{i}', { parameters: { i: '1:50' }, depends_on_regexes: ['a1\\d\\d'] }),
+            job('b{i}', { parameters: { i: '1:50' }, depends_on_regexes: ['^a1\\d\\d$'] }),
           ],
         }),
       5000,
