@@ -96,6 +96,7 @@ export function resolveReferences(
       inputs: commandInputs,
       outputs: commandOutputs,
     } = replaceFileRefs(job.command, expanded, filesNs, ctx, issues);
+    const dataRefs = replaceUserDataRefs(command, spec, userDataNs, ctx, issues);
 
     const outputFiles = refs(filesNs, job.output_files, job.output_files_regexes, {
       ...ctx,
@@ -126,7 +127,7 @@ export function resolveReferences(
     const resolved: ResolvedJob = {
       job,
       path,
-      command,
+      command: dataRefs.command,
       // A job's own name matching its depends_on regex is not a dependency on itself.
       dependsOn: refs(
         jobsNs,
@@ -138,14 +139,20 @@ export function resolveReferences(
       ),
       inputFiles,
       outputFiles,
-      inputUserData: refs(userDataNs, job.input_user_data, job.input_user_data_regexes, {
-        ...ctx,
-        field: `${path}.input_user_data`,
-      }),
-      outputUserData: refs(userDataNs, job.output_user_data, job.output_user_data_regexes, {
-        ...ctx,
-        field: `${path}.output_user_data`,
-      }),
+      inputUserData: union(
+        refs(userDataNs, job.input_user_data, job.input_user_data_regexes, {
+          ...ctx,
+          field: `${path}.input_user_data`,
+        }),
+        dataRefs.inputs,
+      ),
+      outputUserData: union(
+        refs(userDataNs, job.output_user_data, job.output_user_data_regexes, {
+          ...ctx,
+          field: `${path}.output_user_data`,
+        }),
+        dataRefs.outputs,
+      ),
       resourceRequirements: one(rrNs, job.resource_requirements, 'resource_requirements'),
       scheduler: one(schedulerNs, job.scheduler, 'scheduler'),
     };
@@ -261,6 +268,42 @@ function replaceFileRefs(
     return expanded.files[i]!.item.path;
   });
   return { command, inputs, outputs };
+}
+
+/**
+ * torc's `${user_data.input.NAME}` / `${user_data.output.NAME}` → the item's data as JSON
+ * (`null` when it has none); the items named become the job's input / output user data.
+ */
+function replaceUserDataRefs(
+  text: string,
+  spec: WorkflowSpec,
+  userData: Namespace,
+  ctx: { path: string; job: string },
+  issues: FieldIssue[],
+): { command: string; inputs: number[]; outputs: number[] } {
+  const inputs: number[] = [];
+  const outputs: number[] = [];
+  const command = replaceFileReferences(
+    text,
+    ({ direction, name }) => {
+      const i = userData.index.get(name);
+      if (i === undefined) {
+        const whole = `\${user_data.${direction}.${name}}`;
+        issues.push({ path: `${ctx.path}.command`, message: `job "${ctx.job}": ${whole} names no user data` });
+        return whole;
+      }
+      (direction === 'input' ? inputs : outputs).push(i);
+      return JSON.stringify(spec.user_data[i]!.data ?? null);
+    },
+    'user_data',
+  );
+  return { command, inputs, outputs };
+}
+
+/** `a` with the items of `b` it lacks appended. */
+function union(a: number[], b: number[]): number[] {
+  for (const x of b) if (!a.includes(x)) a.push(x);
+  return a;
 }
 
 function capIssues(issues: FieldIssue[]): FieldIssue[] {
