@@ -5,6 +5,7 @@
  * `depends_on` and those implied by files and user data) are all in earlier stages.
  */
 import type { EdgeCollection, WorkflowBundle } from '../core/model.js';
+import { blockerPairs } from '../spec/index.js';
 
 /** What a dry run prints (`--json` prints this object). */
 export interface DryRunReport {
@@ -23,17 +24,7 @@ export interface DryRunReport {
 /** The dry-run report of a built (validated, expanded, resolved) spec. */
 export function dryRunReport(bundle: WorkflowBundle): DryRunReport {
   const jobs = bundle.documents.jobs ?? [];
-  const blockers = new Map<string, Set<string>>(jobs.map((j) => [j._id, new Set<string>()]));
-  for (const e of bundle.edges.blocks ?? []) blockers.get(e._to)!.add(e._from);
-  for (const [out, inp] of [
-    ['produces', 'needs'],
-    ['stores', 'consumes'],
-  ] as const) {
-    const writers = new Map<string, string[]>();
-    for (const e of bundle.edges[out] ?? []) writers.set(e._to, [...(writers.get(e._to) ?? []), e._from]);
-    for (const e of bundle.edges[inp] ?? [])
-      for (const w of writers.get(e._to) ?? []) if (w !== e._from) blockers.get(e._from)!.add(w);
-  }
+  const blockers = blockerPairs(bundle);
   // Kahn's algorithm by levels; the spec was checked for cycles when it was built.
   const dependents = new Map<string, string[]>();
   const waiting = new Map<string, number>();

@@ -9,7 +9,7 @@
 import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { checkDependencyCycles } from './check-dependency-cycles.js';
 import type { Expanded, ExpandedSpec } from './expand-parameters.js';
-import { replaceFileReferences } from './file-references.js';
+import { replaceFileReferences, type ReferenceKind } from './file-references.js';
 import { namespace, type Namespace } from './name-index.js';
 import { compileNameRegex } from './name-regex.js';
 import { resolveActions, type ResolvedAction } from './resolve-actions.js';
@@ -95,8 +95,15 @@ export function resolveReferences(
       command,
       inputs: commandInputs,
       outputs: commandOutputs,
-    } = replaceFileRefs(job.command, expanded, filesNs, ctx, issues);
-    const dataRefs = replaceUserDataRefs(command, spec, userDataNs, ctx, issues);
+    } = replaceRefs(job.command, 'files', filesNs, (i) => expanded.files[i]!.item.path, ctx, issues);
+    const dataRefs = replaceRefs(
+      command,
+      'user_data',
+      userDataNs,
+      (i) => JSON.stringify(spec.user_data[i]!.data ?? null),
+      ctx,
+      issues,
+    );
 
     const outputFiles = refs(filesNs, job.output_files, job.output_files_regexes, {
       ...ctx,
@@ -247,37 +254,16 @@ function referenceResolver(issues: FieldIssue[]) {
   };
 }
 
-/** `${files.input.NAME}` / `${files.output.NAME}` → the file's path; the files named become inputs / outputs. */
-function replaceFileRefs(
-  text: string,
-  expanded: ExpandedSpec,
-  files: Namespace,
-  ctx: { path: string; job: string },
-  issues: FieldIssue[],
-): { command: string; inputs: number[]; outputs: number[] } {
-  const inputs: number[] = [];
-  const outputs: number[] = [];
-  const command = replaceFileReferences(text, ({ direction, name }) => {
-    const i = files.index.get(name);
-    if (i === undefined) {
-      const whole = `\${files.${direction}.${name}}`;
-      issues.push({ path: `${ctx.path}.command`, message: `job "${ctx.job}": ${whole} names no file` });
-      return whole;
-    }
-    (direction === 'input' ? inputs : outputs).push(i);
-    return expanded.files[i]!.item.path;
-  });
-  return { command, inputs, outputs };
-}
-
 /**
- * torc's `${user_data.input.NAME}` / `${user_data.output.NAME}` → the item's data as JSON
- * (`null` when it has none); the items named become the job's input / output user data.
+ * `${files.input.NAME}` / `${files.output.NAME}` → the file's path, and torc's
+ * `${user_data.input.NAME}` / `${user_data.output.NAME}` → the item's data as JSON (`null` when
+ * it has none); the items named become the job's inputs / outputs.
  */
-function replaceUserDataRefs(
+function replaceRefs(
   text: string,
-  spec: WorkflowSpec,
-  userData: Namespace,
+  kind: ReferenceKind,
+  ns: Namespace,
+  value: (i: number) => string,
   ctx: { path: string; job: string },
   issues: FieldIssue[],
 ): { command: string; inputs: number[]; outputs: number[] } {
@@ -286,16 +272,16 @@ function replaceUserDataRefs(
   const command = replaceFileReferences(
     text,
     ({ direction, name }) => {
-      const i = userData.index.get(name);
+      const i = ns.index.get(name);
       if (i === undefined) {
-        const whole = `\${user_data.${direction}.${name}}`;
-        issues.push({ path: `${ctx.path}.command`, message: `job "${ctx.job}": ${whole} names no user data` });
+        const whole = `\${${kind}.${direction}.${name}}`;
+        issues.push({ path: `${ctx.path}.command`, message: `job "${ctx.job}": ${whole} names no ${ns.kind}` });
         return whole;
       }
       (direction === 'input' ? inputs : outputs).push(i);
-      return JSON.stringify(spec.user_data[i]!.data ?? null);
+      return value(i);
     },
-    'user_data',
+    kind,
   );
   return { command, inputs, outputs };
 }

@@ -24,7 +24,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowBundle } from '../../src/core/model.js';
-import { loadSpecFile, specToBundle } from '../../src/spec/index.js';
+import { blockerPairs, loadSpecFile, specToBundle } from '../../src/spec/index.js';
 
 const DIR = process.env.TORC_EXAMPLES ?? join(import.meta.dirname, '../../../../shared/torc-examples');
 const ROOT = existsSync(DIR) ? DIR : '/work/shared/torc-examples';
@@ -137,17 +137,9 @@ function walk(dir: string): string[] {
 const build = async (file: string) => specToBundle(await loadSpecFile(join(ROOT, file)), { workflowKey: 'wf' });
 
 function counts(b: WorkflowBundle): Counts {
-  const pairs = new Set((b.edges.blocks ?? []).map((e) => `${e._from}>${e._to}`));
-  for (const [out, inp] of [
-    ['produces', 'needs'],
-    ['stores', 'consumes'],
-  ] as const) {
-    const writers = new Map<string, string[]>();
-    for (const e of b.edges[out] ?? []) writers.set(e._to, [...(writers.get(e._to) ?? []), e._from]);
-    for (const e of b.edges[inp] ?? []) for (const w of writers.get(e._to) ?? []) pairs.add(`${w}>${e._from}`);
-  }
+  const dependencies = [...blockerPairs(b).values()].reduce((sum, set) => sum + set.size, 0);
   const n = (k: 'jobs' | 'files' | 'user_data') => b.documents[k]?.length ?? 0;
-  return [n('jobs'), n('files'), n('user_data'), b.edges.blocks?.length ?? 0, pairs.size];
+  return [n('jobs'), n('files'), n('user_data'), b.edges.blocks?.length ?? 0, dependencies];
 }
 
 /** The graph by names: jobs, files (with paths), user data, and every relation edge. */
