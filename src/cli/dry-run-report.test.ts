@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { specToBundle } from '../spec/index.js';
+import { specToBundle } from '../workflow-spec/index.js';
 import { dryRunReport, formatDryRun } from './dry-run-report.js';
 
 describe('dry-run report', () => {

@@ -5,7 +5,7 @@
  * `depends_on` and those implied by files and user data) are all in earlier stages.
  */
 import type { EdgeCollection, WorkflowBundle } from '../core/model.js';
-import { blockerPairs } from '../spec/index.js';
+import { blockerPairs } from '../workflow-spec/index.js';
 
 /** What a dry run prints (`--json` prints this object). */
 export interface DryRunReport {

@@ -3,7 +3,7 @@
  * (`--api URL` or JOBGRAPH_API). Each prints a table, or JSON with `--json`.
  */
 import { Command } from 'commander';
-import { loadSpecFile } from '../../../spec/index.js';
+import { loadSpecFile } from '../../../workflow-spec/index.js';
 import {
   clientFor as client,
   emit,

@@ -24,7 +24,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowBundle } from '../../src/core/model.js';
-import { blockerPairs, loadSpecFile, specToBundle } from '../../src/spec/index.js';
+import { blockerPairs, loadSpecFile, specToBundle } from '../../src/workflow-spec/index.js';
 
 const DIR = process.env.TORC_EXAMPLES ?? join(import.meta.dirname, '../../../../shared/torc-examples');
 const ROOT = existsSync(DIR) ? DIR : '/work/shared/torc-examples';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { validateSpec } from '../../src/spec/index.js';
+import { validateSpec } from '../../src/workflow-spec/index.js';
 import { expectIssue, issuesOf } from './spec-test-helpers.js';
 
 describe('validateSpec', () => {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSpecText, specToBundle, workflowSpecSchema, type SpecFormat } from '../../src/spec/index.js';
+import { parseSpecText, specToBundle, workflowSpecSchema, type SpecFormat } from '../../src/workflow-spec/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DOCS = [

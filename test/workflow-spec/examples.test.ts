@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundle } from '../../src/core/model.js';
-import { blockerPairs, loadSpecFile, specToBundle } from '../../src/spec/index.js';
+import { blockerPairs, loadSpecFile, specToBundle } from '../../src/workflow-spec/index.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 const specFiles = readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json5?)$/.test(f));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CycleError } from '../../src/core/errors.js';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 import { build, cycleOf, edgeNames, expectIssue, issuesOf } from './spec-test-helpers.js';
 
 const job = (name: string, extra: Record<string, unknown> = {}) => ({ name, command: `echo ${name}`, ...extra });
