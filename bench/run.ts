@@ -23,7 +23,7 @@ import { loadConfig } from '../src/core/config.js';
 import { silentLogger } from '../src/core/logger.js';
 import { startPrivateRedis } from '../src/queue/private-redis.js';
 import { startWorkflow } from '../src/scheduler/start-workflow.js';
-import { specToBundle } from '../src/spec/index.js';
+import { specToBundle } from '../src/workflow-spec/index.js';
 import { startWorker } from '../src/worker/worker.js';
 
 const { values } = parseArgs({

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../core/config.js';
 import type { WorkflowBundle } from '../core/model.js';
-import { loadSpecFile, specToBundle } from '../spec/index.js';
+import { loadSpecFile, specToBundle } from '../workflow-spec/index.js';
 
 /**
  * Load, validate, expand and resolve the spec at `path` under `JOBGRAPH_MAX_JOBS`.

@@ -39,7 +39,7 @@ const handlers: FailureHandler[] = [
     rules: [
       {
         exit_codes: [3],
-        recovery_script: 'echo "$JOBGRAPH_RETURN_CODE $JOBGRAPH_ATTEMPT $JOBGRAPH_JOB" > fixed',
+        recovery_script: 'echo "$JOBGRAPH_RETURN_CODE $JOBGRAPH_ATTEMPT $JOBGRAPH_JOB $TORC_RETURN_CODE" > fixed',
         max_retries: 1,
       },
       { exit_codes: [4], recovery_script: 'echo broken >&2; exit 2' },
@@ -53,9 +53,9 @@ describe('recoverIfRetried', () => {
   const recover = (code: number, job: Record<string, unknown> = { failure_handler: 'h' }) =>
     recoverIfRetried({ spec: spec(), job, outcome: failed(code), lookup, logger: silentLogger });
 
-  it('runs the matching rule’s script with the job environment and JOBGRAPH_RETURN_CODE', async () => {
+  it('runs the matching rule’s script with the job environment and JOBGRAPH_RETURN_CODE / TORC_RETURN_CODE', async () => {
     expect(await recover(3)).toEqual({});
-    expect(await readFile(join(dir, 'fixed'), 'utf8')).toBe('3 2 wf1-j1\n');
+    expect(await readFile(join(dir, 'fixed'), 'utf8')).toBe('3 2 wf1-j1 3\n');
   });
 
   it('vetoes the retry when the script fails, keeping its output', async () => {

@@ -5,7 +5,7 @@
  * — before it reports the failure, so the retry cannot start before the recovery ended.
  *
  * The script runs like the job (`/bin/sh -c`, the job's cwd and JOBGRAPH_* environment,
- * its own process group) plus `JOBGRAPH_RETURN_CODE`, with output to
+ * its own process group) plus `JOBGRAPH_RETURN_CODE` (and torc's `TORC_RETURN_CODE`), with output to
  * `<logDir>/<workflow>/<job>.a<attempt>.recovery.{out,err}`. If it fails (or cannot
  * start) the worker vetoes the retry (`no_retry`): retrying after a failed repair would
  * most likely fail the same way.
@@ -105,7 +105,11 @@ async function runScript(
       file: '/bin/sh',
       args: ['-c', script],
       cwd: o.spec.cwd,
-      env: { ...attemptEnvironment(o.spec), JOBGRAPH_RETURN_CODE: String(o.outcome.return_code) },
+      env: {
+        ...attemptEnvironment(o.spec),
+        JOBGRAPH_RETURN_CODE: String(o.outcome.return_code),
+        TORC_RETURN_CODE: String(o.outcome.return_code),
+      },
       stdoutPath: paths.out,
       stderrPath: paths.err,
     });

@@ -93,6 +93,17 @@ describe.each(['direct', 'spawn helper'])('startAttempt (%s)', (kind) => {
     expect(cwd).toBe(dir);
   });
 
+  it("sets torc's TORC_* variables beside them (torc users' scripts read these)", async () => {
+    const run = await startAttempt(
+      spec('echo "$TORC_WORKFLOW_ID|$TORC_JOB_ID|$TORC_JOB_NAME|$TORC_ATTEMPT_ID|$TORC_API_URL|$TORC_OUTPUT_DIR"'),
+    );
+    const outcome = await run.done;
+    const s = spec('');
+    expect((await readFile(outcome.stdout_path, 'utf8')).trim()).toBe(
+      `wf1|wf1-j1|first job|2|http://127.0.0.1:9999|${s.logDir}`,
+    );
+  });
+
   it('prefixes the command with the invocation script', async () => {
     const outcome = await (await startAttempt(spec('a b', { invocation_script: 'printf "<%s>"' }))).done;
     expect(await readFile(outcome.stdout_path, 'utf8')).toBe('<a><b>');

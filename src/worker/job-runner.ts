@@ -89,9 +89,19 @@ export function attemptLogPaths(
   return { out: `${base}.out`, err: `${base}.err` };
 }
 
-/** The JOBGRAPH_* identity variables a job gets on top of the worker's inherited environment. */
+/**
+ * The JOBGRAPH_* identity variables a job gets on top of the worker's inherited environment,
+ * and torc's names for the same things (its `job_runner.rs` / `async_cli_command.rs`), so that
+ * torc users' scripts run unchanged; torc's ids are integers, jobgraph's are keys.
+ */
 export function attemptEnvironment(spec: AttemptSpec): Record<string, string> {
   return {
+    TORC_WORKFLOW_ID: spec.workflow,
+    TORC_JOB_ID: spec.job,
+    TORC_JOB_NAME: spec.jobName,
+    TORC_ATTEMPT_ID: String(spec.attempt),
+    TORC_API_URL: spec.apiUrl,
+    TORC_OUTPUT_DIR: spec.logDir,
     JOBGRAPH_WORKFLOW: spec.workflow,
     JOBGRAPH_JOB: spec.job,
     JOBGRAPH_JOB_NAME: spec.jobName,

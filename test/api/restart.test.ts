@@ -25,7 +25,8 @@ async function finishedWorkflow() {
   const { wf, key } = await startedWorkflow(api, [
     { name: 'a', command: 'true' },
     { name: 'b', command: 'false', depends_on: ['a'] },
-    { name: 'c', command: 'true', depends_on: ['b'] },
+    // Spec jobs default to torc's cancel_on_blocking_job_failure: true; c must run after b fails here.
+    { name: 'c', command: 'true', depends_on: ['b'], cancel_on_blocking_job_failure: false },
     { name: 'd', command: 'true' },
   ]);
   await runAttempt(api, wf, key('a'));

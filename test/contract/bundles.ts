@@ -1,5 +1,5 @@
 /**
- * Small workflow bundles built by hand for the contract suite (independent of src/spec).
+ * Small workflow bundles built by hand for the contract suite (independent of src/workflow-spec).
  * Every key is `${workflow}-${name}`, so names are short and keys unique across workflows.
  */
 import { randomKey } from '../../src/core/keys.js';

@@ -15,7 +15,7 @@ import { heartbeatKey, type WorkerLiveness } from '../../src/queue/worker-heartb
 import { jobPayloadOf } from '../../src/scheduler/job-payload-of.js';
 import { emptyWatchdogReport, LostWorkerWatchdog } from '../../src/scheduler/lost-worker-watchdog.js';
 import { reconcileQueuedJobs } from '../../src/scheduler/reconcile-queued-jobs.js';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 import { waitFor } from '../e2e/support/cli.js';
 import { identity, useWatchdogFixture } from './watchdog-fixture.js';
 

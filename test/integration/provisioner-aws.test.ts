@@ -17,7 +17,7 @@ import { formatProviderId } from '../../src/provision/aws/provider-id.js';
 import { ProviderRegistry } from '../../src/provision/provider-registry.js';
 import { Provisioner } from '../../src/provision/provisioner.js';
 import { recordAllocation } from '../../src/provision/record-allocation.js';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 import { waitFor } from '../e2e/support/cli.js';
 import { startMotoServer, type MotoServer } from '../setup/moto-server.js';
 import { Ec2Inspector, tagOf, useMotoEnvironment } from '../support/ec2-inspect.js';

@@ -172,6 +172,54 @@ describe('provisioner with the local provider', () => {
     expect(await events(wf, 'action_claimed')).toHaveLength(2);
   });
 
+  it("runs run_commands on each of torc's four triggers once, at the point the trigger names", async () => {
+    const wf = await stack.create({
+      name: 'four-triggers',
+      compute_node_wait_for_new_jobs_seconds: 2,
+      local_schedulers: [{ name: 'here', num_cpus: 1, memory: '1g', max_allocations: 1 }],
+      jobs: [
+        { name: 'a', command: 'sleep 0.3' },
+        { name: 'b', command: 'sleep 0.3', depends_on: ['a'] },
+      ],
+      actions: [
+        { trigger_type: 'on_workflow_start', action_type: 'run_commands', commands: ['echo start >> trace.txt'] },
+        {
+          trigger_type: 'on_jobs_ready',
+          action_type: 'run_commands',
+          jobs: ['b'],
+          commands: ['echo b-ready >> trace.txt'],
+        },
+        {
+          trigger_type: 'on_jobs_complete',
+          action_type: 'run_commands',
+          jobs: ['a'],
+          commands: ['echo a-complete >> trace.txt'],
+        },
+        { trigger_type: 'on_workflow_complete', action_type: 'run_commands', commands: ['echo end >> trace.txt'] },
+      ],
+    });
+    await stack.store.updateWorkflow(wf, { auto_scale: true });
+    await startProvisioner();
+    await stack.start(wf);
+    provisioner!.poke([wf]);
+    const finished = await until('all four actions to finish', async () => {
+      const all = await events(wf, 'action_finished');
+      return all.length >= 4 ? all : undefined;
+    });
+    expect((await stack.store.getWorkflow(wf)).status).toBe('completed');
+    expect(finished.map((e) => e.outcome)).toEqual(['done', 'done', 'done', 'done']);
+    // A second pass must not run any of them again.
+    provisioner!.full();
+    await provisioner!.whenIdle();
+    const lines = readFileSync(join(stack.dir, 'trace.txt'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('start');
+    expect(lines[3]).toBe('end');
+    // b becomes ready when a completes: those two fire in either order, between start and end.
+    expect(lines.slice(1, 3).sort()).toEqual(['a-complete', 'b-ready']);
+    expect(lines).toHaveLength(4);
+    expect(await events(wf, 'action_claimed')).toHaveLength(4);
+  });
+
   it('allocations that end without running a job make it wait before asking again', async () => {
     const wf = await stack.create({ ...LOCAL_SPEC, jobs: [{ name: 'a', command: 'true' }] });
     await stack.store.updateWorkflow(wf, { auto_scale: true });

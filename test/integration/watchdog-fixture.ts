@@ -11,7 +11,7 @@ import type { GraphStore, WorkerIdentity } from '../../src/graph/graph-store.js'
 import { openSqliteGraphStore } from '../../src/graph/sqlite/sqlite-graph-store.js';
 import type { HeldAttempt } from '../../src/queue/heartbeat-report.js';
 import { WorkerHeartbeat, WorkerLiveness } from '../../src/queue/worker-heartbeat.js';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 
 export const identity = (worker_id: string): WorkerIdentity => ({
   worker_id,

@@ -20,7 +20,7 @@ import { WorkerLiveness } from '../../src/queue/worker-heartbeat.js';
 import { LostWorkerWatchdog } from '../../src/scheduler/lost-worker-watchdog.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { startWorkflow } from '../../src/scheduler/start-workflow.js';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 import type { WorkerOptions } from '../../src/worker/worker.js';
 
 export interface WorkerStack {

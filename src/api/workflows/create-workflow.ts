@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { specToBundle } from '../../spec/index.js';
+import { specToBundle } from '../../workflow-spec/index.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { noteCreatedWorkflow } from '../auth/audit-request.js';

@@ -48,10 +48,11 @@ function slurmRunFlags(flags: RunFlags & RunSlurmFlags): SlurmRunFlags {
 export function runCommand(): Command {
   const command = new Command('run')
     .description('run a workflow spec to the end on this machine (embedded store, private Redis, local worker)')
-    .argument('<spec>', 'workflow spec: YAML, JSON or JSON5');
+    .argument('<spec>', 'workflow spec: YAML, JSON, JSON5 or KDL');
   return addResourceFlags(command, 'for the local worker')
     .option('--db <path>', 'SQLite file (default ./.jobgraph/graph.sqlite)')
     .option('--json', 'print a JSON report instead of a table')
+    .option('--dry-run', 'validate and expand the spec, print jobs, files, edges and the execution plan; write nothing')
     .option('--slurm', 'run the workers in Slurm allocations submitted as the work needs them (from a login node)')
     .option('--account <account>', '--slurm: Slurm account (overrides the spec)')
     .option('--qos <qos>', '--slurm: Slurm QoS (overrides the spec)')
@@ -60,12 +61,17 @@ export function runCommand(): Command {
     .option('--nodes <n>', '--slurm: nodes per allocation (default 1)', positiveIntFlag)
     .option('--max-allocations <n>', '--slurm: most allocations at once per scheduler', positiveIntFlag)
     .option('--host <address>', '--slurm: listen address the nodes reach (default 127.0.0.1; e.g. 0.0.0.0)')
-    .action(async (specPath: string, flags: RunFlags & RunSlurmFlags) => {
+    .action(async (specPath: string, flags: RunFlags & RunSlurmFlags & { dryRun?: boolean }) => {
       // Loaded on use: `jobgraph --help` and the client commands need none of it, and a
       // malformed spec is refused before the server machinery loads.
       const slurm = flags.slurm ? slurmRunFlags(flags) : undefined;
       const { readSpecFile } = await import('../read-spec-file.js');
       const bundle = await readSpecFile(specPath);
+      if (flags.dryRun) {
+        const { printDryRun } = await import('../dry-run-report.js');
+        printDryRun(bundle, flags.json === true);
+        return;
+      }
       if (slurm) {
         const { runOnSlurm } = await import('../run-on-slurm.js');
         process.exitCode = await runOnSlurm(bundle, slurm);

@@ -31,15 +31,23 @@ type Doc = Record<string, unknown> & { _key: string };
 export function workflowCommand(): Command {
   const wf = new Command('workflow').description('create, start and inspect workflows through the API');
 
-  withClientFlags(wf.command('create <spec>').description('create a workflow from a YAML, JSON or JSON5 spec')).action(
-    async (spec: string, flags: ClientFlags) => {
+  withClientFlags(wf.command('create <spec>').description('create a workflow from a YAML, JSON, JSON5 or KDL spec'))
+    .option('--dry-run', 'validate and expand here, print jobs, files, edges and the execution plan; send nothing')
+    .action(async (spec: string, flags: ClientFlags & { dryRun?: boolean }) => {
+      if (flags.dryRun) {
+        const [{ readSpecFile }, { printDryRun }] = await Promise.all([
+          import('../../read-spec-file.js'),
+          import('../../dry-run-report.js'),
+        ]);
+        printDryRun(await readSpecFile(spec), flags.json === true);
+        return;
+      }
       // Loaded on use: the spec parsers are most of what `jobgraph --help` would load.
-      const { loadSpecFile } = await import('../../../spec/index.js');
+      const { loadSpecFile } = await import('../../../workflow-spec/index.js');
       const body = await loadSpecFile(spec);
       const doc = await client(flags)<Doc>('POST', '/workflows', body);
       emit(flags, doc, () => `${doc._key}\n`);
-    },
-  );
+    });
 
   withClientFlags(wf.command('start <key>').description('initialize dependencies and let the scheduler run it'))
     .option(

@@ -17,7 +17,7 @@ export function addWorkflowSubmitCommand(wf: Command): void {
     ).option('--watch', 'then watch it to its end (exit status as run)'),
   ).action(async (spec: string, flags: SubmitFlags) => {
     const call = clientFor(flags);
-    const { loadSpecFile } = await import('../../../spec/index.js'); // loaded on use, as in `create`
+    const { loadSpecFile } = await import('../../../workflow-spec/index.js'); // loaded on use, as in `create`
     const body = await loadSpecFile(spec);
     const doc = await call<{ _key: string; name: string }>('POST', '/workflows', body);
     // Said before starting: if the start fails, the user knows which workflow to start again.

@@ -6,11 +6,23 @@
  * What counts as a placeholder: `{ident}` or `{ident:fmt}` not preceded by `$` — so shell
  * `${HOME}` and `${files.output.x_{i}}` keep their outer braces while the inner `{i}` is
  * substituted. Format subset: `[<>^]?0?width?(.precision)?[dfs]?` — `{i:03d}`, `{lr:.4f}`,
- * `{name:>8s}`, `{x}`.
+ * `{name:>8s}`, `{x}`. `{{` and `}}` are literal braces (as in Python and torc), in
+ * parameterized items only: unparameterized ones are not rendered at all.
  */
 import type { ParamScalar } from './parameter-values.js';
 
-const PLACEHOLDER = /(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}/g;
+/** A placeholder, or an escaped brace (group 3). Escapes are matched first: `{{i}}` is the literal `{i}`. */
+const TOKEN = /(\{\{|\}\})|(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}/g;
+
+/** Literal text with its `{{` / `}}` escapes undone. */
+const unescape = (text: string) => text.replace(/\{\{|\}\}/g, (b) => b[0]!);
+
+/** The parameter names `text` uses, in order of first use (`run_{i}_{j:02d}` → `['i', 'j']`). */
+export function placeholderNames(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(TOKEN)) if (m[2] !== undefined && !names.includes(m[2])) names.push(m[2]);
+  return names;
+}
 const FORMAT_SPEC = /^([<>^]?)(0?)(\d*)(?:\.(\d+))?([dfs]?)$/;
 
 interface FormatSpec {
@@ -29,11 +41,12 @@ interface FormatSpec {
 export function literalParts(text: string): string[] {
   const parts: string[] = [];
   let last = 0;
-  for (const m of text.matchAll(PLACEHOLDER)) {
-    parts.push(text.slice(last, m.index));
+  for (const m of text.matchAll(TOKEN)) {
+    if (m[1] !== undefined) continue;
+    parts.push(unescape(text.slice(last, m.index)));
     last = m.index + m[0].length;
   }
-  parts.push(text.slice(last));
+  parts.push(unescape(text.slice(last)));
   return parts;
 }
 
@@ -48,18 +61,26 @@ export function compileTemplate(text: string, parameterIndex: ReadonlyMap<string
   const literals: string[] = [];
   const slots: Array<{ index: number; spec: FormatSpec | undefined; raw: string }> = [];
   let last = 0;
-  for (const m of text.matchAll(PLACEHOLDER)) {
-    const index = parameterIndex.get(m[1]!);
+  let pending = '';
+  for (const m of text.matchAll(TOKEN)) {
+    if (m[1] !== undefined) {
+      pending += text.slice(last, m.index) + m[1][0];
+      last = m.index + 2;
+      continue;
+    }
+    const index = parameterIndex.get(m[2]!);
     if (index === undefined)
       throw new Error(
-        `{${m[1]}} names no parameter of this item (parameters: ${[...parameterIndex.keys()].join(', ')})`,
+        `{${m[2]}} names no parameter of this item (parameters: ${[...parameterIndex.keys()].join(', ')}); ` +
+          'write {{ and }} for literal braces',
       );
-    literals.push(text.slice(last, m.index));
-    slots.push({ index, spec: m[2] === undefined ? undefined : parseFormatSpec(m[2]), raw: m[0] });
+    literals.push(pending + text.slice(last, m.index));
+    pending = '';
+    slots.push({ index, spec: m[3] === undefined ? undefined : parseFormatSpec(m[3]), raw: m[0] });
     last = m.index + m[0].length;
   }
-  if (slots.length === 0) return () => text;
-  const tail = text.slice(last);
+  const tail = pending + text.slice(last);
+  if (slots.length === 0) return () => tail;
   return (values) => {
     let out = '';
     for (let i = 0; i < slots.length; i++) {

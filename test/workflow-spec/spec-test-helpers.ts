@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { CycleError, ValidationError, type FieldIssue } from '../../src/core/errors.js';
 import type { BaseDoc, WorkflowBundle } from '../../src/core/model.js';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 
 /** Run `fn`, expect a ValidationError, return its issues. */
 export function issuesOf(fn: () => unknown): FieldIssue[] {

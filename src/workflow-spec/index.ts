@@ -19,6 +19,7 @@ export { compileTemplate, type Template } from './substitute.js';
 export { expandParameters, type Expanded, type ExpandedSpec } from './expand-parameters.js';
 export { resolveReferences, type ResolvedJob, type ResolvedWorkflow } from './resolve-references.js';
 export { checkDependencyCycles } from './check-dependency-cycles.js';
+export { blockerPairs } from './blocker-pairs.js';
 export { precheckSpec, MAX_REGEX_MATCHES, type SpecLimits } from './precheck-spec.js';
 export { nameRegexProblem, compileNameRegex, MAX_REGEX_LENGTH } from './name-regex.js';
 export { buildWorkflowBundle, type BuildOptions } from './build-workflow-bundle.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSpecText, specToBundle } from '../../src/spec/index.js';
+import { parseSpecText, specToBundle } from '../../src/workflow-spec/index.js';
 
 /** Every YAML block of the README's "Workflow specs" section is a whole spec: it must build. */
 const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');

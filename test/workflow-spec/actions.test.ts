@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowBundle } from '../../src/core/model.js';
-import { validateSpec } from '../../src/spec/index.js';
+import { validateSpec } from '../../src/workflow-spec/index.js';
 import { build, expectIssue, issuesOf } from './spec-test-helpers.js';
 
 const job = (name: string, extra: Record<string, unknown> = {}) => ({ name, command: `echo ${name}`, ...extra });

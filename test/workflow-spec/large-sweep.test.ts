@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 
 describe('a 100,000-job parameter sweep', () => {
   it('builds with every job, file and edge (linear in jobs: no per-job scan of the workflow)', () => {

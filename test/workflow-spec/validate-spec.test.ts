@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { validateSpec } from '../../src/spec/index.js';
+import { validateSpec } from '../../src/workflow-spec/index.js';
 import { expectIssue, issuesOf } from './spec-test-helpers.js';
 
 describe('validateSpec', () => {
@@ -17,7 +17,7 @@ describe('validateSpec', () => {
       jobs: [{ name: 'a', command: 'true', depends_on: null, input_files: null, cancel_on_blocking_job_failure: null }],
     });
     const job = spec.jobs[0]!;
-    expect(job.cancel_on_blocking_job_failure).toBe(false);
+    expect(job.cancel_on_blocking_job_failure).toBe(true); // torc's JobModel::new() default
     expect(job.supports_termination).toBe(false);
     expect(job.parameter_mode).toBe('product');
     expect(job.depends_on).toBeUndefined();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GraphStore } from '../../src/graph/graph-store.js';
 import { openSqliteGraphStore } from '../../src/graph/sqlite/sqlite-graph-store.js';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 
 let store: GraphStore | undefined;
 let dir: string | undefined;

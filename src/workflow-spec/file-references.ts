@@ -1,5 +1,6 @@
 /**
- * `${files.input.NAME}` / `${files.output.NAME}` in a job's command. Scanned by hand rather
+ * `${files.input.NAME}` / `${files.output.NAME}` (and torc's `${user_data.input.NAME}` /
+ * `${user_data.output.NAME}`) in a job's command. Scanned by hand rather
  * than with `/\$\{files\.(input|output)\.([^}]+)\}/g`: on a command full of `${files.input.`
  * with no closing brace, that regex rescans to the end from every start (quadratic in the
  * command's length); here each character is looked at a bounded number of times.
@@ -13,10 +14,12 @@ export interface FileReference {
   name: string;
 }
 
-const OPEN = '${files.';
+/** What a reference names: a file or a user-data item. */
+export type ReferenceKind = 'files' | 'user_data';
 
-/** Every file reference in `text`, in order, as the regex above would find them. */
-export function* fileReferences(text: string): Generator<FileReference> {
+/** Every reference of `kind` in `text`, in order, as the regex above would find them. */
+export function* fileReferences(text: string, kind: ReferenceKind = 'files'): Generator<FileReference> {
+  const OPEN = `\${${kind}.`;
   let from = 0;
   let close = -1;
   for (;;) {
@@ -42,10 +45,14 @@ export function* fileReferences(text: string): Generator<FileReference> {
 }
 
 /** `text` with each reference replaced by `replace(reference)`. */
-export function replaceFileReferences(text: string, replace: (ref: FileReference) => string): string {
+export function replaceFileReferences(
+  text: string,
+  replace: (ref: FileReference) => string,
+  kind: ReferenceKind = 'files',
+): string {
   let out = '';
   let last = 0;
-  for (const ref of fileReferences(text)) {
+  for (const ref of fileReferences(text, kind)) {
     out += text.slice(last, ref.start) + replace(ref);
     last = ref.end;
   }

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import type { WorkflowBundle } from '../../src/core/model.js';
-import { loadSpecFile, specToBundle } from '../../src/spec/index.js';
+import { loadSpecFile, specToBundle } from '../../src/workflow-spec/index.js';
 
 const DIR = process.env.TORC_EXAMPLES ?? '/work/shared/torc-examples';
 const present = existsSync(DIR);

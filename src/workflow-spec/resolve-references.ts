@@ -9,9 +9,9 @@
 import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { checkDependencyCycles } from './check-dependency-cycles.js';
 import type { Expanded, ExpandedSpec } from './expand-parameters.js';
-import { replaceFileReferences } from './file-references.js';
+import { replaceFileReferences, type ReferenceKind } from './file-references.js';
 import { namespace, type Namespace } from './name-index.js';
-import { compileNameRegex, isLiteralPattern } from './name-regex.js';
+import { compileNameRegex } from './name-regex.js';
 import { resolveActions, type ResolvedAction } from './resolve-actions.js';
 import { schedulerEntries, type SchedulerEntry } from './scheduler-entries.js';
 import type { FileSpec, JobSpec, WorkflowSpec } from './spec-schema.js';
@@ -72,7 +72,11 @@ export function resolveReferences(
     expanded.files.map((f) => ({ name: f.item.name, path: f.path })),
     issues,
   );
-  const userDataNs = namespace('user data', spec.user_data.map(at('user_data')), issues);
+  const userDataNs = namespace(
+    'user data',
+    spec.user_data.map((u, i) => ({ name: u.name, path: `user_data[${i}]` })),
+    issues,
+  );
   const rrNs = namespace('resource requirements', spec.resource_requirements.map(at('resource_requirements')), issues);
   const fhNs = namespace('failure handler', spec.failure_handlers.map(at('failure_handlers')), issues);
   // One namespace for the three lists: a name used in two of them is a duplicate naming both places.
@@ -91,7 +95,15 @@ export function resolveReferences(
       command,
       inputs: commandInputs,
       outputs: commandOutputs,
-    } = replaceFileRefs(job.command, expanded, filesNs, ctx, issues);
+    } = replaceRefs(job.command, 'files', filesNs, (i) => expanded.files[i]!.item.path, ctx, issues);
+    const dataRefs = replaceRefs(
+      command,
+      'user_data',
+      userDataNs,
+      (i) => JSON.stringify(spec.user_data[i]!.data ?? null),
+      ctx,
+      issues,
+    );
 
     const outputFiles = refs(filesNs, job.output_files, job.output_files_regexes, {
       ...ctx,
@@ -122,7 +134,7 @@ export function resolveReferences(
     const resolved: ResolvedJob = {
       job,
       path,
-      command,
+      command: dataRefs.command,
       // A job's own name matching its depends_on regex is not a dependency on itself.
       dependsOn: refs(
         jobsNs,
@@ -134,14 +146,20 @@ export function resolveReferences(
       ),
       inputFiles,
       outputFiles,
-      inputUserData: refs(userDataNs, job.input_user_data, job.input_user_data_regexes, {
-        ...ctx,
-        field: `${path}.input_user_data`,
-      }),
-      outputUserData: refs(userDataNs, job.output_user_data, job.output_user_data_regexes, {
-        ...ctx,
-        field: `${path}.output_user_data`,
-      }),
+      inputUserData: union(
+        refs(userDataNs, job.input_user_data, job.input_user_data_regexes, {
+          ...ctx,
+          field: `${path}.input_user_data`,
+        }),
+        dataRefs.inputs,
+      ),
+      outputUserData: union(
+        refs(userDataNs, job.output_user_data, job.output_user_data_regexes, {
+          ...ctx,
+          field: `${path}.output_user_data`,
+        }),
+        dataRefs.outputs,
+      ),
       resourceRequirements: one(rrNs, job.resource_requirements, 'resource_requirements'),
       scheduler: one(schedulerNs, job.scheduler, 'scheduler'),
     };
@@ -171,7 +189,7 @@ interface RefContext {
 }
 
 /**
- * Resolve literal names and anchored regexes to indices, deduplicated, in first-mention order.
+ * Resolve literal names and unanchored regexes to indices, deduplicated, in first-mention order.
  * Regexes are compiled once per distinct source for the whole spec.
  */
 function referenceResolver(issues: FieldIssue[]) {
@@ -181,9 +199,10 @@ function referenceResolver(issues: FieldIssue[]) {
     const key = `${ns.kind}\0${source}`;
     let found = matches.get(key);
     if (!found) {
-      const re = compileNameRegex(source, 'whole');
+      // Unanchored, like torc's Rust `Regex::is_match`: "^pair_" and "pair" both match "pair_x_1".
+      const re = compileNameRegex(source, 'anywhere');
       found = [];
-      for (let i = 0; i < ns.names.length; i++) if (re.test(ns.names[i]!)) found.push(i);
+      for (let i = 0; i < ns.names.length; i++) if (ns.names[i] && re.test(ns.names[i]!)) found.push(i);
       matches.set(key, found);
     }
     return found;
@@ -219,20 +238,11 @@ function referenceResolver(issues: FieldIssue[]) {
     });
     patterns?.forEach((source, k) => {
       let matched = 0;
-      if (isLiteralPattern(source)) {
-        // No metacharacter: a literal name, found in O(1) (a 100k sweep where each job names its own input).
-        const i = ns.index.get(source);
-        if (i !== undefined && !exclude?.(i)) {
+      for (const i of matchesOf(ns, source))
+        if (!exclude?.(i)) {
           out.add(i);
           matched++;
         }
-      } else {
-        for (const i of matchesOf(ns, source))
-          if (!exclude?.(i)) {
-            out.add(i);
-            matched++;
-          }
-      }
       // A regex that matches nothing is almost always a typo; say so rather than drop a dependency.
       if (matched === 0)
         issues.push({
@@ -244,27 +254,42 @@ function referenceResolver(issues: FieldIssue[]) {
   };
 }
 
-/** `${files.input.NAME}` / `${files.output.NAME}` → the file's path; the files named become inputs / outputs. */
-function replaceFileRefs(
+/**
+ * `${files.input.NAME}` / `${files.output.NAME}` → the file's path, and torc's
+ * `${user_data.input.NAME}` / `${user_data.output.NAME}` → the item's data as JSON (`null` when
+ * it has none); the items named become the job's inputs / outputs.
+ */
+function replaceRefs(
   text: string,
-  expanded: ExpandedSpec,
-  files: Namespace,
+  kind: ReferenceKind,
+  ns: Namespace,
+  value: (i: number) => string,
   ctx: { path: string; job: string },
   issues: FieldIssue[],
 ): { command: string; inputs: number[]; outputs: number[] } {
   const inputs: number[] = [];
   const outputs: number[] = [];
-  const command = replaceFileReferences(text, ({ direction, name }) => {
-    const i = files.index.get(name);
-    if (i === undefined) {
-      const whole = `\${files.${direction}.${name}}`;
-      issues.push({ path: `${ctx.path}.command`, message: `job "${ctx.job}": ${whole} names no file` });
-      return whole;
-    }
-    (direction === 'input' ? inputs : outputs).push(i);
-    return expanded.files[i]!.item.path;
-  });
+  const command = replaceFileReferences(
+    text,
+    ({ direction, name }) => {
+      const i = ns.index.get(name);
+      if (i === undefined) {
+        const whole = `\${${kind}.${direction}.${name}}`;
+        issues.push({ path: `${ctx.path}.command`, message: `job "${ctx.job}": ${whole} names no ${ns.kind}` });
+        return whole;
+      }
+      (direction === 'input' ? inputs : outputs).push(i);
+      return value(i);
+    },
+    kind,
+  );
   return { command, inputs, outputs };
+}
+
+/** `a` with the items of `b` it lacks appended. */
+function union(a: number[], b: number[]): number[] {
+  for (const x of b) if (!a.includes(x)) a.push(x);
+  return a;
 }
 
 function capIssues(issues: FieldIssue[]): FieldIssue[] {

@@ -14,7 +14,6 @@
  */
 import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { fileReferences } from './file-references.js';
-import { isLiteralPattern } from './name-regex.js';
 import { NameTemplates, nameTemplate } from './name-templates.js';
 import { parameterCount } from './parameter-values.js';
 import { schedulerEntries } from './scheduler-entries.js';
@@ -178,7 +177,6 @@ function regexCostIssue(
   for (const { item: job, path, count, parameterized } of jobs)
     for (const [field, kind] of REGEX_FIELDS)
       job[field]?.forEach((source, k) => {
-        if (isLiteralPattern(source)) return; // looked up by name, not matched
         const varies = parameterized && literalParts(source).length > 1;
         // One pattern is matched once for the whole spec however many jobs use it.
         if (!varies && seen.has(`${kind}\0${source}`)) return;
@@ -216,7 +214,7 @@ export function precheckSpec(spec: WorkflowSpec, limits: SpecLimits): void {
   const names: KnownNames = {
     jobs: new NameTemplates(jobs.map((j) => nameTemplate(j.item.name, j.parameterized))),
     files: new NameTemplates(files.map((f) => nameTemplate(f.item.name, f.parameterized))),
-    userData: new Set(spec.user_data.map((u) => u.name)),
+    userData: new Set(spec.user_data.flatMap((u) => (u.name === undefined ? [] : [u.name]))),
     resourceRequirements: new Set(spec.resource_requirements.map((r) => r.name)),
     failureHandlers: new Set(spec.failure_handlers.map((f) => f.name)),
     schedulers: new Set(schedulerEntries(spec).map((s) => s.name)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../../src/spec/index.js';
+import { validateSpec } from '../../src/workflow-spec/index.js';
 import { build, expectIssue, issuesOf } from './spec-test-helpers.js';
 
 const spec = (extra: Record<string, unknown>) => ({ name: 'w', ...extra });

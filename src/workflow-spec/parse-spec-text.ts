@@ -1,9 +1,10 @@
 import JSON5 from 'json5';
 import YAML from 'yaml';
 import { ValidationError } from '../core/errors.js';
+import { parseKdl } from './parse-kdl.js';
 
-/** The text formats a workflow spec can be written in. */
-export type SpecFormat = 'yaml' | 'json' | 'json5';
+/** The text formats a workflow spec can be written in (torc's four). */
+export type SpecFormat = 'yaml' | 'json' | 'json5' | 'kdl';
 
 /**
  * Parse spec text into plain data (not yet validated).
@@ -18,6 +19,8 @@ export function parseSpecText(text: string, format: SpecFormat): unknown {
         return JSON.parse(text) as unknown;
       case 'json5':
         return JSON5.parse(text) as unknown;
+      case 'kdl':
+        return parseKdl(text);
     }
   } catch (err) {
     if (err instanceof ValidationError) throw err;
@@ -49,11 +52,16 @@ function syntaxError(format: SpecFormat, err: unknown, text: string): Validation
 function location(err: unknown, text: string): { line: number; column: number } | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as {
+    start?: { line: number; column: number };
+    errors?: Array<{ start?: { line: number; column: number } }>;
     linePos?: Array<{ line: number; col: number }>;
     lineNumber?: number;
     columnNumber?: number;
     message?: string;
   };
+  // KDL: the first detailed error that has a place.
+  const kdl = e.start ?? e.errors?.find((x) => x.start)?.start;
+  if (kdl) return { line: kdl.line, column: kdl.column };
   if (e.linePos?.[0]) return { line: e.linePos[0].line, column: e.linePos[0].col };
   if (typeof e.lineNumber === 'number') return { line: e.lineNumber, column: e.columnNumber ?? 0 };
   const pos = /position (\d+)/.exec(e.message ?? '');

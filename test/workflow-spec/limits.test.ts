@@ -4,8 +4,8 @@
  * characters and deep nesting refused — each refusal quick and naming the field.
  */
 import { describe, expect, it } from 'vitest';
-import { specToBundle } from '../../src/spec/index.js';
-import { MAX_LIST_ISSUES } from '../../src/spec/schema-helpers.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
+import { MAX_LIST_ISSUES } from '../../src/workflow-spec/schema-helpers.js';
 import { build, expectIssue, issuesOf, names } from './spec-test-helpers.js';
 
 const job = (name: string, extra: Record<string, unknown> = {}) => ({ name, command: 'true', ...extra });
@@ -153,7 +153,7 @@ describe('regexes', () => {
         build({
           jobs: [
             job('a{i}', { parameters: { i: '1:2000' } }),
-            job('b{i}', { parameters: { i: '1:50' }, depends_on_regexes: ['a1\\d\\d'] }),
+            job('b{i}', { parameters: { i: '1:50' }, depends_on_regexes: ['^a1\\d\\d$'] }),
           ],
         }),
       5000,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WorkflowBundle } from '../../src/core/model.js';
-import { loadSpecFile, specToBundle } from '../../src/spec/index.js';
+import { blockerPairs, loadSpecFile, specToBundle } from '../../src/workflow-spec/index.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 const specFiles = readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json5?)$/.test(f));
@@ -16,15 +16,9 @@ afterAll(() => {
 /** Job `_id`s in an order that respects explicit and derived (file, user data) dependencies. */
 function topologicalOrder(bundle: WorkflowBundle): string[] {
   const jobs = bundle.documents.jobs ?? [];
-  const edges: Array<[string, string]> = (bundle.edges.blocks ?? []).map((e) => [e._from, e._to]);
-  for (const [out, inp] of [
-    ['produces', 'needs'],
-    ['stores', 'consumes'],
-  ] as const) {
-    const writers = new Map<string, string[]>();
-    for (const e of bundle.edges[out] ?? []) writers.set(e._to, [...(writers.get(e._to) ?? []), e._from]);
-    for (const e of bundle.edges[inp] ?? []) for (const w of writers.get(e._to) ?? []) edges.push([w, e._from]);
-  }
+  const edges: Array<[string, string]> = [...blockerPairs(bundle)].flatMap(([job, blockers]) =>
+    [...blockers].map((b): [string, string] => [b, job]),
+  );
   const pending = new Map(jobs.map((j) => [j._id, 0]));
   for (const [, to] of edges) pending.set(to, pending.get(to)! + 1);
   const order: string[] = [];

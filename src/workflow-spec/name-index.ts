@@ -4,6 +4,7 @@ import type { FieldIssue } from '../core/errors.js';
 export interface Namespace {
   /** What the names are, for messages: `job`, `scheduler`. */
   kind: string;
+  /** By position; `''` for an unnamed item (torc's user data may have no name), which nothing can reference. */
   names: string[];
   index: Map<string, number>;
 }
@@ -13,9 +14,14 @@ export interface Namespace {
  * first one's place (`slurm_schedulers[1].name: duplicate scheduler name "s" (also at
  * local_schedulers[0])`).
  */
-export function namespace(kind: string, items: Array<{ name: string; path: string }>, issues: FieldIssue[]): Namespace {
+export function namespace(
+  kind: string,
+  items: Array<{ name: string | undefined; path: string }>,
+  issues: FieldIssue[],
+): Namespace {
   const index = new Map<string, number>();
   items.forEach(({ name, path }, i) => {
+    if (name === undefined) return;
     const first = index.get(name);
     if (first === undefined) index.set(name, i);
     else
@@ -24,5 +30,5 @@ export function namespace(kind: string, items: Array<{ name: string; path: strin
         message: `duplicate ${kind} name "${name}" (also at ${items[first]!.path})`,
       });
   });
-  return { kind, names: items.map((i) => i.name), index };
+  return { kind, names: items.map((i) => i.name ?? ''), index };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplate } from './substitute.js';
+import { compileTemplate, placeholderNames } from './substitute.js';
 
 const idx = new Map([
   ['i', 0],
@@ -38,5 +38,14 @@ describe('compileTemplate', () => {
   it('rejects d on a non-integer and f on a string at render time', () => {
     expect(() => render('{lr:d}')).toThrow(/not an integer/);
     expect(() => render('{name:.2f}')).toThrow(/not a number/);
+  });
+});
+
+describe('literal braces', () => {
+  it('renders {{ and }} as single braces and leaves ${…} alone', () => {
+    const t = compileTemplate("awk '{{print $1}}' in_{i}.txt ${HOME} {{i}}", new Map([['i', 0]]));
+    expect(t([7])).toBe("awk '{print $1}' in_7.txt ${HOME} {i}");
+    expect(compileTemplate('a {{b}}', new Map([['i', 0]]))([1])).toBe('a {b}');
+    expect(placeholderNames('x_{i}_{{j}}_{k:02d}_{i}')).toEqual(['i', 'k']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CycleError } from '../../src/core/errors.js';
-import { specToBundle } from '../../src/spec/index.js';
+import { specToBundle } from '../../src/workflow-spec/index.js';
 import { build, cycleOf, edgeNames, expectIssue, issuesOf } from './spec-test-helpers.js';
 
 const job = (name: string, extra: Record<string, unknown> = {}) => ({ name, command: `echo ${name}`, ...extra });
@@ -110,7 +110,8 @@ describe('buildWorkflowBundle', () => {
       failure_handler: 'retry',
     });
     expect(b.documents.jobs![1]).not.toHaveProperty('invocation_script');
-    expect(b.documents.jobs![1]).toMatchObject({ cancel_on_blocking_job_failure: false, supports_termination: false });
+    // torc's default (JobModel::new), not its reference doc's: a job whose blocker failed is canceled.
+    expect(b.documents.jobs![1]).toMatchObject({ cancel_on_blocking_job_failure: true, supports_termination: false });
   });
 
   it('makes blocks edges only for explicit dependencies; files and user data give needs/produces/stores/consumes', () => {
@@ -152,7 +153,7 @@ describe('buildWorkflowBundle', () => {
     expect(edgeNames(b, 'produces')).toEqual(['w_1->out_1', 'w_2->out_2']);
   });
 
-  it('matches *_regexes against full names (anchored), skipping the job itself and its own outputs', () => {
+  it("matches *_regexes anywhere in a name (torc's Regex::is_match), skipping the job itself and its own outputs", () => {
     const b = build({
       files: [
         { name: 'out_{i}', path: 'o/{i}', parameters: { i: '1:3' } },
@@ -169,7 +170,20 @@ describe('buildWorkflowBundle', () => {
       ],
     });
     expect(edgeNames(b, 'blocks')).toEqual(['train_1->train_all', 'train_2->train_all', 'train_3->train_all']);
-    expect(edgeNames(b, 'needs')).toEqual(['train_all->out_1', 'train_all->out_2', 'train_all->out_3']);
+    // Unanchored: "out_.*" also finds "xout_1"; "^out_" would not (below).
+    expect(edgeNames(b, 'needs')).toEqual([
+      'train_all->out_1',
+      'train_all->out_2',
+      'train_all->out_3',
+      'train_all->xout_1',
+    ]);
+  });
+
+  it('anchors only where the regex says so ("^pair_" matches pair_x_1, not the_pair_1)', () => {
+    const b = build({
+      jobs: [job('pair_x_1'), job('the_pair_1'), job('sum', { depends_on_regexes: ['^pair_'] })],
+    });
+    expect(edgeNames(b, 'blocks')).toEqual(['pair_x_1->sum']);
   });
 
   it('names an undefined reference of every kind by its path', () => {
@@ -258,10 +272,11 @@ describe('buildWorkflowBundle', () => {
       'jobs[2].name',
       /duplicate job name "a_1" \(also at jobs\[0\]\)/,
     );
+    // Copies of one definition that differ in more than their lists: the name misses a parameter.
     expectIssue(
-      { name: 'w', jobs: [job('same', { parameters: { i: '1:2' } })] },
+      { name: 'w', jobs: [job('same', { command: 'echo {i}', parameters: { i: '1:2' } })] },
       'jobs[0].name',
-      /duplicate job name "same" \(also at jobs\[0\]\)/,
+      /"same" does not use parameter i, so 2 expanded jobs are named "same" but their command differs; put \{i\} in the name/,
     );
     expectIssue(
       {

@@ -63,7 +63,8 @@ export const jobSpecSchema = z
     resource_requirements: optional(name),
     failure_handler: optional(name),
     scheduler: optional(name),
-    cancel_on_blocking_job_failure: withDefault(z.boolean(), false),
+    /** true unless set: torc's JobModel::new() defaults it to true (its reference doc says false). */
+    cancel_on_blocking_job_failure: withDefault(z.boolean(), true),
     supports_termination: withDefault(z.boolean(), false),
     depends_on: names,
     /** Alias of `depends_on` (merged into it). */
@@ -71,8 +72,12 @@ export const jobSpecSchema = z
     depends_on_regexes: regexes,
     input_files: names,
     input_files_regexes: regexes,
+    /** torc's spelling of `input_files_regexes` (merged into it). */
+    input_file_regexes: regexes,
     output_files: names,
     output_files_regexes: regexes,
+    /** torc's spelling of `output_files_regexes` (merged into it). */
+    output_file_regexes: regexes,
     input_user_data: names,
     input_user_data_regexes: regexes,
     output_user_data: names,
@@ -81,8 +86,10 @@ export const jobSpecSchema = z
     parameter_mode: parameterMode,
     use_parameters: names,
   })
-  .transform(({ blocked_by, ...job }) => {
+  .transform(({ blocked_by, input_file_regexes, output_file_regexes, ...job }) => {
     if (blocked_by) job.depends_on = [...(job.depends_on ?? []), ...blocked_by];
+    if (input_file_regexes) job.input_files_regexes = [...(job.input_files_regexes ?? []), ...input_file_regexes];
+    if (output_file_regexes) job.output_files_regexes = [...(job.output_files_regexes ?? []), ...output_file_regexes];
     return job;
   });
 export type JobSpec = z.output<typeof jobSpecSchema>;
@@ -96,8 +103,13 @@ export const fileSpecSchema = z.strictObject({
 });
 export type FileSpec = z.output<typeof fileSpecSchema>;
 
+/**
+ * torc allows user data without a name (it can then be referenced by no job) and marks
+ * scratch entries `is_ephemeral`; jobgraph stores the flag and does not act on it.
+ */
 export const userDataSpecSchema = z.strictObject({
-  name,
+  name: optional(name),
+  is_ephemeral: optional(z.boolean()),
   data: z.unknown().optional(),
 });
 export type UserDataSpec = z.output<typeof userDataSpecSchema>;

@@ -2,11 +2,13 @@
  * Parameter expansion: one parameterized job or file definition becomes one item per
  * combination of its parameter values (`product`, the default, or `zip`), with every string
  * field rendered. Items without parameters are passed through untouched, so their braces
- * (shell `${HOME}`, awk `{print}`) survive.
+ * (shell `${HOME}`, awk `{print}`) survive. Copies of one job that share a name are torc's
+ * fan-in pattern and become one job (merge-fan-in.ts).
  */
 import { ValidationError, type FieldIssue } from '../core/errors.js';
 import { parameterValues, MAX_PARAMETER_VALUES, type ParamScalar } from './parameter-values.js';
 import type { FileSpec, JobSpec, ParameterValue, WorkflowSpec } from './spec-schema.js';
+import { mergeFanIn } from './merge-fan-in.js';
 import { compileTemplate, type Template } from './substitute.js';
 
 /** An item after expansion, with the spec path of the definition it came from (`jobs[3]`). */
@@ -37,7 +39,12 @@ export function expandParameters(spec: WorkflowSpec): ExpandedSpec {
     if (!shared.has(name)) shared.set(name, valuesOf(spec.parameters?.[name], `parameters.${name}`, issues));
     return shared.get(name);
   };
-  spec.jobs.forEach((job, i) => expandItem(job, `jobs[${i}]`, spec, sharedValues, issues, jobs));
+  spec.jobs.forEach((job, i) => {
+    const own: Array<Expanded<JobSpec>> = [];
+    const parameters = expandItem(job, `jobs[${i}]`, spec, sharedValues, issues, own);
+    const merged = own.length > 1 ? mergeFanIn(own, job, parameters, `jobs[${i}]`, issues) : own;
+    for (const e of merged) jobs.push(e);
+  });
   spec.files.forEach((file, i) => expandItem(file, `files[${i}]`, spec, sharedValues, issues, files));
   if (issues.length) throw new ValidationError(issues);
   return { spec, jobs, files };
@@ -49,6 +56,7 @@ interface Parameterized {
   use_parameters?: string[] | undefined;
 }
 
+/** Expand one item into `out`; returns the names of the parameters it expanded over. */
 function expandItem<T extends Parameterized>(
   item: T,
   path: string,
@@ -56,7 +64,7 @@ function expandItem<T extends Parameterized>(
   sharedValues: (name: string) => ParamScalar[] | undefined,
   issues: FieldIssue[],
   out: Array<Expanded<T>>,
-): void {
+): string[] {
   const names: string[] = [];
   const lists: ParamScalar[][] = [];
   let ok = true;
@@ -79,25 +87,26 @@ function expandItem<T extends Parameterized>(
     }
     add(name, sharedValues(name));
   });
-  if (!ok) return;
+  if (!ok) return names;
   if (names.length === 0) {
     out.push({ item, path });
-    return;
+    return names;
   }
   const combos = combinations(lists, item.parameter_mode, `${path}.parameters`, names, issues);
-  if (!combos) return;
+  if (!combos) return names;
 
   const index = new Map(names.map((n, i) => [n, i]));
   const render = compileFields(item, path, index, issues);
-  if (!render) return;
+  if (!render) return names;
   for (const values of combos) {
     try {
       out.push({ item: render(values), path });
     } catch (err) {
       issues.push({ path: err instanceof FieldError ? err.path : path, message: (err as Error).message });
-      return;
+      break;
     }
   }
+  return names;
 }
 
 /** A render failure (`{i:03d}` on a string) that knows which field it happened in. */
