@@ -5694,7 +5694,7 @@ export interface operations {
                 "last-event-id"?: string;
             };
             path: {
-                /** @description Workflow key */
+                /** @description Workflow key, or its name when exactly one workflow has it (a key wins over a name) */
                 wf: string;
             };
             cookie?: never;
@@ -5708,6 +5708,24 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description No valid token (missing, unknown, expired or revoked) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token is valid but its role, ownership or worker scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
