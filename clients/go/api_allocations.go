@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */
@@ -42,7 +42,7 @@ func (r ApiRequestAllocationRequest) Execute() (*Document, *http.Response, error
 RequestAllocation Ask for an allocation of one of the workflow's schedulers; a provisioner submits it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiRequestAllocationRequest
 */
 func (a *AllocationsAPIService) RequestAllocation(ctx context.Context, wf string) ApiRequestAllocationRequest {
@@ -78,8 +78,8 @@ func (a *AllocationsAPIService) RequestAllocationExecute(r ApiRequestAllocationR
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.allocationRequest == nil {
 		return localVarReturnValue, nil, reportError("allocationRequest is required and must be specified")
@@ -127,6 +127,28 @@ func (a *AllocationsAPIService) RequestAllocationExecute(r ApiRequestAllocationR
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {

@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */
@@ -44,7 +44,7 @@ CreateAction Add a document to actions
 Server-owned fields (`claimed_at`, `claimed_by`, `outcome`, `finished_at`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateActionRequest
 */
 func (a *DocumentsAPIService) CreateAction(ctx context.Context, wf string) ApiCreateActionRequest {
@@ -80,8 +80,8 @@ func (a *DocumentsAPIService) CreateActionExecute(r ApiCreateActionRequest) (*Do
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.documentCreate == nil {
 		return localVarReturnValue, nil, reportError("documentCreate is required and must be specified")
@@ -129,6 +129,28 @@ func (a *DocumentsAPIService) CreateActionExecute(r ApiCreateActionRequest) (*Do
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -230,7 +252,7 @@ CreateAllocation Add a document to allocations
 Server-owned fields (`state`, `provider_id`, `reason`, `submitted_at`, `started_at`, `ends_at`, `ended_at`, `node_names`, `claimed_by`, `cancel_requested_at`, `cancel_reason`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateAllocationRequest
 */
 func (a *DocumentsAPIService) CreateAllocation(ctx context.Context, wf string) ApiCreateAllocationRequest {
@@ -266,8 +288,8 @@ func (a *DocumentsAPIService) CreateAllocationExecute(r ApiCreateAllocationReque
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.documentCreate == nil {
 		return localVarReturnValue, nil, reportError("documentCreate is required and must be specified")
@@ -315,6 +337,28 @@ func (a *DocumentsAPIService) CreateAllocationExecute(r ApiCreateAllocationReque
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -416,7 +460,7 @@ CreateComputeNode Add a document to compute_nodes
 Server-owned fields (`worker_id`, `is_active`, `lost_at`, `returned_at`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateComputeNodeRequest
 */
 func (a *DocumentsAPIService) CreateComputeNode(ctx context.Context, wf string) ApiCreateComputeNodeRequest {
@@ -452,8 +496,8 @@ func (a *DocumentsAPIService) CreateComputeNodeExecute(r ApiCreateComputeNodeReq
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.documentCreate == nil {
 		return localVarReturnValue, nil, reportError("documentCreate is required and must be specified")
@@ -501,6 +545,28 @@ func (a *DocumentsAPIService) CreateComputeNodeExecute(r ApiCreateComputeNodeReq
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -602,7 +668,7 @@ CreateEvent Add a document to events
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateEventRequest
 */
 func (a *DocumentsAPIService) CreateEvent(ctx context.Context, wf string) ApiCreateEventRequest {
@@ -638,8 +704,8 @@ func (a *DocumentsAPIService) CreateEventExecute(r ApiCreateEventRequest) (*Docu
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.eventCreate == nil {
 		return localVarReturnValue, nil, reportError("eventCreate is required and must be specified")
@@ -687,6 +753,28 @@ func (a *DocumentsAPIService) CreateEventExecute(r ApiCreateEventRequest) (*Docu
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -788,7 +876,7 @@ CreateFile Add a document to files
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateFileRequest
 */
 func (a *DocumentsAPIService) CreateFile(ctx context.Context, wf string) ApiCreateFileRequest {
@@ -824,8 +912,8 @@ func (a *DocumentsAPIService) CreateFileExecute(r ApiCreateFileRequest) (*Docume
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.fileCreate == nil {
 		return localVarReturnValue, nil, reportError("fileCreate is required and must be specified")
@@ -873,6 +961,28 @@ func (a *DocumentsAPIService) CreateFileExecute(r ApiCreateFileRequest) (*Docume
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -974,7 +1084,7 @@ CreateJob Add a document to jobs
 Server-owned fields (`status`, `attempt`, `unfinished_blockers`, `queued_at`, `started_at`, `finished_at`, `failure_retries`, `lost_reruns`, `canceled_from`) are read-only: 422 naming the field. A `_key` of a shape the server builds for itself is refused (422). Jobs are added before the workflow starts: 409 `invalid_state` after.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateJobRequest
 */
 func (a *DocumentsAPIService) CreateJob(ctx context.Context, wf string) ApiCreateJobRequest {
@@ -1010,8 +1120,8 @@ func (a *DocumentsAPIService) CreateJobExecute(r ApiCreateJobRequest) (*Document
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.jobCreate == nil {
 		return localVarReturnValue, nil, reportError("jobCreate is required and must be specified")
@@ -1059,6 +1169,28 @@ func (a *DocumentsAPIService) CreateJobExecute(r ApiCreateJobRequest) (*Document
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1160,7 +1292,7 @@ CreateResourceRequirements Add a document to resource_requirements
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateResourceRequirementsRequest
 */
 func (a *DocumentsAPIService) CreateResourceRequirements(ctx context.Context, wf string) ApiCreateResourceRequirementsRequest {
@@ -1196,8 +1328,8 @@ func (a *DocumentsAPIService) CreateResourceRequirementsExecute(r ApiCreateResou
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.resourceRequirementsCreate == nil {
 		return localVarReturnValue, nil, reportError("resourceRequirementsCreate is required and must be specified")
@@ -1245,6 +1377,28 @@ func (a *DocumentsAPIService) CreateResourceRequirementsExecute(r ApiCreateResou
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1346,7 +1500,7 @@ CreateResult Add a document to results
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateResultRequest
 */
 func (a *DocumentsAPIService) CreateResult(ctx context.Context, wf string) ApiCreateResultRequest {
@@ -1382,8 +1536,8 @@ func (a *DocumentsAPIService) CreateResultExecute(r ApiCreateResultRequest) (*Do
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.documentCreate == nil {
 		return localVarReturnValue, nil, reportError("documentCreate is required and must be specified")
@@ -1431,6 +1585,28 @@ func (a *DocumentsAPIService) CreateResultExecute(r ApiCreateResultRequest) (*Do
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1532,7 +1708,7 @@ CreateScheduler Add a document to schedulers
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateSchedulerRequest
 */
 func (a *DocumentsAPIService) CreateScheduler(ctx context.Context, wf string) ApiCreateSchedulerRequest {
@@ -1568,8 +1744,8 @@ func (a *DocumentsAPIService) CreateSchedulerExecute(r ApiCreateSchedulerRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.documentCreate == nil {
 		return localVarReturnValue, nil, reportError("documentCreate is required and must be specified")
@@ -1617,6 +1793,28 @@ func (a *DocumentsAPIService) CreateSchedulerExecute(r ApiCreateSchedulerRequest
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1718,7 +1916,7 @@ CreateUserData Add a document to user_data
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateUserDataRequest
 */
 func (a *DocumentsAPIService) CreateUserData(ctx context.Context, wf string) ApiCreateUserDataRequest {
@@ -1754,8 +1952,8 @@ func (a *DocumentsAPIService) CreateUserDataExecute(r ApiCreateUserDataRequest) 
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.userDataCreate == nil {
 		return localVarReturnValue, nil, reportError("userDataCreate is required and must be specified")
@@ -1803,6 +2001,28 @@ func (a *DocumentsAPIService) CreateUserDataExecute(r ApiCreateUserDataRequest) 
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1897,7 +2117,7 @@ func (r ApiDeleteActionRequest) Execute() (*http.Response, error) {
 DeleteAction Delete a document of actions and every edge touching it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteActionRequest
 */
@@ -1933,8 +2153,8 @@ func (a *DocumentsAPIService) DeleteActionExecute(r ApiDeleteActionRequest) (*ht
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -1981,6 +2201,28 @@ func (a *DocumentsAPIService) DeleteActionExecute(r ApiDeleteActionRequest) (*ht
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2037,7 +2279,7 @@ DeleteAllocation Delete a document of allocations and every edge touching it
 Only once it has ended (409, rule `keep-allocation-until-ended`).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteAllocationRequest
 */
@@ -2073,8 +2315,8 @@ func (a *DocumentsAPIService) DeleteAllocationExecute(r ApiDeleteAllocationReque
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -2121,6 +2363,28 @@ func (a *DocumentsAPIService) DeleteAllocationExecute(r ApiDeleteAllocationReque
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2177,7 +2441,7 @@ DeleteComputeNode Delete a document of compute_nodes and every edge touching it
 Not while it runs an attempt of a running workflow (409, rule `keep-compute-node-of-running-attempt`).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteComputeNodeRequest
 */
@@ -2213,8 +2477,8 @@ func (a *DocumentsAPIService) DeleteComputeNodeExecute(r ApiDeleteComputeNodeReq
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -2261,6 +2525,28 @@ func (a *DocumentsAPIService) DeleteComputeNodeExecute(r ApiDeleteComputeNodeReq
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2315,7 +2601,7 @@ func (r ApiDeleteEventRequest) Execute() (*http.Response, error) {
 DeleteEvent Delete a document of events and every edge touching it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteEventRequest
 */
@@ -2351,8 +2637,8 @@ func (a *DocumentsAPIService) DeleteEventExecute(r ApiDeleteEventRequest) (*http
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -2399,6 +2685,28 @@ func (a *DocumentsAPIService) DeleteEventExecute(r ApiDeleteEventRequest) (*http
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2453,7 +2761,7 @@ func (r ApiDeleteFileRequest) Execute() (*http.Response, error) {
 DeleteFile Delete a document of files and every edge touching it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteFileRequest
 */
@@ -2489,8 +2797,8 @@ func (a *DocumentsAPIService) DeleteFileExecute(r ApiDeleteFileRequest) (*http.R
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -2537,6 +2845,28 @@ func (a *DocumentsAPIService) DeleteFileExecute(r ApiDeleteFileRequest) (*http.R
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2593,8 +2923,8 @@ DeleteJob Delete a document of jobs and every edge touching it
 In a started workflow only a final job can be deleted (409 `invalid_state`, rule `delete-final-jobs-only`): cancel it first.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
-	@param key Document key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
+	@param key Job key or job name (names are unique within a workflow; a key wins over an equal name)
 	@return ApiDeleteJobRequest
 */
 func (a *DocumentsAPIService) DeleteJob(ctx context.Context, wf string, key string) ApiDeleteJobRequest {
@@ -2629,14 +2959,14 @@ func (a *DocumentsAPIService) DeleteJobExecute(r ApiDeleteJobRequest) (*http.Res
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
 	}
-	if strlen(r.key) > 254 {
-		return nil, reportError("key must have less than 254 elements")
+	if strlen(r.key) > 1000 {
+		return nil, reportError("key must have less than 1000 elements")
 	}
 
 	// to determine the Content-Type header
@@ -2677,6 +3007,28 @@ func (a *DocumentsAPIService) DeleteJobExecute(r ApiDeleteJobRequest) (*http.Res
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2731,7 +3083,7 @@ func (r ApiDeleteResourceRequirementsRequest) Execute() (*http.Response, error) 
 DeleteResourceRequirements Delete a document of resource_requirements and every edge touching it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteResourceRequirementsRequest
 */
@@ -2767,8 +3119,8 @@ func (a *DocumentsAPIService) DeleteResourceRequirementsExecute(r ApiDeleteResou
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -2815,6 +3167,28 @@ func (a *DocumentsAPIService) DeleteResourceRequirementsExecute(r ApiDeleteResou
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2869,7 +3243,7 @@ func (r ApiDeleteResultRequest) Execute() (*http.Response, error) {
 DeleteResult Delete a document of results and every edge touching it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteResultRequest
 */
@@ -2905,8 +3279,8 @@ func (a *DocumentsAPIService) DeleteResultExecute(r ApiDeleteResultRequest) (*ht
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -2953,6 +3327,28 @@ func (a *DocumentsAPIService) DeleteResultExecute(r ApiDeleteResultRequest) (*ht
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3007,7 +3403,7 @@ func (r ApiDeleteSchedulerRequest) Execute() (*http.Response, error) {
 DeleteScheduler Delete a document of schedulers and every edge touching it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteSchedulerRequest
 */
@@ -3043,8 +3439,8 @@ func (a *DocumentsAPIService) DeleteSchedulerExecute(r ApiDeleteSchedulerRequest
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -3091,6 +3487,28 @@ func (a *DocumentsAPIService) DeleteSchedulerExecute(r ApiDeleteSchedulerRequest
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3145,7 +3563,7 @@ func (r ApiDeleteUserDataRequest) Execute() (*http.Response, error) {
 DeleteUserData Delete a document of user_data and every edge touching it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiDeleteUserDataRequest
 */
@@ -3181,8 +3599,8 @@ func (a *DocumentsAPIService) DeleteUserDataExecute(r ApiDeleteUserDataRequest) 
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return nil, reportError("key must have at least 1 elements")
@@ -3229,6 +3647,28 @@ func (a *DocumentsAPIService) DeleteUserDataExecute(r ApiDeleteUserDataRequest) 
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3283,7 +3723,7 @@ func (r ApiGetActionRequest) Execute() (*Document, *http.Response, error) {
 GetAction Get one document of actions
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetActionRequest
 */
@@ -3322,8 +3762,8 @@ func (a *DocumentsAPIService) GetActionExecute(r ApiGetActionRequest) (*Document
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -3370,6 +3810,28 @@ func (a *DocumentsAPIService) GetActionExecute(r ApiGetActionRequest) (*Document
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3422,7 +3884,7 @@ func (r ApiGetAllocationRequest) Execute() (*Document, *http.Response, error) {
 GetAllocation Get one document of allocations
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetAllocationRequest
 */
@@ -3461,8 +3923,8 @@ func (a *DocumentsAPIService) GetAllocationExecute(r ApiGetAllocationRequest) (*
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -3509,6 +3971,28 @@ func (a *DocumentsAPIService) GetAllocationExecute(r ApiGetAllocationRequest) (*
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3561,7 +4045,7 @@ func (r ApiGetComputeNodeRequest) Execute() (*Document, *http.Response, error) {
 GetComputeNode Get one document of compute_nodes
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetComputeNodeRequest
 */
@@ -3600,8 +4084,8 @@ func (a *DocumentsAPIService) GetComputeNodeExecute(r ApiGetComputeNodeRequest) 
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -3648,6 +4132,28 @@ func (a *DocumentsAPIService) GetComputeNodeExecute(r ApiGetComputeNodeRequest) 
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3700,7 +4206,7 @@ func (r ApiGetEventRequest) Execute() (*Document, *http.Response, error) {
 GetEvent Get one document of events
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetEventRequest
 */
@@ -3739,8 +4245,8 @@ func (a *DocumentsAPIService) GetEventExecute(r ApiGetEventRequest) (*Document, 
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -3787,6 +4293,28 @@ func (a *DocumentsAPIService) GetEventExecute(r ApiGetEventRequest) (*Document, 
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3839,7 +4367,7 @@ func (r ApiGetFileRequest) Execute() (*Document, *http.Response, error) {
 GetFile Get one document of files
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetFileRequest
 */
@@ -3878,8 +4406,8 @@ func (a *DocumentsAPIService) GetFileExecute(r ApiGetFileRequest) (*Document, *h
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -3926,6 +4454,28 @@ func (a *DocumentsAPIService) GetFileExecute(r ApiGetFileRequest) (*Document, *h
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3978,8 +4528,8 @@ func (r ApiGetJobRequest) Execute() (*Document, *http.Response, error) {
 GetJob Get one document of jobs
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
-	@param key Document key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
+	@param key Job key or job name (names are unique within a workflow; a key wins over an equal name)
 	@return ApiGetJobRequest
 */
 func (a *DocumentsAPIService) GetJob(ctx context.Context, wf string, key string) ApiGetJobRequest {
@@ -4017,14 +4567,14 @@ func (a *DocumentsAPIService) GetJobExecute(r ApiGetJobRequest) (*Document, *htt
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
 	}
-	if strlen(r.key) > 254 {
-		return localVarReturnValue, nil, reportError("key must have less than 254 elements")
+	if strlen(r.key) > 1000 {
+		return localVarReturnValue, nil, reportError("key must have less than 1000 elements")
 	}
 
 	// to determine the Content-Type header
@@ -4065,6 +4615,28 @@ func (a *DocumentsAPIService) GetJobExecute(r ApiGetJobRequest) (*Document, *htt
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -4117,7 +4689,7 @@ func (r ApiGetResourceRequirementsRequest) Execute() (*Document, *http.Response,
 GetResourceRequirements Get one document of resource_requirements
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetResourceRequirementsRequest
 */
@@ -4156,8 +4728,8 @@ func (a *DocumentsAPIService) GetResourceRequirementsExecute(r ApiGetResourceReq
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -4204,6 +4776,28 @@ func (a *DocumentsAPIService) GetResourceRequirementsExecute(r ApiGetResourceReq
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -4256,7 +4850,7 @@ func (r ApiGetResultRequest) Execute() (*Document, *http.Response, error) {
 GetResult Get one document of results
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetResultRequest
 */
@@ -4295,8 +4889,8 @@ func (a *DocumentsAPIService) GetResultExecute(r ApiGetResultRequest) (*Document
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -4343,6 +4937,28 @@ func (a *DocumentsAPIService) GetResultExecute(r ApiGetResultRequest) (*Document
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -4395,7 +5011,7 @@ func (r ApiGetSchedulerRequest) Execute() (*Document, *http.Response, error) {
 GetScheduler Get one document of schedulers
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetSchedulerRequest
 */
@@ -4434,8 +5050,8 @@ func (a *DocumentsAPIService) GetSchedulerExecute(r ApiGetSchedulerRequest) (*Do
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -4482,6 +5098,28 @@ func (a *DocumentsAPIService) GetSchedulerExecute(r ApiGetSchedulerRequest) (*Do
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -4534,7 +5172,7 @@ func (r ApiGetUserDataRequest) Execute() (*Document, *http.Response, error) {
 GetUserData Get one document of user_data
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiGetUserDataRequest
 */
@@ -4573,8 +5211,8 @@ func (a *DocumentsAPIService) GetUserDataExecute(r ApiGetUserDataRequest) (*Docu
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -4621,6 +5259,28 @@ func (a *DocumentsAPIService) GetUserDataExecute(r ApiGetUserDataRequest) (*Docu
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -4700,7 +5360,7 @@ func (r ApiListActionsRequest) Execute() (*DocumentPage, *http.Response, error) 
 ListActions List actions of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListActionsRequest
 */
 func (a *DocumentsAPIService) ListActions(ctx context.Context, wf string) ApiListActionsRequest {
@@ -4736,8 +5396,8 @@ func (a *DocumentsAPIService) ListActionsExecute(r ApiListActionsRequest) (*Docu
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -4798,6 +5458,28 @@ func (a *DocumentsAPIService) ListActionsExecute(r ApiListActionsRequest) (*Docu
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -4884,7 +5566,7 @@ func (r ApiListAllocationsRequest) Execute() (*DocumentPage, *http.Response, err
 ListAllocations List allocations of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListAllocationsRequest
 */
 func (a *DocumentsAPIService) ListAllocations(ctx context.Context, wf string) ApiListAllocationsRequest {
@@ -4920,8 +5602,8 @@ func (a *DocumentsAPIService) ListAllocationsExecute(r ApiListAllocationsRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -4985,6 +5667,28 @@ func (a *DocumentsAPIService) ListAllocationsExecute(r ApiListAllocationsRequest
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -5071,7 +5775,7 @@ func (r ApiListComputeNodesRequest) Execute() (*DocumentPage, *http.Response, er
 ListComputeNodes List compute_nodes of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListComputeNodesRequest
 */
 func (a *DocumentsAPIService) ListComputeNodes(ctx context.Context, wf string) ApiListComputeNodesRequest {
@@ -5107,8 +5811,8 @@ func (a *DocumentsAPIService) ListComputeNodesExecute(r ApiListComputeNodesReque
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -5172,6 +5876,28 @@ func (a *DocumentsAPIService) ListComputeNodesExecute(r ApiListComputeNodesReque
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -5258,7 +5984,7 @@ func (r ApiListEventsRequest) Execute() (*DocumentPage, *http.Response, error) {
 ListEvents List events of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListEventsRequest
 */
 func (a *DocumentsAPIService) ListEvents(ctx context.Context, wf string) ApiListEventsRequest {
@@ -5294,8 +6020,8 @@ func (a *DocumentsAPIService) ListEventsExecute(r ApiListEventsRequest) (*Docume
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -5359,6 +6085,28 @@ func (a *DocumentsAPIService) ListEventsExecute(r ApiListEventsRequest) (*Docume
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -5438,7 +6186,7 @@ func (r ApiListFilesRequest) Execute() (*DocumentPage, *http.Response, error) {
 ListFiles List files of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListFilesRequest
 */
 func (a *DocumentsAPIService) ListFiles(ctx context.Context, wf string) ApiListFilesRequest {
@@ -5474,8 +6222,8 @@ func (a *DocumentsAPIService) ListFilesExecute(r ApiListFilesRequest) (*Document
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -5536,6 +6284,28 @@ func (a *DocumentsAPIService) ListFilesExecute(r ApiListFilesRequest) (*Document
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -5615,7 +6385,7 @@ func (r ApiListJobsRequest) Execute() (*DocumentPage, *http.Response, error) {
 ListJobs List jobs of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListJobsRequest
 */
 func (a *DocumentsAPIService) ListJobs(ctx context.Context, wf string) ApiListJobsRequest {
@@ -5651,8 +6421,8 @@ func (a *DocumentsAPIService) ListJobsExecute(r ApiListJobsRequest) (*DocumentPa
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -5713,6 +6483,28 @@ func (a *DocumentsAPIService) ListJobsExecute(r ApiListJobsRequest) (*DocumentPa
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -5785,7 +6577,7 @@ func (r ApiListResourceRequirementsRequest) Execute() (*DocumentPage, *http.Resp
 ListResourceRequirements List resource_requirements of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListResourceRequirementsRequest
 */
 func (a *DocumentsAPIService) ListResourceRequirements(ctx context.Context, wf string) ApiListResourceRequirementsRequest {
@@ -5821,8 +6613,8 @@ func (a *DocumentsAPIService) ListResourceRequirementsExecute(r ApiListResourceR
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -5880,6 +6672,28 @@ func (a *DocumentsAPIService) ListResourceRequirementsExecute(r ApiListResourceR
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -5966,7 +6780,7 @@ func (r ApiListResultsRequest) Execute() (*DocumentPage, *http.Response, error) 
 ListResults List results of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListResultsRequest
 */
 func (a *DocumentsAPIService) ListResults(ctx context.Context, wf string) ApiListResultsRequest {
@@ -6002,8 +6816,8 @@ func (a *DocumentsAPIService) ListResultsExecute(r ApiListResultsRequest) (*Docu
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -6067,6 +6881,28 @@ func (a *DocumentsAPIService) ListResultsExecute(r ApiListResultsRequest) (*Docu
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -6139,7 +6975,7 @@ func (r ApiListSchedulersRequest) Execute() (*DocumentPage, *http.Response, erro
 ListSchedulers List schedulers of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListSchedulersRequest
 */
 func (a *DocumentsAPIService) ListSchedulers(ctx context.Context, wf string) ApiListSchedulersRequest {
@@ -6175,8 +7011,8 @@ func (a *DocumentsAPIService) ListSchedulersExecute(r ApiListSchedulersRequest) 
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -6234,6 +7070,28 @@ func (a *DocumentsAPIService) ListSchedulersExecute(r ApiListSchedulersRequest) 
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -6306,7 +7164,7 @@ func (r ApiListUserDataRequest) Execute() (*DocumentPage, *http.Response, error)
 ListUserData List user_data of a workflow
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListUserDataRequest
 */
 func (a *DocumentsAPIService) ListUserData(ctx context.Context, wf string) ApiListUserDataRequest {
@@ -6342,8 +7200,8 @@ func (a *DocumentsAPIService) ListUserDataExecute(r ApiListUserDataRequest) (*Do
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -6401,6 +7259,28 @@ func (a *DocumentsAPIService) ListUserDataExecute(r ApiListUserDataRequest) (*Do
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -6461,7 +7341,7 @@ UpdateAction Shallow-merge fields into a document of actions
 Server-owned fields (`claimed_at`, `claimed_by`, `outcome`, `finished_at`) are read-only: 422 naming the field. Sending one back unchanged is fine.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateActionRequest
 */
@@ -6500,8 +7380,8 @@ func (a *DocumentsAPIService) UpdateActionExecute(r ApiUpdateActionRequest) (*Do
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -6555,6 +7435,28 @@ func (a *DocumentsAPIService) UpdateActionExecute(r ApiUpdateActionRequest) (*Do
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -6646,7 +7548,7 @@ UpdateAllocation Shallow-merge fields into a document of allocations
 Server-owned fields (`state`, `provider_id`, `reason`, `submitted_at`, `started_at`, `ends_at`, `ended_at`, `node_names`, `claimed_by`, `cancel_requested_at`, `cancel_reason`) are read-only: 422 naming the field. Sending one back unchanged is fine.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateAllocationRequest
 */
@@ -6685,8 +7587,8 @@ func (a *DocumentsAPIService) UpdateAllocationExecute(r ApiUpdateAllocationReque
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -6740,6 +7642,28 @@ func (a *DocumentsAPIService) UpdateAllocationExecute(r ApiUpdateAllocationReque
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -6831,7 +7755,7 @@ UpdateComputeNode Shallow-merge fields into a document of compute_nodes
 Server-owned fields (`worker_id`, `is_active`, `lost_at`, `returned_at`) are read-only: 422 naming the field. Sending one back unchanged is fine.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateComputeNodeRequest
 */
@@ -6870,8 +7794,8 @@ func (a *DocumentsAPIService) UpdateComputeNodeExecute(r ApiUpdateComputeNodeReq
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -6925,6 +7849,28 @@ func (a *DocumentsAPIService) UpdateComputeNodeExecute(r ApiUpdateComputeNodeReq
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -7014,7 +7960,7 @@ func (r ApiUpdateEventRequest) Execute() (*Document, *http.Response, error) {
 UpdateEvent Shallow-merge fields into a document of events
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateEventRequest
 */
@@ -7053,8 +7999,8 @@ func (a *DocumentsAPIService) UpdateEventExecute(r ApiUpdateEventRequest) (*Docu
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -7108,6 +8054,28 @@ func (a *DocumentsAPIService) UpdateEventExecute(r ApiUpdateEventRequest) (*Docu
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -7197,7 +8165,7 @@ func (r ApiUpdateFileRequest) Execute() (*Document, *http.Response, error) {
 UpdateFile Shallow-merge fields into a document of files
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateFileRequest
 */
@@ -7236,8 +8204,8 @@ func (a *DocumentsAPIService) UpdateFileExecute(r ApiUpdateFileRequest) (*Docume
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -7291,6 +8259,28 @@ func (a *DocumentsAPIService) UpdateFileExecute(r ApiUpdateFileRequest) (*Docume
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -7382,8 +8372,8 @@ UpdateJob Shallow-merge fields into a document of jobs
 Server-owned fields (`status`, `attempt`, `unfinished_blockers`, `queued_at`, `started_at`, `finished_at`, `failure_retries`, `lost_reruns`, `canceled_from`) are read-only: 422 naming the field. Sending one back unchanged is fine.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
-	@param key Document key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
+	@param key Job key or job name (names are unique within a workflow; a key wins over an equal name)
 	@return ApiUpdateJobRequest
 */
 func (a *DocumentsAPIService) UpdateJob(ctx context.Context, wf string, key string) ApiUpdateJobRequest {
@@ -7421,14 +8411,14 @@ func (a *DocumentsAPIService) UpdateJobExecute(r ApiUpdateJobRequest) (*Document
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
 	}
-	if strlen(r.key) > 254 {
-		return localVarReturnValue, nil, reportError("key must have less than 254 elements")
+	if strlen(r.key) > 1000 {
+		return localVarReturnValue, nil, reportError("key must have less than 1000 elements")
 	}
 	if r.jobPatch == nil {
 		return localVarReturnValue, nil, reportError("jobPatch is required and must be specified")
@@ -7476,6 +8466,28 @@ func (a *DocumentsAPIService) UpdateJobExecute(r ApiUpdateJobRequest) (*Document
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -7565,7 +8577,7 @@ func (r ApiUpdateResourceRequirementsRequest) Execute() (*Document, *http.Respon
 UpdateResourceRequirements Shallow-merge fields into a document of resource_requirements
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateResourceRequirementsRequest
 */
@@ -7604,8 +8616,8 @@ func (a *DocumentsAPIService) UpdateResourceRequirementsExecute(r ApiUpdateResou
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -7659,6 +8671,28 @@ func (a *DocumentsAPIService) UpdateResourceRequirementsExecute(r ApiUpdateResou
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -7748,7 +8782,7 @@ func (r ApiUpdateResultRequest) Execute() (*Document, *http.Response, error) {
 UpdateResult Shallow-merge fields into a document of results
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateResultRequest
 */
@@ -7787,8 +8821,8 @@ func (a *DocumentsAPIService) UpdateResultExecute(r ApiUpdateResultRequest) (*Do
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -7842,6 +8876,28 @@ func (a *DocumentsAPIService) UpdateResultExecute(r ApiUpdateResultRequest) (*Do
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -7931,7 +8987,7 @@ func (r ApiUpdateSchedulerRequest) Execute() (*Document, *http.Response, error) 
 UpdateScheduler Shallow-merge fields into a document of schedulers
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateSchedulerRequest
 */
@@ -7970,8 +9026,8 @@ func (a *DocumentsAPIService) UpdateSchedulerExecute(r ApiUpdateSchedulerRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -8025,6 +9081,28 @@ func (a *DocumentsAPIService) UpdateSchedulerExecute(r ApiUpdateSchedulerRequest
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -8114,7 +9192,7 @@ func (r ApiUpdateUserDataRequest) Execute() (*Document, *http.Response, error) {
 UpdateUserData Shallow-merge fields into a document of user_data
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@param key Document key
 	@return ApiUpdateUserDataRequest
 */
@@ -8153,8 +9231,8 @@ func (a *DocumentsAPIService) UpdateUserDataExecute(r ApiUpdateUserDataRequest) 
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
@@ -8208,6 +9286,28 @@ func (a *DocumentsAPIService) UpdateUserDataExecute(r ApiUpdateUserDataRequest) 
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {

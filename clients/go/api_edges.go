@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */
@@ -44,7 +44,7 @@ CreateBlocksEdge Add a blocks edge: `_from` a jobs `_id`, `_to` a jobs `_id`
 In a started workflow the dependent counts the new blocker (when the blocker is not final) and waits for it; an edge that closes a cycle is refused (422 `dependency_cycle` naming the jobs), and so is one onto a job already queued or running (409 `invalid_state`, rule `blocks-before-dependent-starts`). A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateBlocksEdgeRequest
 */
 func (a *EdgesAPIService) CreateBlocksEdge(ctx context.Context, wf string) ApiCreateBlocksEdgeRequest {
@@ -80,8 +80,8 @@ func (a *EdgesAPIService) CreateBlocksEdgeExecute(r ApiCreateBlocksEdgeRequest) 
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -129,6 +129,28 @@ func (a *EdgesAPIService) CreateBlocksEdgeExecute(r ApiCreateBlocksEdgeRequest) 
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -230,7 +252,7 @@ CreateConsumesEdge Add a consumes edge: `_from` a jobs `_id`, `_to` a user_data 
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateConsumesEdgeRequest
 */
 func (a *EdgesAPIService) CreateConsumesEdge(ctx context.Context, wf string) ApiCreateConsumesEdgeRequest {
@@ -266,8 +288,8 @@ func (a *EdgesAPIService) CreateConsumesEdgeExecute(r ApiCreateConsumesEdgeReque
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -315,6 +337,28 @@ func (a *EdgesAPIService) CreateConsumesEdgeExecute(r ApiCreateConsumesEdgeReque
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -416,7 +460,7 @@ CreateExecutedEdge Add a executed edge: `_from` a compute_nodes `_id`, `_to` a j
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateExecutedEdgeRequest
 */
 func (a *EdgesAPIService) CreateExecutedEdge(ctx context.Context, wf string) ApiCreateExecutedEdgeRequest {
@@ -452,8 +496,8 @@ func (a *EdgesAPIService) CreateExecutedEdgeExecute(r ApiCreateExecutedEdgeReque
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -501,6 +545,28 @@ func (a *EdgesAPIService) CreateExecutedEdgeExecute(r ApiCreateExecutedEdgeReque
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -602,7 +668,7 @@ CreateNeedsEdge Add a needs edge: `_from` a jobs `_id`, `_to` a files `_id`
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateNeedsEdgeRequest
 */
 func (a *EdgesAPIService) CreateNeedsEdge(ctx context.Context, wf string) ApiCreateNeedsEdgeRequest {
@@ -638,8 +704,8 @@ func (a *EdgesAPIService) CreateNeedsEdgeExecute(r ApiCreateNeedsEdgeRequest) (*
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -687,6 +753,28 @@ func (a *EdgesAPIService) CreateNeedsEdgeExecute(r ApiCreateNeedsEdgeRequest) (*
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -788,7 +876,7 @@ CreateProducesEdge Add a produces edge: `_from` a jobs `_id`, `_to` a files `_id
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateProducesEdgeRequest
 */
 func (a *EdgesAPIService) CreateProducesEdge(ctx context.Context, wf string) ApiCreateProducesEdgeRequest {
@@ -824,8 +912,8 @@ func (a *EdgesAPIService) CreateProducesEdgeExecute(r ApiCreateProducesEdgeReque
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -873,6 +961,28 @@ func (a *EdgesAPIService) CreateProducesEdgeExecute(r ApiCreateProducesEdgeReque
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -974,7 +1084,7 @@ CreateRequiresEdge Add a requires edge: `_from` a jobs `_id`, `_to` a resource_r
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateRequiresEdgeRequest
 */
 func (a *EdgesAPIService) CreateRequiresEdge(ctx context.Context, wf string) ApiCreateRequiresEdgeRequest {
@@ -1010,8 +1120,8 @@ func (a *EdgesAPIService) CreateRequiresEdgeExecute(r ApiCreateRequiresEdgeReque
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -1059,6 +1169,28 @@ func (a *EdgesAPIService) CreateRequiresEdgeExecute(r ApiCreateRequiresEdgeReque
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1160,7 +1292,7 @@ CreateReturnedEdge Add a returned edge: `_from` a jobs `_id`, `_to` a results `_
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateReturnedEdgeRequest
 */
 func (a *EdgesAPIService) CreateReturnedEdge(ctx context.Context, wf string) ApiCreateReturnedEdgeRequest {
@@ -1196,8 +1328,8 @@ func (a *EdgesAPIService) CreateReturnedEdgeExecute(r ApiCreateReturnedEdgeReque
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -1245,6 +1377,28 @@ func (a *EdgesAPIService) CreateReturnedEdgeExecute(r ApiCreateReturnedEdgeReque
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1346,7 +1500,7 @@ CreateScheduledByEdge Add a scheduled_by edge: `_from` a jobs `_id`, `_to` a sch
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateScheduledByEdgeRequest
 */
 func (a *EdgesAPIService) CreateScheduledByEdge(ctx context.Context, wf string) ApiCreateScheduledByEdgeRequest {
@@ -1382,8 +1536,8 @@ func (a *EdgesAPIService) CreateScheduledByEdgeExecute(r ApiCreateScheduledByEdg
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -1431,6 +1585,28 @@ func (a *EdgesAPIService) CreateScheduledByEdgeExecute(r ApiCreateScheduledByEdg
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1532,7 +1708,7 @@ CreateStoresEdge Add a stores edge: `_from` a jobs `_id`, `_to` a user_data `_id
 A `_key` of a shape the server builds for itself is refused (422).
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCreateStoresEdgeRequest
 */
 func (a *EdgesAPIService) CreateStoresEdge(ctx context.Context, wf string) ApiCreateStoresEdgeRequest {
@@ -1568,8 +1744,8 @@ func (a *EdgesAPIService) CreateStoresEdgeExecute(r ApiCreateStoresEdgeRequest) 
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.edgeCreate == nil {
 		return localVarReturnValue, nil, reportError("edgeCreate is required and must be specified")
@@ -1617,6 +1793,28 @@ func (a *EdgesAPIService) CreateStoresEdgeExecute(r ApiCreateStoresEdgeRequest) 
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1738,7 +1936,7 @@ func (r ApiListBlocksEdgesRequest) Execute() (*EdgePage, *http.Response, error) 
 ListBlocksEdges List blocks edges (jobs → jobs)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListBlocksEdgesRequest
 */
 func (a *EdgesAPIService) ListBlocksEdges(ctx context.Context, wf string) ApiListBlocksEdgesRequest {
@@ -1774,8 +1972,8 @@ func (a *EdgesAPIService) ListBlocksEdgesExecute(r ApiListBlocksEdgesRequest) (*
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -1836,6 +2034,28 @@ func (a *EdgesAPIService) ListBlocksEdgesExecute(r ApiListBlocksEdgesRequest) (*
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -1915,7 +2135,7 @@ func (r ApiListConsumesEdgesRequest) Execute() (*EdgePage, *http.Response, error
 ListConsumesEdges List consumes edges (jobs → user_data)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListConsumesEdgesRequest
 */
 func (a *EdgesAPIService) ListConsumesEdges(ctx context.Context, wf string) ApiListConsumesEdgesRequest {
@@ -1951,8 +2171,8 @@ func (a *EdgesAPIService) ListConsumesEdgesExecute(r ApiListConsumesEdgesRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -2013,6 +2233,28 @@ func (a *EdgesAPIService) ListConsumesEdgesExecute(r ApiListConsumesEdgesRequest
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2092,7 +2334,7 @@ func (r ApiListExecutedEdgesRequest) Execute() (*EdgePage, *http.Response, error
 ListExecutedEdges List executed edges (compute_nodes → jobs)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListExecutedEdgesRequest
 */
 func (a *EdgesAPIService) ListExecutedEdges(ctx context.Context, wf string) ApiListExecutedEdgesRequest {
@@ -2128,8 +2370,8 @@ func (a *EdgesAPIService) ListExecutedEdgesExecute(r ApiListExecutedEdgesRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -2190,6 +2432,28 @@ func (a *EdgesAPIService) ListExecutedEdgesExecute(r ApiListExecutedEdgesRequest
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2269,7 +2533,7 @@ func (r ApiListNeedsEdgesRequest) Execute() (*EdgePage, *http.Response, error) {
 ListNeedsEdges List needs edges (jobs → files)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListNeedsEdgesRequest
 */
 func (a *EdgesAPIService) ListNeedsEdges(ctx context.Context, wf string) ApiListNeedsEdgesRequest {
@@ -2305,8 +2569,8 @@ func (a *EdgesAPIService) ListNeedsEdgesExecute(r ApiListNeedsEdgesRequest) (*Ed
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -2367,6 +2631,28 @@ func (a *EdgesAPIService) ListNeedsEdgesExecute(r ApiListNeedsEdgesRequest) (*Ed
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2446,7 +2732,7 @@ func (r ApiListProducesEdgesRequest) Execute() (*EdgePage, *http.Response, error
 ListProducesEdges List produces edges (jobs → files)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListProducesEdgesRequest
 */
 func (a *EdgesAPIService) ListProducesEdges(ctx context.Context, wf string) ApiListProducesEdgesRequest {
@@ -2482,8 +2768,8 @@ func (a *EdgesAPIService) ListProducesEdgesExecute(r ApiListProducesEdgesRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -2544,6 +2830,28 @@ func (a *EdgesAPIService) ListProducesEdgesExecute(r ApiListProducesEdgesRequest
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2623,7 +2931,7 @@ func (r ApiListRequiresEdgesRequest) Execute() (*EdgePage, *http.Response, error
 ListRequiresEdges List requires edges (jobs → resource_requirements)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListRequiresEdgesRequest
 */
 func (a *EdgesAPIService) ListRequiresEdges(ctx context.Context, wf string) ApiListRequiresEdgesRequest {
@@ -2659,8 +2967,8 @@ func (a *EdgesAPIService) ListRequiresEdgesExecute(r ApiListRequiresEdgesRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -2721,6 +3029,28 @@ func (a *EdgesAPIService) ListRequiresEdgesExecute(r ApiListRequiresEdgesRequest
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2800,7 +3130,7 @@ func (r ApiListReturnedEdgesRequest) Execute() (*EdgePage, *http.Response, error
 ListReturnedEdges List returned edges (jobs → results)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListReturnedEdgesRequest
 */
 func (a *EdgesAPIService) ListReturnedEdges(ctx context.Context, wf string) ApiListReturnedEdgesRequest {
@@ -2836,8 +3166,8 @@ func (a *EdgesAPIService) ListReturnedEdgesExecute(r ApiListReturnedEdgesRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -2898,6 +3228,28 @@ func (a *EdgesAPIService) ListReturnedEdgesExecute(r ApiListReturnedEdgesRequest
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -2977,7 +3329,7 @@ func (r ApiListScheduledByEdgesRequest) Execute() (*EdgePage, *http.Response, er
 ListScheduledByEdges List scheduled_by edges (jobs → schedulers)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListScheduledByEdgesRequest
 */
 func (a *EdgesAPIService) ListScheduledByEdges(ctx context.Context, wf string) ApiListScheduledByEdgesRequest {
@@ -3013,8 +3365,8 @@ func (a *EdgesAPIService) ListScheduledByEdgesExecute(r ApiListScheduledByEdgesR
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -3075,6 +3427,28 @@ func (a *EdgesAPIService) ListScheduledByEdgesExecute(r ApiListScheduledByEdgesR
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -3154,7 +3528,7 @@ func (r ApiListStoresEdgesRequest) Execute() (*EdgePage, *http.Response, error) 
 ListStoresEdges List stores edges (jobs → user_data)
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiListStoresEdgesRequest
 */
 func (a *EdgesAPIService) ListStoresEdges(ctx context.Context, wf string) ApiListStoresEdgesRequest {
@@ -3190,8 +3564,8 @@ func (a *EdgesAPIService) ListStoresEdgesExecute(r ApiListStoresEdgesRequest) (*
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	if r.offset != nil {
@@ -3252,6 +3626,28 @@ func (a *EdgesAPIService) ListStoresEdgesExecute(r ApiListStoresEdgesRequest) (*
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem

@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */
@@ -39,8 +39,8 @@ CancelJob Cancel one job (terminating it if running) and, per cancel_on_blocking
 Dependents are treated as after a failed blocker: with `cancel_on_blocking_job_failure` they are canceled transitively, otherwise their counters drop and they may become ready. Event `job_canceled`. 409 `invalid_state` when the job is already final or the workflow is not running.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
-	@param key Document key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
+	@param key Job key or job name (names are unique within a workflow; a key wins over an equal name)
 	@return ApiCancelJobRequest
 */
 func (a *WorkflowsAPIService) CancelJob(ctx context.Context, wf string, key string) ApiCancelJobRequest {
@@ -78,14 +78,14 @@ func (a *WorkflowsAPIService) CancelJobExecute(r ApiCancelJobRequest) (*CancelOu
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if strlen(r.key) < 1 {
 		return localVarReturnValue, nil, reportError("key must have at least 1 elements")
 	}
-	if strlen(r.key) > 254 {
-		return localVarReturnValue, nil, reportError("key must have less than 254 elements")
+	if strlen(r.key) > 1000 {
+		return localVarReturnValue, nil, reportError("key must have less than 1000 elements")
 	}
 
 	// to determine the Content-Type header
@@ -126,6 +126,28 @@ func (a *WorkflowsAPIService) CancelJobExecute(r ApiCancelJobRequest) (*CancelOu
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -190,7 +212,7 @@ CancelWorkflow Cancel a workflow: every unfinished job ends canceled, running on
 Queued jobs leave their queues; workers holding running jobs terminate them (told through Redis) and their reports are recorded as `canceled`. Event `workflow_canceled`. 409 `invalid_state` when the workflow is finished.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiCancelWorkflowRequest
 */
 func (a *WorkflowsAPIService) CancelWorkflow(ctx context.Context, wf string) ApiCancelWorkflowRequest {
@@ -226,8 +248,8 @@ func (a *WorkflowsAPIService) CancelWorkflowExecute(r ApiCancelWorkflowRequest) 
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	// to determine the Content-Type header
@@ -268,6 +290,28 @@ func (a *WorkflowsAPIService) CancelWorkflowExecute(r ApiCancelWorkflowRequest) 
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -421,6 +465,28 @@ func (a *WorkflowsAPIService) CreateWorkflowExecute(r ApiCreateWorkflowRequest) 
 			newErr.model = v
 			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
 		if localVarHTTPResponse.StatusCode == 409 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
@@ -493,7 +559,7 @@ func (r ApiDeleteWorkflowRequest) Execute() (*http.Response, error) {
 DeleteWorkflow Delete a workflow and every document and edge of it
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiDeleteWorkflowRequest
 */
 func (a *WorkflowsAPIService) DeleteWorkflow(ctx context.Context, wf string) ApiDeleteWorkflowRequest {
@@ -526,8 +592,8 @@ func (a *WorkflowsAPIService) DeleteWorkflowExecute(r ApiDeleteWorkflowRequest) 
 	if strlen(r.wf) < 1 {
 		return nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return nil, reportError("wf must have less than 1000 elements")
 	}
 
 	// to determine the Content-Type header
@@ -568,6 +634,28 @@ func (a *WorkflowsAPIService) DeleteWorkflowExecute(r ApiDeleteWorkflowRequest) 
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -610,7 +698,7 @@ func (r ApiGetWorkflowRequest) Execute() (*Workflow, *http.Response, error) {
 GetWorkflow Get a workflow document
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiGetWorkflowRequest
 */
 func (a *WorkflowsAPIService) GetWorkflow(ctx context.Context, wf string) ApiGetWorkflowRequest {
@@ -646,8 +734,8 @@ func (a *WorkflowsAPIService) GetWorkflowExecute(r ApiGetWorkflowRequest) (*Work
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	// to determine the Content-Type header
@@ -688,6 +776,28 @@ func (a *WorkflowsAPIService) GetWorkflowExecute(r ApiGetWorkflowRequest) (*Work
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -739,7 +849,7 @@ func (r ApiGetWorkflowStatusRequest) Execute() (*WorkflowStatus, *http.Response,
 GetWorkflowStatus Workflow status and job counts per status
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiGetWorkflowStatusRequest
 */
 func (a *WorkflowsAPIService) GetWorkflowStatus(ctx context.Context, wf string) ApiGetWorkflowStatusRequest {
@@ -775,8 +885,8 @@ func (a *WorkflowsAPIService) GetWorkflowStatusExecute(r ApiGetWorkflowStatusReq
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	// to determine the Content-Type header
@@ -817,6 +927,28 @@ func (a *WorkflowsAPIService) GetWorkflowStatusExecute(r ApiGetWorkflowStatusReq
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem
@@ -992,6 +1124,28 @@ func (a *WorkflowsAPIService) ListWorkflowsExecute(r ApiListWorkflowsRequest) (*
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
 		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
 		if localVarHTTPResponse.StatusCode == 422 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
@@ -1039,7 +1193,7 @@ RestartWorkflow Run jobs of a finished or running workflow again (new attempts; 
 Each job goes back to `ready` (or `blocked` behind another reset or unfinished job) at attempt + 1 and the workflow becomes `running`. Event `workflow_restarted`, written with the change. With `request_id`, a repeat changes nothing and answers the first outcome. 409 `invalid_state` when the workflow was never started or a job is queued, running or disabled; 404 for an unknown job.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiRestartWorkflowRequest
 */
 func (a *WorkflowsAPIService) RestartWorkflow(ctx context.Context, wf string) ApiRestartWorkflowRequest {
@@ -1075,8 +1229,8 @@ func (a *WorkflowsAPIService) RestartWorkflowExecute(r ApiRestartWorkflowRequest
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 	if r.restartRequest == nil {
 		return localVarReturnValue, nil, reportError("restartRequest is required and must be specified")
@@ -1124,6 +1278,28 @@ func (a *WorkflowsAPIService) RestartWorkflowExecute(r ApiRestartWorkflowRequest
 			error: localVarHTTPResponse.Status,
 		}
 		if localVarHTTPResponse.StatusCode == 400 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
 			var v Problem
 			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
 			if err != nil {
@@ -1225,7 +1401,7 @@ StartWorkflow Start a created workflow: derive blocks, reject cycles, make unblo
 409 `invalid_state` unless the workflow is `created`; 422 `dependency_cycle` names the jobs of a cycle.
 
 	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
-	@param wf Workflow key
+	@param wf Workflow key, or its name when exactly one workflow has it (a key wins over a name)
 	@return ApiStartWorkflowRequest
 */
 func (a *WorkflowsAPIService) StartWorkflow(ctx context.Context, wf string) ApiStartWorkflowRequest {
@@ -1261,8 +1437,8 @@ func (a *WorkflowsAPIService) StartWorkflowExecute(r ApiStartWorkflowRequest) (*
 	if strlen(r.wf) < 1 {
 		return localVarReturnValue, nil, reportError("wf must have at least 1 elements")
 	}
-	if strlen(r.wf) > 254 {
-		return localVarReturnValue, nil, reportError("wf must have less than 254 elements")
+	if strlen(r.wf) > 1000 {
+		return localVarReturnValue, nil, reportError("wf must have less than 1000 elements")
 	}
 
 	// to determine the Content-Type header
@@ -1305,6 +1481,28 @@ func (a *WorkflowsAPIService) StartWorkflowExecute(r ApiStartWorkflowRequest) (*
 		newErr := &GenericOpenAPIError{
 			body:  localVarBody,
 			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Problem
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
 		}
 		if localVarHTTPResponse.StatusCode == 404 {
 			var v Problem

@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */
@@ -48,11 +48,15 @@ type APIClient struct {
 
 	// API Services
 
+	AccessAPI *AccessAPIService
+
 	AllocationsAPI *AllocationsAPIService
 
 	DocumentsAPI *DocumentsAPIService
 
 	EdgesAPI *EdgesAPIService
+
+	EventsAPI *EventsAPIService
 
 	MetaAPI *MetaAPIService
 
@@ -77,9 +81,11 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	c.common.client = c
 
 	// API Services
+	c.AccessAPI = (*AccessAPIService)(&c.common)
 	c.AllocationsAPI = (*AllocationsAPIService)(&c.common)
 	c.DocumentsAPI = (*DocumentsAPIService)(&c.common)
 	c.EdgesAPI = (*EdgesAPIService)(&c.common)
+	c.EventsAPI = (*EventsAPIService)(&c.common)
 	c.MetaAPI = (*MetaAPIService)(&c.common)
 	c.WorkersAPI = (*WorkersAPIService)(&c.common)
 	c.WorkflowsAPI = (*WorkflowsAPIService)(&c.common)
@@ -431,6 +437,11 @@ func (c *APIClient) prepareRequest(
 		localVarRequest = localVarRequest.WithContext(ctx)
 
 		// Walk through any authentication.
+
+		// AccessToken Authentication
+		if auth, ok := ctx.Value(ContextAccessToken).(string); ok {
+			localVarRequest.Header.Add("Authorization", "Bearer "+auth)
+		}
 
 	}
 

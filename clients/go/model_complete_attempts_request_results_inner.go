@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */
@@ -30,10 +30,13 @@ type CompleteAttemptsRequestResultsInner struct {
 	Job            string                                     `json:"job"`
 	Message        *string                                    `json:"message,omitempty"`
 	NoRetry        *bool                                      `json:"no_retry,omitempty"`
+	ResourceUsage  *ResourceUsage                             `json:"resource_usage,omitempty"`
 	ReturnCode     int32                                      `json:"return_code"`
 	Status         string                                     `json:"status"`
 	StderrPath     *string                                    `json:"stderr_path,omitempty"`
+	StderrTail     *string                                    `json:"stderr_tail,omitempty"`
 	StdoutPath     *string                                    `json:"stdout_path,omitempty"`
+	StdoutTail     *string                                    `json:"stdout_tail,omitempty"`
 	Workflow       string                                     `json:"workflow"`
 }
 
@@ -312,6 +315,38 @@ func (o *CompleteAttemptsRequestResultsInner) SetNoRetry(v bool) {
 	o.NoRetry = &v
 }
 
+// GetResourceUsage returns the ResourceUsage field value if set, zero value otherwise.
+func (o *CompleteAttemptsRequestResultsInner) GetResourceUsage() ResourceUsage {
+	if o == nil || IsNil(o.ResourceUsage) {
+		var ret ResourceUsage
+		return ret
+	}
+	return *o.ResourceUsage
+}
+
+// GetResourceUsageOk returns a tuple with the ResourceUsage field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CompleteAttemptsRequestResultsInner) GetResourceUsageOk() (*ResourceUsage, bool) {
+	if o == nil || IsNil(o.ResourceUsage) {
+		return nil, false
+	}
+	return o.ResourceUsage, true
+}
+
+// HasResourceUsage returns a boolean if a field has been set.
+func (o *CompleteAttemptsRequestResultsInner) HasResourceUsage() bool {
+	if o != nil && !IsNil(o.ResourceUsage) {
+		return true
+	}
+
+	return false
+}
+
+// SetResourceUsage gets a reference to the given ResourceUsage and assigns it to the ResourceUsage field.
+func (o *CompleteAttemptsRequestResultsInner) SetResourceUsage(v ResourceUsage) {
+	o.ResourceUsage = &v
+}
+
 // GetReturnCode returns the ReturnCode field value
 func (o *CompleteAttemptsRequestResultsInner) GetReturnCode() int32 {
 	if o == nil {
@@ -392,6 +427,38 @@ func (o *CompleteAttemptsRequestResultsInner) SetStderrPath(v string) {
 	o.StderrPath = &v
 }
 
+// GetStderrTail returns the StderrTail field value if set, zero value otherwise.
+func (o *CompleteAttemptsRequestResultsInner) GetStderrTail() string {
+	if o == nil || IsNil(o.StderrTail) {
+		var ret string
+		return ret
+	}
+	return *o.StderrTail
+}
+
+// GetStderrTailOk returns a tuple with the StderrTail field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CompleteAttemptsRequestResultsInner) GetStderrTailOk() (*string, bool) {
+	if o == nil || IsNil(o.StderrTail) {
+		return nil, false
+	}
+	return o.StderrTail, true
+}
+
+// HasStderrTail returns a boolean if a field has been set.
+func (o *CompleteAttemptsRequestResultsInner) HasStderrTail() bool {
+	if o != nil && !IsNil(o.StderrTail) {
+		return true
+	}
+
+	return false
+}
+
+// SetStderrTail gets a reference to the given string and assigns it to the StderrTail field.
+func (o *CompleteAttemptsRequestResultsInner) SetStderrTail(v string) {
+	o.StderrTail = &v
+}
+
 // GetStdoutPath returns the StdoutPath field value if set, zero value otherwise.
 func (o *CompleteAttemptsRequestResultsInner) GetStdoutPath() string {
 	if o == nil || IsNil(o.StdoutPath) {
@@ -422,6 +489,38 @@ func (o *CompleteAttemptsRequestResultsInner) HasStdoutPath() bool {
 // SetStdoutPath gets a reference to the given string and assigns it to the StdoutPath field.
 func (o *CompleteAttemptsRequestResultsInner) SetStdoutPath(v string) {
 	o.StdoutPath = &v
+}
+
+// GetStdoutTail returns the StdoutTail field value if set, zero value otherwise.
+func (o *CompleteAttemptsRequestResultsInner) GetStdoutTail() string {
+	if o == nil || IsNil(o.StdoutTail) {
+		var ret string
+		return ret
+	}
+	return *o.StdoutTail
+}
+
+// GetStdoutTailOk returns a tuple with the StdoutTail field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CompleteAttemptsRequestResultsInner) GetStdoutTailOk() (*string, bool) {
+	if o == nil || IsNil(o.StdoutTail) {
+		return nil, false
+	}
+	return o.StdoutTail, true
+}
+
+// HasStdoutTail returns a boolean if a field has been set.
+func (o *CompleteAttemptsRequestResultsInner) HasStdoutTail() bool {
+	if o != nil && !IsNil(o.StdoutTail) {
+		return true
+	}
+
+	return false
+}
+
+// SetStdoutTail gets a reference to the given string and assigns it to the StdoutTail field.
+func (o *CompleteAttemptsRequestResultsInner) SetStdoutTail(v string) {
+	o.StdoutTail = &v
 }
 
 // GetWorkflow returns the Workflow field value
@@ -475,13 +574,22 @@ func (o CompleteAttemptsRequestResultsInner) ToMap() (map[string]interface{}, er
 	if !IsNil(o.NoRetry) {
 		toSerialize["no_retry"] = o.NoRetry
 	}
+	if !IsNil(o.ResourceUsage) {
+		toSerialize["resource_usage"] = o.ResourceUsage
+	}
 	toSerialize["return_code"] = o.ReturnCode
 	toSerialize["status"] = o.Status
 	if !IsNil(o.StderrPath) {
 		toSerialize["stderr_path"] = o.StderrPath
 	}
+	if !IsNil(o.StderrTail) {
+		toSerialize["stderr_tail"] = o.StderrTail
+	}
 	if !IsNil(o.StdoutPath) {
 		toSerialize["stdout_path"] = o.StdoutPath
+	}
+	if !IsNil(o.StdoutTail) {
+		toSerialize["stdout_tail"] = o.StdoutTail
 	}
 	toSerialize["workflow"] = o.Workflow
 	return toSerialize, nil

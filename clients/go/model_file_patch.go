@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */

@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */
@@ -21,17 +21,18 @@ var _ MappedNullable = &RegisterWorkerRequest{}
 
 // RegisterWorkerRequest struct for RegisterWorkerRequest
 type RegisterWorkerRequest struct {
-	Allocation   *string `json:"allocation,omitempty"`
-	Hostname     string  `json:"hostname"`
-	InstanceId   *string `json:"instance_id,omitempty"`
-	InstanceType *string `json:"instance_type,omitempty"`
-	Market       *string `json:"market,omitempty"`
-	MemoryBytes  int32   `json:"memory_bytes"`
-	NumCpus      int32   `json:"num_cpus"`
-	NumGpus      *int32  `json:"num_gpus,omitempty"`
-	Pid          int32   `json:"pid"`
-	Workflow     *string `json:"workflow,omitempty"`
-	Zone         *string `json:"zone,omitempty"`
+	Allocation   *string     `json:"allocation,omitempty"`
+	Gpus         []GpuDevice `json:"gpus,omitempty"`
+	Hostname     string      `json:"hostname"`
+	InstanceId   *string     `json:"instance_id,omitempty"`
+	InstanceType *string     `json:"instance_type,omitempty"`
+	Market       *string     `json:"market,omitempty"`
+	MemoryBytes  int32       `json:"memory_bytes"`
+	NumCpus      int32       `json:"num_cpus"`
+	NumGpus      *int32      `json:"num_gpus,omitempty"`
+	Pid          int32       `json:"pid"`
+	Workflow     *string     `json:"workflow,omitempty"`
+	Zone         *string     `json:"zone,omitempty"`
 }
 
 type _RegisterWorkerRequest RegisterWorkerRequest
@@ -91,6 +92,38 @@ func (o *RegisterWorkerRequest) HasAllocation() bool {
 // SetAllocation gets a reference to the given string and assigns it to the Allocation field.
 func (o *RegisterWorkerRequest) SetAllocation(v string) {
 	o.Allocation = &v
+}
+
+// GetGpus returns the Gpus field value if set, zero value otherwise.
+func (o *RegisterWorkerRequest) GetGpus() []GpuDevice {
+	if o == nil || IsNil(o.Gpus) {
+		var ret []GpuDevice
+		return ret
+	}
+	return o.Gpus
+}
+
+// GetGpusOk returns a tuple with the Gpus field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *RegisterWorkerRequest) GetGpusOk() ([]GpuDevice, bool) {
+	if o == nil || IsNil(o.Gpus) {
+		return nil, false
+	}
+	return o.Gpus, true
+}
+
+// HasGpus returns a boolean if a field has been set.
+func (o *RegisterWorkerRequest) HasGpus() bool {
+	if o != nil && !IsNil(o.Gpus) {
+		return true
+	}
+
+	return false
+}
+
+// SetGpus gets a reference to the given []GpuDevice and assigns it to the Gpus field.
+func (o *RegisterWorkerRequest) SetGpus(v []GpuDevice) {
+	o.Gpus = v
 }
 
 // GetHostname returns the Hostname field value
@@ -393,6 +426,9 @@ func (o RegisterWorkerRequest) ToMap() (map[string]interface{}, error) {
 	toSerialize := map[string]interface{}{}
 	if !IsNil(o.Allocation) {
 		toSerialize["allocation"] = o.Allocation
+	}
+	if !IsNil(o.Gpus) {
+		toSerialize["gpus"] = o.Gpus
 	}
 	toSerialize["hostname"] = o.Hostname
 	if !IsNil(o.InstanceId) {

@@ -1,7 +1,7 @@
 /*
 jobgraph API
 
-Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`.
+Workflow orchestrator for HPC: workflows as job graphs, resource-aware queues and workers. Errors are `application/problem+json` with a stable `code`. A server started with `--auth` (the default on a non-loopback address) needs `Authorization: Bearer <token>` on every operation but the public ones; `x-jobgraph-access` says who may call each (docs/security.md).
 
 API version: 0.1.0
 */
@@ -21,13 +21,14 @@ var _ MappedNullable = &WorkerIdentity{}
 
 // WorkerIdentity struct for WorkerIdentity
 type WorkerIdentity struct {
-	Allocation  *string `json:"allocation,omitempty"`
-	Hostname    string  `json:"hostname"`
-	MemoryBytes int32   `json:"memory_bytes"`
-	NumCpus     int32   `json:"num_cpus"`
-	NumGpus     int32   `json:"num_gpus"`
-	Pid         int32   `json:"pid"`
-	WorkerId    string  `json:"worker_id"`
+	Allocation  *string     `json:"allocation,omitempty"`
+	Gpus        []GpuDevice `json:"gpus,omitempty"`
+	Hostname    string      `json:"hostname"`
+	MemoryBytes int32       `json:"memory_bytes"`
+	NumCpus     int32       `json:"num_cpus"`
+	NumGpus     int32       `json:"num_gpus"`
+	Pid         int32       `json:"pid"`
+	WorkerId    string      `json:"worker_id"`
 }
 
 type _WorkerIdentity WorkerIdentity
@@ -85,6 +86,38 @@ func (o *WorkerIdentity) HasAllocation() bool {
 // SetAllocation gets a reference to the given string and assigns it to the Allocation field.
 func (o *WorkerIdentity) SetAllocation(v string) {
 	o.Allocation = &v
+}
+
+// GetGpus returns the Gpus field value if set, zero value otherwise.
+func (o *WorkerIdentity) GetGpus() []GpuDevice {
+	if o == nil || IsNil(o.Gpus) {
+		var ret []GpuDevice
+		return ret
+	}
+	return o.Gpus
+}
+
+// GetGpusOk returns a tuple with the Gpus field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *WorkerIdentity) GetGpusOk() ([]GpuDevice, bool) {
+	if o == nil || IsNil(o.Gpus) {
+		return nil, false
+	}
+	return o.Gpus, true
+}
+
+// HasGpus returns a boolean if a field has been set.
+func (o *WorkerIdentity) HasGpus() bool {
+	if o != nil && !IsNil(o.Gpus) {
+		return true
+	}
+
+	return false
+}
+
+// SetGpus gets a reference to the given []GpuDevice and assigns it to the Gpus field.
+func (o *WorkerIdentity) SetGpus(v []GpuDevice) {
+	o.Gpus = v
 }
 
 // GetHostname returns the Hostname field value
@@ -243,6 +276,9 @@ func (o WorkerIdentity) ToMap() (map[string]interface{}, error) {
 	toSerialize := map[string]interface{}{}
 	if !IsNil(o.Allocation) {
 		toSerialize["allocation"] = o.Allocation
+	}
+	if !IsNil(o.Gpus) {
+		toSerialize["gpus"] = o.Gpus
 	}
 	toSerialize["hostname"] = o.Hostname
 	toSerialize["memory_bytes"] = o.MemoryBytes
