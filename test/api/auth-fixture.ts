@@ -32,7 +32,7 @@ export interface AuthFixture {
 
 export const ADMIN_ENV_TOKEN = 'env-admin-token-0123456789abcdef0123456789';
 
-export function createAuthFixture(options: { dashboard?: boolean } = {}): AuthFixture {
+export function createAuthFixture(options: { dashboard?: boolean; corsOrigins?: readonly string[] } = {}): AuthFixture {
   const dir = mkdtempSync(join(tmpdir(), 'jobgraph-auth-'));
   const store = openSqliteGraphStore(join(dir, 'graph.sqlite'));
   const app = createApp({
@@ -40,6 +40,7 @@ export function createAuthFixture(options: { dashboard?: boolean } = {}): AuthFi
     redisUrl: inject('redisUrl'),
     queuePrefix: `t-${randomKey(6)}`,
     dashboard: options.dashboard ?? false,
+    ...(options.corsOrigins && { corsOrigins: options.corsOrigins }),
     auth: { adminTokenHash: hashToken(ADMIN_ENV_TOKEN) },
   });
   const call: AuthFixture['call'] = async (token, method, path, body) => {
@@ -51,8 +52,10 @@ export function createAuthFixture(options: { dashboard?: boolean } = {}): AuthFi
       headers,
       ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
+    // An event stream stays open while its workflow runs: its status and headers are the answer.
+    if (type.startsWith('text/event-stream')) await res.body?.cancel();
+    const text = type.startsWith('text/event-stream') ? '' : await res.text();
     return {
       status: res.status,
       contentType: type,
