@@ -9,12 +9,12 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM_LAUNCH } from '../../src/cli/resource-plot.js';
 import { makeRunDir, runCli, spawnCli } from './support/cli.js';
-import { childrenKilledAfterEach, startTestServer } from './support/test-server.js';
+import { bootstrapAdminToken, childrenKilledAfterEach, startTestServer } from './support/test-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`dashboard auth browser test skipped: ${CHROMIUM} is not installed`);
+const available = existsSync(CHROMIUM_LAUNCH.executablePath);
+if (!available) console.warn(`dashboard auth browser test skipped: ${CHROMIUM_LAUNCH.executablePath} is not installed`);
 
 const children = childrenKilledAfterEach();
 
@@ -31,12 +31,7 @@ describe.skipIf(!available)('web dashboard under auth, in a browser', { timeout:
     writeFileSync(join(dir, 'alice.yaml'), ALICE_SPEC);
     writeFileSync(join(dir, 'bob.yaml'), BOB_SPEC);
     const base = { XDG_CONFIG_HOME: dir, JOBGRAPH_TOKEN: '' };
-    const bootstrap = await runCli(
-      ['token', 'create', '--db', 'graph.sqlite', '--user', 'admin', '--role', 'admin', '--json'],
-      { cwd: dir, env: base },
-    );
-    expect(bootstrap.code, bootstrap.stderr).toBe(0);
-    const admin = (JSON.parse(bootstrap.stdout) as { token: string }).token;
+    const admin = await bootstrapAdminToken(dir, base);
     const { api, env } = await startTestServer(dir, children, 'graph.sqlite', { args: ['--auth'] });
     const cliAs = async (token: string, ...args: string[]) => {
       const r = await runCli([...args, '--api', api], { cwd: dir, env: { ...env, ...base, JOBGRAPH_TOKEN: token } });
@@ -50,10 +45,7 @@ describe.skipIf(!available)('web dashboard under auth, in a browser', { timeout:
     const key = (await cliAs(alice, 'workflow', 'create', 'alice.yaml')).trim();
     await cliAs(bob, 'workflow', 'create', 'bob.yaml');
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await chromium.launch(CHROMIUM_LAUNCH);
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const pageErrors: string[] = [];
