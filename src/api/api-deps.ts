@@ -25,6 +25,8 @@ export interface ApiDeps {
   dashboard?: boolean;
   /** Input limits (`JOBGRAPH_MAX_BODY_BYTES`, `JOBGRAPH_MAX_JOBS`). @default the defaults of core/config.ts */
   limits?: { maxBodyBytes?: number; maxJobs?: number };
+  /** Browser origins allowed to call the API (`JOBGRAPH_CORS_ORIGINS`). @default none: CORS off */
+  corsOrigins?: readonly string[];
   /**
    * Require tokens (decision 0013): every route but the public ones (health, documents,
    * login) needs a bearer token whose role and scope allow it. Absent: the API is open, as

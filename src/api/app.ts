@@ -4,6 +4,7 @@
  * call `app.request()`; `serveApi` puts it on a port.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DEFAULT_MAX_BODY_BYTES } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
@@ -45,6 +46,8 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   app.use('*', requestLog(logger));
   // Frame, sniffing and referrer protection for the HTML pages (docs, login, dashboards); harmless on JSON.
   app.use('*', secureHeaders());
+  // Before authentication: a preflight carries no token, and is answered here.
+  if (deps.corsOrigins?.length) app.use('*', corsFor(deps.corsOrigins));
   const auth = deps.auth ? authMiddleware({ store: deps.store, logger, ...deps.auth }) : undefined;
   if (auth) app.use('*', auth.authenticate);
   app.use('*', bodyGuard({ maxBodyBytes: deps.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
@@ -81,6 +84,20 @@ export function createApp(options: ApiDeps): OpenAPIHono {
     closers.set(app, () => dashboard.close());
   }
   return app;
+}
+
+/**
+ * CORS for the configured origins only (off unless `JOBGRAPH_CORS_ORIGINS` names some). No
+ * credentials: other origins send a bearer token; the login cookie stays same-site.
+ */
+function corsFor(origins: readonly string[]) {
+  return cors({
+    origin: [...origins],
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+    exposeHeaders: ['Location', 'WWW-Authenticate'],
+    maxAge: 600,
+  });
 }
 
 const closers = new WeakMap<OpenAPIHono, () => Promise<void>>();

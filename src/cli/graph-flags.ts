@@ -15,12 +15,13 @@ export interface GraphFlags {
 }
 
 /**
- * Adds the store and Redis flags. `withDb: false` leaves out `--db` for a command whose client
- * flags already have it (api-client-flags.ts: the same SQLite file, opened in this process).
+ * Add the store flags to `command`. `db: false` leaves out `--db`, for a command whose
+ * client flags (api-client-flags.ts) already have it with the same meaning.
  */
-export function addGraphFlags(command: Command, { withDb = true }: { withDb?: boolean } = {}): Command {
+export function addGraphFlags(command: Command, options: { db?: boolean } = {}): Command {
   command.addOption(new Option('--graph <adapter>', 'graph store: sqlite or arango (env JOBGRAPH_GRAPH)'));
-  if (withDb) command.option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)');
+  if (options.db !== false)
+    command.option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)');
   return command
     .option('--arango-url <url>', 'ArangoDB URL (env ARANGO_URL)')
     .option('--arango-db <name>', 'ArangoDB database (env ARANGO_DB)')

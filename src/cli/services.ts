@@ -169,6 +169,7 @@ export async function startServices(
         },
         maxLostReruns: config.JOBGRAPH_MAX_LOST_RERUNS,
         limits: { maxBodyBytes: config.JOBGRAPH_MAX_BODY_BYTES, maxJobs: config.JOBGRAPH_MAX_JOBS },
+        corsOrigins: config.JOBGRAPH_CORS_ORIGINS,
         logger: logger.child({ role: 'api' }),
         ...(options.auth && {
           auth: config.JOBGRAPH_ADMIN_TOKEN ? { adminTokenHash: hashToken(config.JOBGRAPH_ADMIN_TOKEN) } : {},

@@ -131,6 +131,20 @@ export const ConfigSchema = z
     JOBGRAPH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MAX_BODY_BYTES),
     /** Most jobs (and files) a workflow spec may expand to; checked before expanding. @default 1000000 */
     JOBGRAPH_MAX_JOBS: z.coerce.number().int().positive().default(DEFAULT_MAX_JOBS),
+    /**
+     * Origins (comma list, e.g. `https://portal.example.org`) whose pages may call the API
+     * from a browser (CORS). Unset: no `Access-Control-*` headers, so other origins are kept out.
+     */
+    JOBGRAPH_CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((v) =>
+        (v ?? '')
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must be scheme://host[:port], no path'))),
     JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.JOBGRAPH_WORKER_TIMEOUT_MS > c.JOBGRAPH_HEARTBEAT_MS, {

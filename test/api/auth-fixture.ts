@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { inject } from 'vitest';
-import { closeApp, createApp } from '../../src/api/app.js';
+import { closeApp, createApp, type ApiDeps } from '../../src/api/app.js';
 import type { Role } from '../../src/core/access.js';
 import { randomKey } from '../../src/core/keys.js';
 import { hashToken } from '../../src/core/tokens.js';
@@ -32,7 +32,9 @@ export interface AuthFixture {
 
 export const ADMIN_ENV_TOKEN = 'env-admin-token-0123456789abcdef0123456789';
 
-export function createAuthFixture(options: { dashboard?: boolean } = {}): AuthFixture {
+export function createAuthFixture(
+  options: { dashboard?: boolean; corsOrigins?: readonly string[]; limits?: ApiDeps['limits'] } = {},
+): AuthFixture {
   const dir = mkdtempSync(join(tmpdir(), 'jobgraph-auth-'));
   const store = openSqliteGraphStore(join(dir, 'graph.sqlite'));
   const app = createApp({
@@ -40,6 +42,8 @@ export function createAuthFixture(options: { dashboard?: boolean } = {}): AuthFi
     redisUrl: inject('redisUrl'),
     queuePrefix: `t-${randomKey(6)}`,
     dashboard: options.dashboard ?? false,
+    ...(options.corsOrigins && { corsOrigins: options.corsOrigins }),
+    ...(options.limits && { limits: options.limits }),
     auth: { adminTokenHash: hashToken(ADMIN_ENV_TOKEN) },
   });
   const call: AuthFixture['call'] = async (token, method, path, body) => {
@@ -51,8 +55,10 @@ export function createAuthFixture(options: { dashboard?: boolean } = {}): AuthFi
       headers,
       ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
+    // An event stream stays open while its workflow runs: its status and headers are the answer.
+    if (type.startsWith('text/event-stream')) await res.body?.cancel();
+    const text = type.startsWith('text/event-stream') ? '' : await res.text();
     return {
       status: res.status,
       contentType: type,

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRunDir, runCli, spawnCli } from './support/cli.js';
-import { childrenKilledAfterEach, startTestServer } from './support/test-server.js';
+import { bootstrapAdminToken, childrenKilledAfterEach, startTestServer } from './support/test-server.js';
 
 const children = childrenKilledAfterEach();
 
@@ -18,12 +18,7 @@ describe('jobgraph server --auth', () => {
     writeFileSync(join(dir, 'one.yaml'), 'name: one\njobs:\n  - { name: a, command: "echo hi > a.txt" }\n');
     // No token file of the machine's user may leak in.
     const base = { XDG_CONFIG_HOME: dir, JOBGRAPH_TOKEN: '' };
-    const bootstrap = await runCli(
-      ['token', 'create', '--db', 'graph.sqlite', '--user', 'admin', '--role', 'admin', '--json'],
-      { cwd: dir, env: base },
-    );
-    expect(bootstrap.code, bootstrap.stderr).toBe(0);
-    const admin = (JSON.parse(bootstrap.stdout) as { token: string }).token;
+    const admin = await bootstrapAdminToken(dir, base);
 
     const { api, env, server } = await startTestServer(dir, children, 'graph.sqlite', {
       args: ['--auth'],

@@ -22,7 +22,16 @@ export class ApiError extends Error {
   }
 }
 
-/** Call the API: JSON in and out. @throws ApiError on a non-2xx answer */
+/**
+ * A 401 means no valid token (the server runs with auth and the login cookie is missing or
+ * expired): go to the login page, which comes back here afterwards.
+ */
+function toLogin() {
+  const here = location.pathname + location.search + location.hash;
+  location.assign(`/login?next=${encodeURIComponent(here)}`);
+}
+
+/** Call the API: JSON in and out. @throws ApiError on a non-2xx answer (after a 401, the page is leaving for /login) */
 export async function call(method, path, body) {
   const init = { method, headers: { ...headers } };
   if (body !== undefined) {
@@ -32,6 +41,7 @@ export async function call(method, path, body) {
   const res = await fetch(BASE + path, init);
   const text = await res.text();
   const parsed = text ? JSON.parse(text) : undefined;
+  if (res.status === 401) toLogin();
   if (!res.ok) throw new ApiError(res.status, parsed);
   return parsed;
 }
@@ -50,8 +60,9 @@ export async function listAll(path, pageSize = 10000) {
 /**
  * The live events of a workflow (Server-Sent Events), each handed to `onEvent` as its
  * document. The browser reconnects by itself and sends `Last-Event-ID`, so nothing is
- * missed or repeated across a reconnect. EventSource cannot send headers: with auth, this
- * is where a token query parameter or a fetch-based reader goes.
+ * missed or repeated across a reconnect. EventSource cannot send headers: with auth, the
+ * same-origin login cookie authenticates it. A stream the server refused (a 401 closes an
+ * EventSource for good) is followed by one plain call, which goes to /login on a 401.
  */
 export function eventStream(wf, onEvent, onState) {
   const source = new EventSource(`${BASE}/workflows/${encodeURIComponent(wf)}/events/stream`);
@@ -61,7 +72,11 @@ export function eventStream(wf, onEvent, onState) {
     onState?.('closed');
   });
   source.onopen = () => onState?.('live');
-  source.onerror = () => onState?.(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+  source.onerror = () => {
+    const closed = source.readyState === EventSource.CLOSED;
+    onState?.(closed ? 'closed' : 'reconnecting');
+    if (closed) call('GET', `/workflows/${encodeURIComponent(wf)}/status`).catch(() => undefined);
+  };
   return { close: () => source.close() };
 }
 

@@ -10,9 +10,12 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { UnauthenticatedError } from '../../core/errors.js';
 import { authenticateToken, TOKEN_COOKIE, type Authenticator } from './authenticate.js';
 
-/** Where a login goes next: a local path only (never `//host`, which would leave the site). */
+/**
+ * Where a login goes next: a local path only (never `//host`, which would leave the site).
+ * `#` is allowed: the dashboard's routes are fragments (`/#/wf/<key>`).
+ */
 function nextPath(value: unknown): string {
-  return typeof value === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : '/';
+  return typeof value === 'string' && /^\/(?!\/)[\w\-./?=&%#]*$/.test(value) ? value : '/';
 }
 
 function escapeHtml(text: string): string {

@@ -47,6 +47,10 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { methods: READ, pattern: '/docs/**', access: PUBLIC },
   { methods: ['GET', 'HEAD', 'POST'], pattern: '/login', access: PUBLIC },
   { methods: ['POST'], pattern: '/logout', access: PUBLIC },
+  // The dashboard's page and static files hold no data (that comes from the API, under these
+  // rules); public, so an anonymous browser gets the page that sends it to /login on a 401.
+  { methods: READ, pattern: '/', access: PUBLIC },
+  { methods: READ, pattern: '/ui/**', access: PUBLIC },
   { methods: READ, pattern: '/api/v1/whoami', access: { kind: 'roles', roles: ['admin', 'user', 'reader', 'worker'] } },
   { methods: '*', pattern: '/api/v1/tokens/**', access: ADMIN },
   { methods: '*', pattern: '/api/v1/access-groups/**', access: ADMIN },

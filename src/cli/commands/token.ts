@@ -30,7 +30,8 @@ function direct(flags: GraphFlags): boolean {
 }
 
 function withFlags(command: Command): Command {
-  return addGraphFlags(withClientFlags(command), { withDb: false });
+  // The client flags' `--db` (use that store directly) is the one the bootstrap token needs.
+  return addGraphFlags(withClientFlags(command), { db: false });
 }
 
 function collect(value: string, previous: string[] = []): string[] {

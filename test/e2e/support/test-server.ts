@@ -3,7 +3,7 @@
  * and a queue prefix of its own; and the bookkeeping that kills what a test started.
  */
 import { createServer } from 'node:net';
-import { afterEach, inject } from 'vitest';
+import { afterEach, expect, inject } from 'vitest';
 import { randomKey } from '../../../src/core/keys.js';
 import { runCli, spawnCli, waitFor } from './cli.js';
 
@@ -64,4 +64,21 @@ export async function startTestServer(
     return r.stdout;
   };
   return { api, env, server, cli };
+}
+
+/**
+ * The first admin token of a store in `dir`, made as an operator makes it on the server's
+ * machine: `jobgraph token create --db <db> --user admin --role admin --json`.
+ */
+export async function bootstrapAdminToken(
+  dir: string,
+  env: Record<string, string>,
+  db = 'graph.sqlite',
+): Promise<string> {
+  const r = await runCli(['token', 'create', '--db', db, '--user', 'admin', '--role', 'admin', '--json'], {
+    cwd: dir,
+    env,
+  });
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { token: string }).token;
 }
