@@ -15,9 +15,12 @@ export interface GraphFlags {
 }
 
 export function addGraphFlags(command: Command): Command {
+  command.addOption(new Option('--graph <adapter>', 'graph store: sqlite or arango (env JOBGRAPH_GRAPH)'));
+  // A command with the client flags (token) has `--db` already, with the same meaning: a second
+  // one is refused by commander, and the CLI would not start.
+  if (!command.options.some((o) => o.long === '--db'))
+    command.option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)');
   return command
-    .addOption(new Option('--graph <adapter>', 'graph store: sqlite or arango (env JOBGRAPH_GRAPH)'))
-    .option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)')
     .option('--arango-url <url>', 'ArangoDB URL (env ARANGO_URL)')
     .option('--arango-db <name>', 'ArangoDB database (env ARANGO_DB)')
     .option('--redis-url <url>', 'Redis for the queues (env REDIS_URL)')
