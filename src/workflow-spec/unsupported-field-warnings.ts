@@ -36,12 +36,15 @@ const WORKER_TRIGGERS = new Set(['on_worker_start', 'on_worker_complete']);
  * yet`). In spec order.
  */
 export function unsupportedFieldWarnings(spec: WorkflowSpec): string[] {
-  const found = new Map<string, { list: string; field: string; indexes: number[]; note: string }>();
+  // Only the first few indexes are kept, and a count: a 100,000-job sweep is still one line.
+  const found = new Map<string, { list: string; field: string; indexes: number[]; count: number; note: string }>();
   const add = (list: string, index: number | undefined, field: string, note = NOT_ACTED_ON): void => {
     const id = `${list}\u0000${field}\u0000${note}`;
-    const entry = found.get(id) ?? { list, field, indexes: [], note };
-    if (index !== undefined) entry.indexes.push(index);
-    found.set(id, entry);
+    let entry = found.get(id);
+    if (!entry) found.set(id, (entry = { list, field, indexes: [], count: 0, note }));
+    if (index === undefined) return;
+    entry.count += 1;
+    if (entry.indexes.length < MAX_INDEXES) entry.indexes.push(index);
   };
 
   for (const setting of IGNORED_SETTINGS) if (spec[setting] !== undefined) add(setting, undefined, '');
@@ -65,13 +68,14 @@ export function unsupportedFieldWarnings(spec: WorkflowSpec): string[] {
     if (action.persistent) add('actions', i, '.persistent');
   });
 
-  return [...found.values()].map(({ list, field, indexes, note }) => `${list}${indexList(indexes)}${field}: ${note}`);
+  return [...found.values()].map(
+    ({ list, field, indexes, count, note }) => `${list}${indexList(indexes, count)}${field}: ${note}`,
+  );
 }
 
 /** `[3]`, `[0,2,5]`, `[0,1,2,3,4,… 7 more]`, or nothing for a workflow-level field. */
-function indexList(indexes: number[]): string {
-  if (indexes.length === 0) return '';
-  const shown = indexes.slice(0, MAX_INDEXES).join(',');
-  const more = indexes.length - MAX_INDEXES;
-  return more > 0 ? `[${shown},… ${more} more]` : `[${shown}]`;
+function indexList(indexes: number[], count: number): string {
+  if (count === 0) return '';
+  const more = count - indexes.length;
+  return more > 0 ? `[${indexes.join(',')},… ${more} more]` : `[${indexes.join(',')}]`;
 }
