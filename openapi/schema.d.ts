@@ -1082,6 +1082,12 @@ export interface components {
             /** @description The secret; shown this once only */
             token: string;
         };
+        CreatedWorkflow: components["schemas"]["Workflow"] & ({
+            /** @description One line per spec field jobgraph accepts but does not act on yet, with its path (`resource_monitor.generate_plots: accepted, not acted on yet`); empty when none */
+            warnings: string[];
+        } & {
+            [key: string]: unknown;
+        });
         /** @description A stored document; fields beyond `_key`/`_id` depend on the collection. */
         Document: {
             _id: string;
@@ -2278,7 +2284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Workflow"];
+                    "application/json": components["schemas"]["CreatedWorkflow"];
                 };
             };
             /** @description Malformed request body (not UTF-8, not JSON) */

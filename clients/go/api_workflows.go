@@ -371,7 +371,7 @@ func (r ApiCreateWorkflowRequest) RequestBody(requestBody map[string]*interface{
 	return r
 }
 
-func (r ApiCreateWorkflowRequest) Execute() (*Workflow, *http.Response, error) {
+func (r ApiCreateWorkflowRequest) Execute() (*CreatedWorkflow, *http.Response, error) {
 	return r.ApiService.CreateWorkflowExecute(r)
 }
 
@@ -390,13 +390,13 @@ func (a *WorkflowsAPIService) CreateWorkflow(ctx context.Context) ApiCreateWorkf
 
 // Execute executes the request
 //
-//	@return Workflow
-func (a *WorkflowsAPIService) CreateWorkflowExecute(r ApiCreateWorkflowRequest) (*Workflow, *http.Response, error) {
+//	@return CreatedWorkflow
+func (a *WorkflowsAPIService) CreateWorkflowExecute(r ApiCreateWorkflowRequest) (*CreatedWorkflow, *http.Response, error) {
 	var (
 		localVarHTTPMethod  = http.MethodPost
 		localVarPostBody    interface{}
 		formFiles           []formFile
-		localVarReturnValue *Workflow
+		localVarReturnValue *CreatedWorkflow
 	)
 
 	localBasePath, err := a.client.cfg.ServerURLWithContext(r.ctx, "WorkflowsAPIService.CreateWorkflow")

@@ -19,10 +19,12 @@ export interface DryRunReport {
   dependencies: number;
   /** Job names by stage, in spec order within a stage. */
   stages: string[][];
+  /** Spec fields jobgraph accepts but does not act on yet (also printed on stderr). */
+  warnings: string[];
 }
 
 /** The dry-run report of a built (validated, expanded, resolved) spec. */
-export function dryRunReport(bundle: WorkflowBundle): DryRunReport {
+export function dryRunReport(bundle: WorkflowBundle, warnings: string[] = []): DryRunReport {
   const jobs = bundle.documents.jobs ?? [];
   const blockers = blockerPairs(bundle);
   // Kahn's algorithm by levels; the spec was checked for cycles when it was built.
@@ -56,6 +58,7 @@ export function dryRunReport(bundle: WorkflowBundle): DryRunReport {
     edges,
     dependencies: [...blockers.values()].reduce((n, s) => n + s.size, 0),
     stages,
+    warnings,
   };
 }
 
@@ -82,7 +85,7 @@ export function formatDryRun(r: DryRunReport): string {
 }
 
 /** Print the dry-run report of `bundle` to stdout, as JSON for tools or as text. */
-export function printDryRun(bundle: WorkflowBundle, json: boolean): void {
-  const report = dryRunReport(bundle);
+export function printDryRun(bundle: WorkflowBundle, json: boolean, warnings: string[] = []): void {
+  const report = dryRunReport(bundle, warnings);
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatDryRun(report));
 }

@@ -4,14 +4,14 @@
  * modules (seconds more) have loaded for nothing.
  */
 import { loadConfig } from '../core/config.js';
-import type { WorkflowBundle } from '../core/model.js';
-import { loadSpecFile, specToBundle } from '../workflow-spec/index.js';
+import { buildSpec, loadSpecFile, type BuiltSpec } from '../workflow-spec/index.js';
 
 /**
- * Load, validate, expand and resolve the spec at `path` under `JOBGRAPH_MAX_JOBS`.
+ * Load, validate, expand and resolve the spec at `path` under `JOBGRAPH_MAX_JOBS`; with the
+ * warnings for fields it sets that jobgraph accepts but does not act on.
  * @throws ValidationError or CycleError naming what is wrong; ConfigError for a bad setting
  */
-export async function readSpecFile(path: string): Promise<WorkflowBundle> {
+export async function readSpecFile(path: string): Promise<BuiltSpec> {
   const config = loadConfig();
-  return specToBundle(await loadSpecFile(path), { maxJobs: config.JOBGRAPH_MAX_JOBS });
+  return buildSpec(await loadSpecFile(path), { maxJobs: config.JOBGRAPH_MAX_JOBS });
 }

@@ -29,6 +29,8 @@ export interface SlurmRunFlags extends SlurmRunSettings {
   db?: string;
   /** API (and private Redis) listen address; the nodes must reach it. @default 127.0.0.1 */
   host?: string;
+  /** The spec's warnings (read-spec-file.ts), printed already; `--json` reports them too. */
+  warnings?: string[];
 }
 
 /** How long after the workflow's end the allocations may take to release their nodes. */
@@ -112,7 +114,7 @@ export async function runOnSlurm(spec: WorkflowBundle, flags: SlurmRunFlags): Pr
     };
     process.stdout.write(
       flags.json
-        ? JSON.stringify({ ...report, slurm: figures }, null, 2) + '\n'
+        ? JSON.stringify({ ...report, slurm: figures, warnings: flags.warnings ?? [] }, null, 2) + '\n'
         : formatRunReport(report) +
             `${figures.allocations} allocations; first job running ${figures.first_job_running_s ?? '-'} s after start; ` +
             `allocations released ${figures.allocations_released_s ?? 'not all'} s after the last job ended\n`,

@@ -24,6 +24,8 @@ import { startServices, type Services } from './services.js';
 export interface RunFlags extends ResourceFlags {
   json?: boolean;
   db?: string;
+  /** The spec's warnings (read-spec-file.ts), printed already; `--json` reports them too. */
+  warnings?: string[];
 }
 
 /** Run `bundle` (from readSpecFile) to its end on this machine; the exit status. */
@@ -103,7 +105,11 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     await store.finishWorkflowIfDone(wf._key);
 
     const report = await buildRunReport(store, wf._key);
-    process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatRunReport(report));
+    process.stdout.write(
+      flags.json
+        ? JSON.stringify({ ...report, warnings: flags.warnings ?? [] }, null, 2) + '\n'
+        : formatRunReport(report),
+    );
     if (interrupted) process.stderr.write(resumeHint(wf._key, interrupted, flags.db));
     const allCompleted = report.jobs.every((j) => j.status === 'completed' || j.status === 'disabled');
     code = allCompleted && workerCode === EXIT_OK ? EXIT_OK : EXIT_FAILED;

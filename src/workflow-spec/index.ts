@@ -4,6 +4,7 @@
  */
 import type { WorkflowBundle } from '../core/model.js';
 import { buildWorkflowBundle, type BuildOptions } from './build-workflow-bundle.js';
+import { unsupportedFieldWarnings } from './unsupported-field-warnings.js';
 import { validateSpec } from './validate-spec.js';
 
 export { parseSpecText, type SpecFormat } from './parse-spec-text.js';
@@ -23,11 +24,29 @@ export { blockerPairs } from './blocker-pairs.js';
 export { precheckSpec, MAX_REGEX_MATCHES, type SpecLimits } from './precheck-spec.js';
 export { nameRegexProblem, compileNameRegex, MAX_REGEX_LENGTH } from './name-regex.js';
 export { buildWorkflowBundle, type BuildOptions } from './build-workflow-bundle.js';
+export { unsupportedFieldWarnings } from './unsupported-field-warnings.js';
 
 /**
  * Validate → expand → resolve → build, in one call.
  * @throws ValidationError or CycleError before anything is written.
  */
 export function specToBundle(raw: unknown, options?: BuildOptions): WorkflowBundle {
-  return buildWorkflowBundle(validateSpec(raw), options);
+  return buildSpec(raw, options).bundle;
+}
+
+/** A built spec and the fields it sets that jobgraph accepts but does not act on yet. */
+export interface BuiltSpec {
+  bundle: WorkflowBundle;
+  /** One line per field, with its path (`resource_monitor.generate_plots: accepted, not acted on yet`). */
+  warnings: string[];
+}
+
+/**
+ * specToBundle, with the warnings for fields jobgraph accepts and ignores
+ * (unsupported-field-warnings.ts): what the API and the CLI tell the user.
+ * @throws ValidationError or CycleError before anything is written.
+ */
+export function buildSpec(raw: unknown, options?: BuildOptions): BuiltSpec {
+  const spec = validateSpec(raw);
+  return { bundle: buildWorkflowBundle(spec, options), warnings: unsupportedFieldWarnings(spec) };
 }

@@ -109,7 +109,8 @@ describe('KDL specs', () => {
       err = e;
     }
     expect((err as ValidationError).issues).toEqual([
-      expect.objectContaining({ path: 'jobs[0]', message: expect.stringMatching(/depend_on/) }),
+      // One issue per unknown key, at its own path (unknown-field-issues.ts), with the suggestion.
+      { path: 'jobs[0].depend_on', message: 'unknown field (did you mean "depends_on"?)' },
     ]);
   });
 });

@@ -31,6 +31,35 @@ describe('workflows', () => {
     expect(jobs.body.items.map((j: { name: string }) => j.name).sort()).toEqual(['a', 'b']);
   });
 
+  it('returns the spec fields it accepts but does not act on as warnings, and stores the workflow', async () => {
+    const res = await api.call('POST', '/api/v1/workflows', {
+      name: 'torc-settings',
+      use_pending_failed: true,
+      resource_monitor: { enabled: true, generate_plots: true },
+      user_data: [
+        { name: 'scratch', is_ephemeral: true },
+        { name: 'tmp', is_ephemeral: true },
+      ],
+      jobs: [{ name: 'a', command: 'true' }],
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.warnings).toEqual([
+      'use_pending_failed: accepted, not acted on yet',
+      'resource_monitor.generate_plots: accepted, not acted on yet',
+      'user_data[0,1].is_ephemeral: accepted, not acted on yet',
+    ]);
+    const got = await api.call('GET', `/api/v1/workflows/${res.body._key}`);
+    expect(got.status).toBe(200);
+    expect(got.body.name).toBe('torc-settings');
+    expect(got.body.warnings).toBeUndefined(); // a property of the creation, not of the document
+  });
+
+  it('returns no warnings for a spec that sets nothing jobgraph ignores', async () => {
+    const res = await api.call('POST', '/api/v1/workflows', { name: 'plain', jobs: [{ name: 'a', command: 'true' }] });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.warnings).toEqual([]);
+  });
+
   it('creates an empty workflow from a name alone', async () => {
     const wf = await create({ name: 'empty' });
     const jobs = await api.call('GET', `/api/v1/workflows/${wf}/jobs`);

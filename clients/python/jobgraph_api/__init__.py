@@ -52,6 +52,7 @@ __all__ = [
     "CreateTokenRequest",
     "CreateTokenRequestExpires",
     "CreatedToken",
+    "CreatedWorkflow",
     "Document",
     "DocumentCreate",
     "DocumentPage",
@@ -142,6 +143,7 @@ from jobgraph_api.models.create_access_group_request import CreateAccessGroupReq
 from jobgraph_api.models.create_token_request import CreateTokenRequest as CreateTokenRequest
 from jobgraph_api.models.create_token_request_expires import CreateTokenRequestExpires as CreateTokenRequestExpires
 from jobgraph_api.models.created_token import CreatedToken as CreatedToken
+from jobgraph_api.models.created_workflow import CreatedWorkflow as CreatedWorkflow
 from jobgraph_api.models.document import Document as Document
 from jobgraph_api.models.document_create import DocumentCreate as DocumentCreate
 from jobgraph_api.models.document_page import DocumentPage as DocumentPage

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { specToBundle } from '../../workflow-spec/index.js';
+import { buildSpec } from '../../workflow-spec/index.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { noteCreatedWorkflow } from '../auth/audit-request.js';
@@ -7,6 +7,15 @@ import { principalOf } from '../auth/principal-context.js';
 import { withOwner } from '../auth/workflow-owner.js';
 import { problems } from '../common/problem-schema.js';
 import { WorkflowSchema } from './workflow-schema.js';
+
+/** The created workflow, with the spec fields jobgraph accepted but does not act on yet. */
+const CreatedWorkflowSchema = WorkflowSchema.extend({
+  warnings: z.array(z.string()).openapi({
+    description:
+      'One line per spec field jobgraph accepts but does not act on yet, with its path ' +
+      '(`resource_monitor.generate_plots: accepted, not acted on yet`); empty when none',
+  }),
+}).openapi('CreatedWorkflow');
 import { WORKFLOW_SPEC_EXAMPLE } from '../common/request-examples.js';
 
 const route = createRoute({
@@ -29,7 +38,7 @@ const route = createRoute({
     },
   },
   responses: {
-    201: { description: 'Created', content: { 'application/json': { schema: WorkflowSchema } } },
+    201: { description: 'Created', content: { 'application/json': { schema: CreatedWorkflowSchema } } },
     ...problems(400, 413, 415, 409, 422),
   },
 });
@@ -37,10 +46,10 @@ const route = createRoute({
 export function createWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const spec = withOwner(principalOf(c), c.req.valid('json'));
-    const bundle = specToBundle(spec, { maxJobs: deps.limits?.maxJobs });
+    const { bundle, warnings } = buildSpec(spec, { maxJobs: deps.limits?.maxJobs });
     const workflow = await deps.store.createWorkflow(bundle);
     noteCreatedWorkflow(c, workflow._key);
     deps.logger?.info({ workflow: workflow._key }, 'workflow created');
-    return c.json(workflow, 201);
+    return c.json({ ...workflow, warnings }, 201);
   });
 }

@@ -9,6 +9,7 @@ import { addResourceFlags } from '../resource-flags.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseDuration, parseSlurmDuration } from '../../core/units.js';
 import { positiveIntFlag } from '../flags.js';
+import { printSpecWarnings } from '../spec-warnings.js';
 import type { RunFlags } from '../run-spec.js';
 import type { SlurmRunFlags } from '../run-on-slurm.js';
 
@@ -66,18 +67,19 @@ export function runCommand(): Command {
       // malformed spec is refused before the server machinery loads.
       const slurm = flags.slurm ? slurmRunFlags(flags) : undefined;
       const { readSpecFile } = await import('../read-spec-file.js');
-      const bundle = await readSpecFile(specPath);
+      const { bundle, warnings } = await readSpecFile(specPath);
+      printSpecWarnings(warnings);
       if (flags.dryRun) {
         const { printDryRun } = await import('../dry-run-report.js');
-        printDryRun(bundle, flags.json === true);
+        printDryRun(bundle, flags.json === true, warnings);
         return;
       }
       if (slurm) {
         const { runOnSlurm } = await import('../run-on-slurm.js');
-        process.exitCode = await runOnSlurm(bundle, slurm);
+        process.exitCode = await runOnSlurm(bundle, { ...slurm, warnings });
         return;
       }
       const { runSpec } = await import('../run-spec.js');
-      process.exitCode = await runSpec(bundle, flags);
+      process.exitCode = await runSpec(bundle, { ...flags, warnings });
     });
 }

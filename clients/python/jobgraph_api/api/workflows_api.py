@@ -19,6 +19,7 @@ from pydantic import Field, StrictStr, field_validator
 from typing import Any, Dict, Optional
 from typing_extensions import Annotated
 from jobgraph_api.models.cancel_outcome import CancelOutcome
+from jobgraph_api.models.created_workflow import CreatedWorkflow
 from jobgraph_api.models.restart_outcome import RestartOutcome
 from jobgraph_api.models.restart_request import RestartRequest
 from jobgraph_api.models.start_workflow_request import StartWorkflowRequest
@@ -632,7 +633,7 @@ class WorkflowsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> Workflow:
+    ) -> CreatedWorkflow:
         """Create a workflow from a spec (JSON); `{\"name\": …}` alone makes an empty one for Direct mode
 
 
@@ -669,7 +670,7 @@ class WorkflowsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "Workflow",
+            '201': "CreatedWorkflow",
             '400': "Problem",
             '401': "Problem",
             '403': "Problem",
@@ -705,7 +706,7 @@ class WorkflowsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[Workflow]:
+    ) -> ApiResponse[CreatedWorkflow]:
         """Create a workflow from a spec (JSON); `{\"name\": …}` alone makes an empty one for Direct mode
 
 
@@ -742,7 +743,7 @@ class WorkflowsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "Workflow",
+            '201': "CreatedWorkflow",
             '400': "Problem",
             '401': "Problem",
             '403': "Problem",
@@ -815,7 +816,7 @@ class WorkflowsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "Workflow",
+            '201': "CreatedWorkflow",
             '400': "Problem",
             '401': "Problem",
             '403': "Problem",

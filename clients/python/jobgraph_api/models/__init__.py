@@ -30,6 +30,7 @@ from jobgraph_api.models.create_access_group_request import CreateAccessGroupReq
 from jobgraph_api.models.create_token_request import CreateTokenRequest
 from jobgraph_api.models.create_token_request_expires import CreateTokenRequestExpires
 from jobgraph_api.models.created_token import CreatedToken
+from jobgraph_api.models.created_workflow import CreatedWorkflow
 from jobgraph_api.models.document import Document
 from jobgraph_api.models.document_create import DocumentCreate
 from jobgraph_api.models.document_page import DocumentPage

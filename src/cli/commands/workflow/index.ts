@@ -25,6 +25,7 @@ import { formatDuration, formatJobTable, jobRows, resultRows } from '../../job-r
 import { plural } from '../../plural.js';
 import { newestFirst, workflowFacts } from '../../workflow-facts.js';
 import { positiveIntFlag } from '../../flags.js';
+import { printSpecWarnings } from '../../spec-warnings.js';
 
 type Doc = Record<string, unknown> & { _key: string };
 
@@ -39,13 +40,16 @@ export function workflowCommand(): Command {
           import('../../read-spec-file.js'),
           import('../../dry-run-report.js'),
         ]);
-        printDryRun(await readSpecFile(spec), flags.json === true);
+        const { bundle, warnings } = await readSpecFile(spec);
+        printSpecWarnings(warnings);
+        printDryRun(bundle, flags.json === true, warnings);
         return;
       }
       // Loaded on use: the spec parsers are most of what `jobgraph --help` would load.
       const { loadSpecFile } = await import('../../../workflow-spec/index.js');
       const body = await loadSpecFile(spec);
       const doc = await client(flags)<Doc>('POST', '/workflows', body);
+      printSpecWarnings(doc.warnings); // --json prints them in the document too
       emit(flags, doc, () => `${doc._key}\n`);
     });
 

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { plural } from '../../../core/plural.js';
 import { clientFor, withClientFlags, type ClientFlags } from '../../api-client-flags.js';
+import { printSpecWarnings } from '../../spec-warnings.js';
 import { watchAndExit, withWatchInterval, type WatchFlags } from './watch.js';
 
 type SubmitFlags = ClientFlags & WatchFlags & { watch?: boolean };
@@ -19,7 +20,8 @@ export function addWorkflowSubmitCommand(wf: Command): void {
     const call = clientFor(flags);
     const { loadSpecFile } = await import('../../../workflow-spec/index.js'); // loaded on use, as in `create`
     const body = await loadSpecFile(spec);
-    const doc = await call<{ _key: string; name: string }>('POST', '/workflows', body);
+    const doc = await call<{ _key: string; name: string; warnings?: string[] }>('POST', '/workflows', body);
+    printSpecWarnings(doc.warnings);
     // Said before starting: if the start fails, the user knows which workflow to start again.
     // The count is the store's: parameter sweeps are expanded by then.
     if (!flags.json) {
@@ -38,7 +40,7 @@ export function addWorkflowSubmitCommand(wf: Command): void {
     }
     process.stdout.write(
       flags.json
-        ? `${JSON.stringify({ workflow: doc._key, name: doc.name, ...started }, null, 2)}\n`
+        ? `${JSON.stringify({ workflow: doc._key, name: doc.name, ...started, warnings: doc.warnings ?? [] }, null, 2)}\n`
         : `started: ${started.ready ?? '?'} ready, ${started.blocked ?? '?'} blocked (jobgraph workflow watch ${doc._key})\n`,
     );
   });
