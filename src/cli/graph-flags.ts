@@ -14,10 +14,12 @@ export interface GraphFlags {
   queuePrefix?: string;
 }
 
-export function addGraphFlags(command: Command): Command {
+/** @param options.db false when the command already has `--db` (the client flags' one means the same file) */
+export function addGraphFlags(command: Command, options: { db?: boolean } = {}): Command {
+  command.addOption(new Option('--graph <adapter>', 'graph store: sqlite or arango (env JOBGRAPH_GRAPH)'));
+  if (options.db !== false)
+    command.option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)');
   return command
-    .addOption(new Option('--graph <adapter>', 'graph store: sqlite or arango (env JOBGRAPH_GRAPH)'))
-    .option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)')
     .option('--arango-url <url>', 'ArangoDB URL (env ARANGO_URL)')
     .option('--arango-db <name>', 'ArangoDB database (env ARANGO_DB)')
     .option('--redis-url <url>', 'Redis for the queues (env REDIS_URL)')

@@ -30,7 +30,8 @@ function direct(flags: GraphFlags): boolean {
 }
 
 function withFlags(command: Command): Command {
-  return addGraphFlags(withClientFlags(command));
+  // The client flags' `--db` (a store used directly) is the graph flags' one too: added once.
+  return addGraphFlags(withClientFlags(command), { db: false });
 }
 
 function collect(value: string, previous: string[] = []): string[] {
