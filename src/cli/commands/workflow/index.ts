@@ -22,7 +22,7 @@ import { addWorkflowWatchCommand } from './watch.js';
 import { addWorkflowResourceCommands } from '../workflow-resources.js';
 import { formatTable } from '../../print-table.js';
 import { formatDuration, formatJobTable, jobRows, resultRows } from '../../job-rows.js';
-import { plural } from '../../plural.js';
+import { plural } from '../../../core/plural.js';
 import { newestFirst, workflowFacts } from '../../workflow-facts.js';
 import { positiveIntFlag } from '../../flags.js';
 import { waitingLine } from '../../watch-progress.js';
