@@ -1428,6 +1428,13 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        WaitingJob: {
+            /** @description Key of a queued job that fits no live worker */
+            job: string;
+            name: string;
+            /** @example no worker with 500g memory (largest: 16g) */
+            reason: string;
+        };
         WhoAmI: {
             /** @description false: the server runs without authentication */
             auth: boolean;
@@ -1479,6 +1486,8 @@ export interface components {
             /** @enum {string} */
             status: "created" | "running" | "completed" | "failed" | "canceled";
             total: number;
+            /** @description Queued jobs that have fitted no live worker for longer than JOBGRAPH_UNFIT_WAIT_MS, one per resource requirement (from `job_unfit` events); absent when none */
+            waiting?: components["schemas"]["WaitingJob"][];
             /** @description Workflow key */
             workflow: string;
         };

@@ -24,6 +24,8 @@ type WorkflowStatus struct {
 	Counts JobStatusCounts `json:"counts"`
 	Status string          `json:"status"`
 	Total  int32           `json:"total"`
+	// Queued jobs that have fitted no live worker for longer than JOBGRAPH_UNFIT_WAIT_MS, one per resource requirement (from `job_unfit` events); absent when none
+	Waiting []WaitingJob `json:"waiting,omitempty"`
 	// Workflow key
 	Workflow string `json:"workflow"`
 }
@@ -123,6 +125,38 @@ func (o *WorkflowStatus) SetTotal(v int32) {
 	o.Total = v
 }
 
+// GetWaiting returns the Waiting field value if set, zero value otherwise.
+func (o *WorkflowStatus) GetWaiting() []WaitingJob {
+	if o == nil || IsNil(o.Waiting) {
+		var ret []WaitingJob
+		return ret
+	}
+	return o.Waiting
+}
+
+// GetWaitingOk returns a tuple with the Waiting field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *WorkflowStatus) GetWaitingOk() ([]WaitingJob, bool) {
+	if o == nil || IsNil(o.Waiting) {
+		return nil, false
+	}
+	return o.Waiting, true
+}
+
+// HasWaiting returns a boolean if a field has been set.
+func (o *WorkflowStatus) HasWaiting() bool {
+	if o != nil && !IsNil(o.Waiting) {
+		return true
+	}
+
+	return false
+}
+
+// SetWaiting gets a reference to the given []WaitingJob and assigns it to the Waiting field.
+func (o *WorkflowStatus) SetWaiting(v []WaitingJob) {
+	o.Waiting = v
+}
+
 // GetWorkflow returns the Workflow field value
 func (o *WorkflowStatus) GetWorkflow() string {
 	if o == nil {
@@ -160,6 +194,9 @@ func (o WorkflowStatus) ToMap() (map[string]interface{}, error) {
 	toSerialize["counts"] = o.Counts
 	toSerialize["status"] = o.Status
 	toSerialize["total"] = o.Total
+	if !IsNil(o.Waiting) {
+		toSerialize["waiting"] = o.Waiting
+	}
 	toSerialize["workflow"] = o.Workflow
 	return toSerialize, nil
 }

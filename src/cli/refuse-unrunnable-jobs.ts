@@ -5,7 +5,7 @@
  */
 import { UnsatisfiableError } from '../core/errors.js';
 import type { GraphStore } from '../graph/graph-store.js';
-import { plural } from './plural.js';
+import { plural } from '../core/plural.js';
 
 /** Jobs named in the headline. */
 const HEADLINE_JOBS = 5;

@@ -22,6 +22,7 @@ import { WorkerLiveness } from '../queue/worker-heartbeat.js';
 import { ProviderRegistry } from '../provision/provider-registry.js';
 import { Provisioner } from '../provision/provisioner.js';
 import { workerCommandWords } from '../provision/worker-launch.js';
+import { UnfitWaits } from '../scheduler/unfit-waits.js';
 import { LostWorkerWatchdog } from '../scheduler/lost-worker-watchdog.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { GracefulShutdown } from './graceful-shutdown.js';
@@ -149,6 +150,7 @@ export async function startServices(
         logger: logger.child({ role: 'scheduler' }),
         reconcileMs: config.JOBGRAPH_RECONCILE_MS,
         reconcileAgeMs: config.JOBGRAPH_RECONCILE_AGE_MS,
+        unfit: { waits: new UnfitWaits(config.JOBGRAPH_UNFIT_WAIT_MS), liveness },
         onWorkflowFinished: options.onWorkflowFinished,
         closing,
       });

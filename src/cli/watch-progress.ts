@@ -62,3 +62,8 @@ export function formatProgressLine({ counts, total, elapsedS, width = 30 }: Prog
     `${formatElapsed(elapsedS)}${eta === undefined ? '' : `, ETA ${formatElapsed(eta)}`}`,
   ].join(' | ');
 }
+
+/** How `watch` and `workflow status` print a job that fits no live worker (scheduler/unfit-waits.ts). */
+export function waitingLine(w: { job: string; name: string; reason: string }): string {
+  return `waiting: job "${w.name}" (${w.job}): ${w.reason}`;
+}

@@ -9,7 +9,7 @@
 import type { JobDoc, ResultDoc, WorkflowDoc } from '../core/model.js';
 import { listAll, type ApiCall } from './api-client-flags.js';
 import { EXIT_FAILED, EXIT_OK } from './graceful-shutdown.js';
-import { formatElapsed, formatProgressLine, type StatusCounts } from './watch-progress.js';
+import { formatElapsed, formatProgressLine, waitingLine, type StatusCounts } from './watch-progress.js';
 
 /** Job states a watcher is told about, one line per job. */
 const REPORTED = ['failed', 'terminated', 'canceled'] as const;
@@ -100,7 +100,7 @@ export async function watchWorkflow(call: ApiCall, wf: string, options: WatchOpt
       if (toldWaiting.has(w.job)) continue;
       toldWaiting.add(w.job);
       clear();
-      out.write(`waiting: job "${w.name}" (${w.job}): ${w.reason}\n`);
+      out.write(`${waitingLine(w)}\n`);
     }
     const ended = FINAL_WORKFLOW.has(s.status);
     const line = formatProgressLine({ counts: s.counts, total: s.total, elapsedS: (now() - since) / 1000 });

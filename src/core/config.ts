@@ -77,6 +77,11 @@ export const ConfigSchema = z
      * whose entry is missing or abandoned (Redis lost data, a taker died). @default 10000
      */
     JOBGRAPH_RECONCILE_AGE_MS: positiveMs.default(10_000),
+    /**
+     * A queued job that fits no live worker for this long gets a `job_unfit` event and a
+     * `waiting` line in the workflow's status (issue 11). @default 30000
+     */
+    JOBGRAPH_UNFIT_WAIT_MS: positiveMs.default(30_000),
     /** Workers refresh their heartbeat this often (they learn it from the API at registration). @default 10000 */
     JOBGRAPH_HEARTBEAT_MS: positiveMs.default(10_000),
     /**

@@ -32,4 +32,11 @@ describe('heartbeat reports', () => {
     expect(report).toEqual({ seq: 1 });
     expect(parseHeartbeat(encodeHeartbeat(2, undefined))).toEqual({ seq: 2 });
   });
+
+  it('carries the size the worker offers, and a beat without one parses as before', () => {
+    const capacity = { num_cpus: 2, memory_bytes: 1024 ** 3, num_gpus: 1 };
+    expect(parseHeartbeat(encodeHeartbeat(3, [], new Date(), capacity))).toMatchObject({ seq: 3, capacity });
+    expect(parseHeartbeat(encodeHeartbeat(3, []))?.capacity).toBeUndefined();
+    expect(parseHeartbeat('{"seq":1,"capacity":{"num_cpus":-1,"memory_bytes":1,"num_gpus":0}}')).toBeUndefined();
+  });
 });

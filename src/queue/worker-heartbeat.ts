@@ -8,7 +8,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../core/logger.js';
-import { encodeHeartbeat, parseHeartbeat, type HeartbeatReport, type HeldAttempt } from './heartbeat-report.js';
+import {
+  encodeHeartbeat,
+  parseHeartbeat,
+  type HeartbeatReport,
+  type HeldAttempt,
+  type WorkerSize,
+} from './heartbeat-report.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
 
 /** The Redis key of one worker's heartbeat. */
@@ -40,6 +46,8 @@ export interface WorkerHeartbeatOptions {
    * attempts the worker does not hold is off for this worker.
    */
   held?: () => readonly HeldAttempt[];
+  /** The size the worker offers, put in each beat: the scheduler tells jobs no worker fits (issue 11). */
+  capacity?: WorkerSize;
 }
 
 /** The worker side: beats until stopped; a clean stop deletes the key. */
@@ -89,7 +97,7 @@ export class WorkerHeartbeat {
     try {
       // Built only once the previous beat is written (inFlight): beat n + 2 is built after
       // anyone read beat n — the ordering the scheduler's backstop relies on.
-      const value = encodeHeartbeat(++this.seq, this.opts.held?.());
+      const value = encodeHeartbeat(++this.seq, this.opts.held?.(), new Date(), this.opts.capacity);
       const sentAt = performance.now();
       await this.connection.set(this.key, value, 'PX', this.opts.ttlMs);
       if (!this.stopped) this.opts.onRenewed?.(sentAt);
@@ -99,6 +107,11 @@ export class WorkerHeartbeat {
       this.inFlight = false;
     }
   }
+}
+
+/** `text` as a literal in a Redis MATCH pattern. */
+function globEscaped(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** A live worker's heartbeat as read by {@link WorkerLiveness.heartbeats}. */
@@ -131,6 +144,30 @@ export class WorkerLiveness {
     if (workerIds.length === 0) return [];
     const values = await this.connection.mget(workerIds.map((id) => heartbeatKey(this.prefix, id)));
     return values.map((v) => (v === null ? undefined : { report: parseHeartbeat(v) }));
+  }
+
+  /**
+   * The sizes of every worker with a live heartbeat that states one (older workers do not).
+   * One SCAN over the heartbeat keys and one MGET: workers are few, and this runs on the
+   * scheduler's periodic pass only.
+   */
+  async capacities(): Promise<WorkerSize[]> {
+    const keys = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.connection.scan(
+        cursor,
+        'MATCH',
+        `${globEscaped(heartbeatKey(this.prefix, ''))}*`,
+        'COUNT',
+        500,
+      );
+      for (const k of batch) keys.add(k);
+      cursor = next;
+    } while (cursor !== '0');
+    if (keys.size === 0) return [];
+    const values = await this.connection.mget([...keys]);
+    return values.flatMap((v) => parseHeartbeat(v)?.capacity ?? []);
   }
 
   /** Per worker id, in order: whether its heartbeat key exists. */

@@ -19,6 +19,8 @@ import { finishWorkflows } from './finish-workflows.js';
 import { promoteReady } from './promote-ready-jobs.js';
 import { DEFAULT_RECONCILE_AGE_MS, reconcileQueuedJobs } from './reconcile-queued-jobs.js';
 import type { LostWorkerWatchdog } from './lost-worker-watchdog.js';
+import type { WorkerLiveness } from '../queue/worker-heartbeat.js';
+import { JOB_UNFIT_EVENT, type UnfitWaits } from './unfit-waits.js';
 
 /** What the scheduler runs on. The store, producer and notifier are the caller's: `stop()` leaves them open. */
 export interface SchedulerDeps {
@@ -35,6 +37,11 @@ export interface SchedulerDeps {
   reconcileAgeMs?: number;
   /** Detects dead workers on each periodic pass (absent: lost workers are not detected). */
   watchdog?: Pick<LostWorkerWatchdog, 'check'>;
+  /**
+   * Reports queued jobs that fit no live worker (`job_unfit` events) on each periodic pass;
+   * absent: not reported. The sizes come from the workers' heartbeats.
+   */
+  unfit?: { waits: UnfitWaits; liveness: Pick<WorkerLiveness, 'capacities'> };
   /** Called once for each workflow this scheduler finishes. */
   onWorkflowFinished?: (wf: WorkflowDoc) => void;
   /**
@@ -160,6 +167,13 @@ export class Scheduler {
           logger.error({ err }, 'lost-worker watchdog failed');
         }
       }
+      if (this.deps.unfit) {
+        try {
+          await this.reportUnfit(this.deps.unfit);
+        } catch (err) {
+          logger.error({ err }, 'checking queued jobs against live workers failed');
+        }
+      }
       try {
         for (const wf of await store.listWorkflowKeys('running')) toFinish.add(wf);
       } catch (err) {
@@ -172,5 +186,15 @@ export class Scheduler {
       const finished = await finishWorkflows({ store, logger, onFinished: this.deps.onWorkflowFinished }, toFinish);
       for (const wf of finished) await this.deps.producer.forgetWorkflow(wf._key);
     }
+  }
+
+  /** Record a `job_unfit` event for each job class that has fitted no live worker for the threshold. */
+  private async reportUnfit(unfit: NonNullable<SchedulerDeps['unfit']>): Promise<void> {
+    const queued = await this.deps.store.listQueued(new Date().toISOString(), 10_000);
+    const workers = queued.length > 0 ? await unfit.liveness.capacities() : [];
+    const due = unfit.waits.check(queued, workers);
+    if (due.length === 0) return;
+    await this.deps.store.appendEvents(due.map((r) => ({ ...r, source: 'system' as const, type: JOB_UNFIT_EVENT })));
+    for (const r of due) this.deps.logger.warn({ workflow: r.workflow, job: r.name, jobs: r.jobs }, r.reason);
   }
 }

@@ -297,6 +297,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     onRenewed: (sentAt) => fence.renewed(sentAt),
     // Listed in each beat: the scheduler re-queues a running attempt this worker does not hold.
     held: () => reporter.held(),
+    // Its size: the scheduler reports jobs that no live worker could take (issue 11, item 5).
+    capacity: {
+      num_cpus: ledger.capacity.num_cpus,
+      memory_bytes: ledger.capacity.memory_bytes,
+      num_gpus: ledger.capacity.num_gpus,
+    },
   });
   try {
     if (stopping.signal.aborted) throw new UnavailableError(`worker start given up: ${String(stopping.signal.reason)}`);

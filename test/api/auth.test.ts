@@ -109,6 +109,9 @@ describe('ownership', () => {
     const adminList = await fx.call(ADMIN_ENV_TOKEN, 'GET', '/api/v1/workflows');
     expect(adminList.body.total).toBe(2);
     expect((await fx.call(bob, 'POST', `/api/v1/workflows/${created.body._key}/cancel`)).status).toBe(403);
+    // By name as by key: the owner may, another user may not.
+    expect((await fx.call(alice, 'GET', '/api/v1/workflows/w/status')).status).toBe(200);
+    expect((await fx.call(bob, 'GET', '/api/v1/workflows/w/status')).status).toBe(403);
   });
 
   it('shares a workflow through an access group: members read (or change) it, never delete it', async () => {

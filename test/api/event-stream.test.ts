@@ -103,6 +103,17 @@ describe('GET /api/v1/workflows/{wf}/events/stream', () => {
     expect(viaQuery.map((m) => m.data.text)).toEqual(['n5']);
   });
 
+  it('takes the workflow by name, as the other workflow routes do', async () => {
+    const created = await api.call('POST', '/api/v1/workflows', {
+      name: 'streamed_by_name',
+      jobs: [{ name: 'a', command: 'true' }],
+    });
+    expect(created.status, created.text).toBe(201);
+    expect((await api.call('POST', '/api/v1/workflows/streamed_by_name/start')).status).toBe(200);
+    const [first] = await readMessages(await stream('streamed_by_name'), 1);
+    expect(first!.data).toMatchObject({ type: 'workflow_started', workflow: created.body._key });
+  });
+
   it('answers 404 for an unknown workflow, before any stream opens', async () => {
     const res = await stream('nosuchwf');
     expect(res.status).toBe(404);

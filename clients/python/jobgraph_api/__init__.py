@@ -96,6 +96,7 @@ __all__ = [
     "TokenInfo",
     "UserDataCreate",
     "UserDataPatch",
+    "WaitingJob",
     "WhoAmI",
     "WorkerIdentity",
     "Workflow",
@@ -187,6 +188,7 @@ from jobgraph_api.models.start_workflow_response import StartWorkflowResponse as
 from jobgraph_api.models.token_info import TokenInfo as TokenInfo
 from jobgraph_api.models.user_data_create import UserDataCreate as UserDataCreate
 from jobgraph_api.models.user_data_patch import UserDataPatch as UserDataPatch
+from jobgraph_api.models.waiting_job import WaitingJob as WaitingJob
 from jobgraph_api.models.who_am_i import WhoAmI as WhoAmI
 from jobgraph_api.models.worker_identity import WorkerIdentity as WorkerIdentity
 from jobgraph_api.models.workflow import Workflow as Workflow

@@ -6,9 +6,10 @@
  * an event of its workflow naming the user.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { GraphStore } from '../../graph/graph-store.js';
+import { resolveWorkflowRef } from '../../graph/resolve-refs.js';
 import { auditRequest } from './audit-request.js';
 import { authenticateToken, presentedToken, type Authenticator } from './authenticate.js';
 import { principalOf, setPrincipal } from './principal-context.js';
@@ -112,10 +113,15 @@ export async function requireWorkflowAccess(
   if (principal.role === 'admin') return;
   let workflow;
   try {
-    workflow = await store.getWorkflow(key);
+    // By key or by name, as the routes take it (src/api/common/resolve-params.ts).
+    workflow = await store.getWorkflow(await resolveWorkflowRef(store, key));
   } catch (err) {
-    if (err instanceof NotFoundError && principal.role !== 'worker' && principal.role !== 'user') return;
-    if (err instanceof NotFoundError) throw new ForbiddenError(`no access to workflow ${key}`, { workflow: key });
+    const limited = principal.role === 'worker' || principal.role === 'user';
+    if (err instanceof NotFoundError && !limited) return;
+    // A name several workflows carry: a user or worker learns nothing of the others'.
+    if ((err instanceof NotFoundError || err instanceof ConflictError) && limited) {
+      throw new ForbiddenError(`no access to workflow ${key}`, { workflow: key });
+    }
     throw err;
   }
   const groups = needsGroups(principal, workflow)

@@ -5,6 +5,7 @@
  * notification channel. Each message's `id` is the highest event key sent so far: a client
  * that reconnects with `Last-Event-ID` (browsers do so by themselves) resumes after it.
  */
+import { workflowOf } from '../common/resolve-params.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { ApiApp } from '../api-app.js';
@@ -65,10 +66,10 @@ const route = createRoute({
 /** Register the route; `pollMs` is shortened by tests. */
 export function streamEventsRoute(app: ApiApp, deps: ApiDeps, pollMs = EVENT_STREAM_POLL_MS): void {
   app.openapi(route, async (c) => {
-    const { wf } = c.req.valid('param');
+    // By key or by name, as the other workflow routes; an unknown workflow is a 404 problem,
+    // not a stream that fails on its first read.
+    const wf = await workflowOf(deps, c.req.valid('param').wf);
     const resume = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').after;
-    // An unknown workflow is a 404 problem, not a stream that fails on its first read.
-    await deps.store.getWorkflow(wf);
     const cursor = new EventCursor(resume);
     return streamSSE(
       c,

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { WORKFLOW_STATUSES } from '../../core/model.js';
+import { WORKFLOW_STATUSES, type EventDoc, type JobDoc } from '../../core/model.js';
+import { JOB_UNFIT_EVENT } from '../../scheduler/unfit-waits.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { workflowParam } from '../common/document-schema.js';
@@ -13,6 +14,21 @@ const WorkflowStatusSchema = z
     status: z.enum(WORKFLOW_STATUSES),
     counts: StatusCountsSchema,
     total: z.number().int(),
+    waiting: z
+      .array(
+        z
+          .object({
+            job: z.string().openapi({ description: 'Key of a queued job that fits no live worker' }),
+            name: z.string(),
+            reason: z.string().openapi({ example: 'no worker with 500g memory (largest: 16g)' }),
+          })
+          .openapi('WaitingJob'),
+      )
+      .optional()
+      .openapi({
+        description:
+          'Queued jobs that have fitted no live worker for longer than JOBGRAPH_UNFIT_WAIT_MS, one per resource requirement (from `job_unfit` events); absent when none',
+      }),
   })
   .openapi('WorkflowStatus');
 
@@ -29,12 +45,35 @@ const route = createRoute({
   },
 });
 
+/**
+ * The `job_unfit` events (scheduler/unfit-waits.ts) whose job is still queued, one line per
+ * job: a job that started since (a big enough worker came) no longer waits.
+ */
+async function waitingJobs(deps: ApiDeps, wf: string): Promise<Array<{ job: string; name: string; reason: string }>> {
+  const events = await deps.store.listDocuments(wf, 'events', { filter: { type: JOB_UNFIT_EVENT }, limit: 1000 });
+  const byJob = new Map<string, { job: string; name: string; reason: string }>();
+  for (const e of events.items as EventDoc[]) {
+    if (typeof e.job !== 'string' || typeof e.reason !== 'string') continue;
+    byJob.set(e.job, { job: e.job, name: typeof e.name === 'string' ? e.name : e.job, reason: e.reason });
+  }
+  const still: Array<{ job: string; name: string; reason: string }> = [];
+  for (const w of byJob.values()) {
+    const job = await deps.store.getDocument(wf, 'jobs', w.job).catch(() => undefined);
+    if ((job as JobDoc | undefined)?.status === 'queued') still.push(w);
+  }
+  return still;
+}
+
 export function workflowStatusRoute(app: ApiApp, deps: ApiDeps): void {
   app.openapi(route, async (c) => {
     const wf = await workflowOf(deps, c.req.valid('param').wf);
     const workflow = await deps.store.getWorkflow(wf);
     const counts = await deps.store.statusCounts(wf);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    return c.json({ workflow: wf, status: workflow.status, counts, total }, 200);
+    const waiting = (counts.queued ?? 0) > 0 ? await waitingJobs(deps, wf) : [];
+    return c.json(
+      { workflow: wf, status: workflow.status, counts, total, ...(waiting.length > 0 && { waiting }) },
+      200,
+    );
   });
 }

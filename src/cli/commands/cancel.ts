@@ -3,7 +3,7 @@
  * (`--api URL` or JOBGRAPH_API) to cancel; print what changed, or JSON with `--json`.
  */
 import { Command } from 'commander';
-import { plural } from '../plural.js';
+import { plural } from '../../core/plural.js';
 import { clientFor, withClientFlags as withFlags, type ClientFlags as CancelFlags } from '../api-client-flags.js';
 
 /** The API's answer to a cancel request (see src/api/cancel/cancel-schema.ts). */

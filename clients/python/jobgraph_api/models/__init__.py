@@ -74,6 +74,7 @@ from jobgraph_api.models.start_workflow_response import StartWorkflowResponse
 from jobgraph_api.models.token_info import TokenInfo
 from jobgraph_api.models.user_data_create import UserDataCreate
 from jobgraph_api.models.user_data_patch import UserDataPatch
+from jobgraph_api.models.waiting_job import WaitingJob
 from jobgraph_api.models.who_am_i import WhoAmI
 from jobgraph_api.models.worker_identity import WorkerIdentity
 from jobgraph_api.models.workflow import Workflow

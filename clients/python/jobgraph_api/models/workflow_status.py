@@ -18,8 +18,9 @@ import re  # noqa: F401
 import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
-from typing import Any, ClassVar, Dict, List
+from typing import Any, ClassVar, Dict, List, Optional
 from jobgraph_api.models.job_status_counts import JobStatusCounts
+from jobgraph_api.models.waiting_job import WaitingJob
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -31,8 +32,9 @@ class WorkflowStatus(BaseModel):
     counts: JobStatusCounts
     status: StrictStr
     total: StrictInt
+    waiting: Optional[List[WaitingJob]] = Field(default=None, description="Queued jobs that have fitted no live worker for longer than JOBGRAPH_UNFIT_WAIT_MS, one per resource requirement (from `job_unfit` events); absent when none")
     workflow: StrictStr = Field(description="Workflow key")
-    __properties: ClassVar[List[str]] = ["counts", "status", "total", "workflow"]
+    __properties: ClassVar[List[str]] = ["counts", "status", "total", "waiting", "workflow"]
 
     @field_validator('status')
     def status_validate_enum(cls, value):
@@ -83,6 +85,12 @@ class WorkflowStatus(BaseModel):
         # override the default output from pydantic by calling `to_dict()` of counts
         if self.counts:
             _dict['counts'] = self.counts.to_dict()
+        # override the default output from pydantic by calling `to_dict()` of each item in waiting (list)
+        _items = []
+        if self.waiting:
+            for _item_waiting in self.waiting:
+                _items.append(_item_waiting.to_dict() if _item_waiting is not None else None)
+            _dict['waiting'] = _items
         return _dict
 
     @classmethod
@@ -98,6 +106,7 @@ class WorkflowStatus(BaseModel):
             "counts": JobStatusCounts.from_dict(obj["counts"]) if obj.get("counts") is not None else None,
             "status": obj.get("status"),
             "total": obj.get("total"),
+            "waiting": [WaitingJob.from_dict(_item) for _item in obj["waiting"]] if obj.get("waiting") is not None else None,
             "workflow": obj.get("workflow")
         })
         return _obj

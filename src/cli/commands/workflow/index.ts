@@ -22,10 +22,12 @@ import { addWorkflowWatchCommand } from './watch.js';
 import { addWorkflowResourceCommands } from '../workflow-resources.js';
 import { formatTable } from '../../print-table.js';
 import { formatDuration, formatJobTable, jobRows, resultRows } from '../../job-rows.js';
-import { plural } from '../../plural.js';
+import { plural } from '../../../core/plural.js';
 import { newestFirst, workflowFacts } from '../../workflow-facts.js';
 import { positiveIntFlag } from '../../flags.js';
 import { printSpecWarnings } from '../../spec-warnings.js';
+import { waitingLine } from '../../watch-progress.js';
+import type { WorkflowStatusAnswer } from '../../watch-workflow.js';
 
 type Doc = Record<string, unknown> & { _key: string };
 
@@ -79,13 +81,14 @@ export function workflowCommand(): Command {
 
   withClientFlags(wf.command('status <key>').description('job counts per state and the overall state')).action(
     async (key: string, flags: ClientFlags) => {
-      const s = await client(flags)<{ status: string; counts: Record<string, number>; total: number }>(
-        'GET',
-        `/workflows/${encodeURIComponent(key)}/status`,
-      );
+      const s = await client(flags)<WorkflowStatusAnswer>('GET', `/workflows/${encodeURIComponent(key)}/status`);
       emit(flags, s, () => {
         const rows = Object.entries(s.counts).filter(([, n]) => n > 0);
-        return `workflow ${key}: ${s.status} (${plural(s.total, 'job')})\n` + formatTable(['state', 'jobs'], rows);
+        return (
+          `workflow ${key}: ${s.status} (${plural(s.total, 'job')})\n` +
+          formatTable(['state', 'jobs'], rows) +
+          (s.waiting ?? []).map((w) => `${waitingLine(w)}\n`).join('')
+        );
       });
     },
   );
