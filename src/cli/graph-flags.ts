@@ -14,10 +14,14 @@ export interface GraphFlags {
   queuePrefix?: string;
 }
 
-export function addGraphFlags(command: Command): Command {
+/**
+ * Adds the store and Redis flags. `withDb: false` leaves out `--db` for a command whose client
+ * flags already have it (api-client-flags.ts: the same SQLite file, opened in this process).
+ */
+export function addGraphFlags(command: Command, { withDb = true }: { withDb?: boolean } = {}): Command {
+  command.addOption(new Option('--graph <adapter>', 'graph store: sqlite or arango (env JOBGRAPH_GRAPH)'));
+  if (withDb) command.option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)');
   return command
-    .addOption(new Option('--graph <adapter>', 'graph store: sqlite or arango (env JOBGRAPH_GRAPH)'))
-    .option('--db <path>', 'SQLite file (env JOBGRAPH_DB, default ./.jobgraph/graph.sqlite)')
     .option('--arango-url <url>', 'ArangoDB URL (env ARANGO_URL)')
     .option('--arango-db <name>', 'ArangoDB database (env ARANGO_DB)')
     .option('--redis-url <url>', 'Redis for the queues (env REDIS_URL)')

@@ -30,7 +30,7 @@ function direct(flags: GraphFlags): boolean {
 }
 
 function withFlags(command: Command): Command {
-  return addGraphFlags(withClientFlags(command));
+  return addGraphFlags(withClientFlags(command), { withDb: false });
 }
 
 function collect(value: string, previous: string[] = []): string[] {
