@@ -155,6 +155,11 @@ const LOOP_END_REASONS: Record<LoopEnd | 'failed', string> = {
   expired: 'lease ending: no job can finish in the time left',
 };
 
+/** Where a worker started with `options` writes the jobs' logs (`<logDir>/<workflow>/…`). */
+export function workerLogDir(options: Pick<WorkerOptions, 'cwd' | 'logDir'>): string {
+  return options.logDir ?? join(options.cwd ?? process.cwd(), '.jobgraph', 'logs');
+}
+
 /** Whether a workflow is over: final status, or running with every job in a final state. */
 export function isWorkflowOver(status: WorkflowStatusResponse): boolean {
   if (DONE_WORKFLOW_STATUSES.has(status.status)) return true;
@@ -247,7 +252,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     logger,
     apiUrl: client.baseUrl,
     cwd,
-    logDir: options.logDir ?? join(cwd, '.jobgraph', 'logs'),
+    logDir: workerLogDir(options),
     idlePollMs: options.idlePollMs ?? 500,
     terminateGraceMs: options.terminateGraceMs,
     // Handlers never change after creation: each workflow's are fetched once. A lookup serves a
