@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM_LAUNCH } from '../../src/cli/resource-plot.js';
 import { REPO, makeRunDir, runCli } from './support/cli.js';
 import { childrenKilledAfterEach, startTestServer } from './support/test-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
+const available = existsSync(CHROMIUM_LAUNCH.executablePath);
 const ARTIFACTS = join(REPO, 'test-artifacts', 'dashboard');
 const children = childrenKilledAfterEach();
 
@@ -43,10 +43,7 @@ describe.skipIf(!available)('job page resource charts in a browser', { timeout: 
     const job = jobs.find((j) => j.name === 'alloc')!;
     const jobKey = job.key ?? job._key;
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await chromium.launch(CHROMIUM_LAUNCH);
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const pageErrors: string[] = [];
