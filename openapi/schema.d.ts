@@ -1299,14 +1299,18 @@ export interface components {
         };
         ResourceUsage: {
             avg_cpu_percent?: number;
+            avg_gpu_utilization_percent?: number;
             avg_memory_bytes?: number;
             cpu_time_s?: number;
             gpu_ids?: string[];
+            gpu_samples?: number;
             out_of_memory?: {
                 limit_bytes: number;
                 peak_bytes: number;
             };
             peak_cpu_percent?: number;
+            peak_gpu_memory_bytes?: number;
+            peak_gpu_utilization_percent?: number;
             peak_memory_bytes?: number;
             requested?: {
                 memory_bytes: number;
@@ -1316,6 +1320,8 @@ export interface components {
             samples: number;
             time_series?: {
                 cpu_percent: number;
+                gpu_memory_bytes?: number;
+                gpu_percent?: number;
                 memory_bytes: number;
                 t_s: number;
             }[];

@@ -21,16 +21,20 @@ var _ MappedNullable = &ResourceUsage{}
 
 // ResourceUsage struct for ResourceUsage
 type ResourceUsage struct {
-	AvgCpuPercent   *float32                       `json:"avg_cpu_percent,omitempty"`
-	AvgMemoryBytes  *float32                       `json:"avg_memory_bytes,omitempty"`
-	CpuTimeS        *float32                       `json:"cpu_time_s,omitempty"`
-	GpuIds          []string                       `json:"gpu_ids,omitempty"`
-	OutOfMemory     *ResourceUsageOutOfMemory      `json:"out_of_memory,omitempty"`
-	PeakCpuPercent  *float32                       `json:"peak_cpu_percent,omitempty"`
-	PeakMemoryBytes *float32                       `json:"peak_memory_bytes,omitempty"`
-	Requested       *ResourceUsageRequested        `json:"requested,omitempty"`
-	Samples         int32                          `json:"samples"`
-	TimeSeries      []ResourceUsageTimeSeriesInner `json:"time_series,omitempty"`
+	AvgCpuPercent             *float32                       `json:"avg_cpu_percent,omitempty"`
+	AvgGpuUtilizationPercent  *float32                       `json:"avg_gpu_utilization_percent,omitempty"`
+	AvgMemoryBytes            *float32                       `json:"avg_memory_bytes,omitempty"`
+	CpuTimeS                  *float32                       `json:"cpu_time_s,omitempty"`
+	GpuIds                    []string                       `json:"gpu_ids,omitempty"`
+	GpuSamples                *int32                         `json:"gpu_samples,omitempty"`
+	OutOfMemory               *ResourceUsageOutOfMemory      `json:"out_of_memory,omitempty"`
+	PeakCpuPercent            *float32                       `json:"peak_cpu_percent,omitempty"`
+	PeakGpuMemoryBytes        *float32                       `json:"peak_gpu_memory_bytes,omitempty"`
+	PeakGpuUtilizationPercent *float32                       `json:"peak_gpu_utilization_percent,omitempty"`
+	PeakMemoryBytes           *float32                       `json:"peak_memory_bytes,omitempty"`
+	Requested                 *ResourceUsageRequested        `json:"requested,omitempty"`
+	Samples                   int32                          `json:"samples"`
+	TimeSeries                []ResourceUsageTimeSeriesInner `json:"time_series,omitempty"`
 }
 
 type _ResourceUsage ResourceUsage
@@ -83,6 +87,38 @@ func (o *ResourceUsage) HasAvgCpuPercent() bool {
 // SetAvgCpuPercent gets a reference to the given float32 and assigns it to the AvgCpuPercent field.
 func (o *ResourceUsage) SetAvgCpuPercent(v float32) {
 	o.AvgCpuPercent = &v
+}
+
+// GetAvgGpuUtilizationPercent returns the AvgGpuUtilizationPercent field value if set, zero value otherwise.
+func (o *ResourceUsage) GetAvgGpuUtilizationPercent() float32 {
+	if o == nil || IsNil(o.AvgGpuUtilizationPercent) {
+		var ret float32
+		return ret
+	}
+	return *o.AvgGpuUtilizationPercent
+}
+
+// GetAvgGpuUtilizationPercentOk returns a tuple with the AvgGpuUtilizationPercent field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *ResourceUsage) GetAvgGpuUtilizationPercentOk() (*float32, bool) {
+	if o == nil || IsNil(o.AvgGpuUtilizationPercent) {
+		return nil, false
+	}
+	return o.AvgGpuUtilizationPercent, true
+}
+
+// HasAvgGpuUtilizationPercent returns a boolean if a field has been set.
+func (o *ResourceUsage) HasAvgGpuUtilizationPercent() bool {
+	if o != nil && !IsNil(o.AvgGpuUtilizationPercent) {
+		return true
+	}
+
+	return false
+}
+
+// SetAvgGpuUtilizationPercent gets a reference to the given float32 and assigns it to the AvgGpuUtilizationPercent field.
+func (o *ResourceUsage) SetAvgGpuUtilizationPercent(v float32) {
+	o.AvgGpuUtilizationPercent = &v
 }
 
 // GetAvgMemoryBytes returns the AvgMemoryBytes field value if set, zero value otherwise.
@@ -181,6 +217,38 @@ func (o *ResourceUsage) SetGpuIds(v []string) {
 	o.GpuIds = v
 }
 
+// GetGpuSamples returns the GpuSamples field value if set, zero value otherwise.
+func (o *ResourceUsage) GetGpuSamples() int32 {
+	if o == nil || IsNil(o.GpuSamples) {
+		var ret int32
+		return ret
+	}
+	return *o.GpuSamples
+}
+
+// GetGpuSamplesOk returns a tuple with the GpuSamples field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *ResourceUsage) GetGpuSamplesOk() (*int32, bool) {
+	if o == nil || IsNil(o.GpuSamples) {
+		return nil, false
+	}
+	return o.GpuSamples, true
+}
+
+// HasGpuSamples returns a boolean if a field has been set.
+func (o *ResourceUsage) HasGpuSamples() bool {
+	if o != nil && !IsNil(o.GpuSamples) {
+		return true
+	}
+
+	return false
+}
+
+// SetGpuSamples gets a reference to the given int32 and assigns it to the GpuSamples field.
+func (o *ResourceUsage) SetGpuSamples(v int32) {
+	o.GpuSamples = &v
+}
+
 // GetOutOfMemory returns the OutOfMemory field value if set, zero value otherwise.
 func (o *ResourceUsage) GetOutOfMemory() ResourceUsageOutOfMemory {
 	if o == nil || IsNil(o.OutOfMemory) {
@@ -243,6 +311,70 @@ func (o *ResourceUsage) HasPeakCpuPercent() bool {
 // SetPeakCpuPercent gets a reference to the given float32 and assigns it to the PeakCpuPercent field.
 func (o *ResourceUsage) SetPeakCpuPercent(v float32) {
 	o.PeakCpuPercent = &v
+}
+
+// GetPeakGpuMemoryBytes returns the PeakGpuMemoryBytes field value if set, zero value otherwise.
+func (o *ResourceUsage) GetPeakGpuMemoryBytes() float32 {
+	if o == nil || IsNil(o.PeakGpuMemoryBytes) {
+		var ret float32
+		return ret
+	}
+	return *o.PeakGpuMemoryBytes
+}
+
+// GetPeakGpuMemoryBytesOk returns a tuple with the PeakGpuMemoryBytes field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *ResourceUsage) GetPeakGpuMemoryBytesOk() (*float32, bool) {
+	if o == nil || IsNil(o.PeakGpuMemoryBytes) {
+		return nil, false
+	}
+	return o.PeakGpuMemoryBytes, true
+}
+
+// HasPeakGpuMemoryBytes returns a boolean if a field has been set.
+func (o *ResourceUsage) HasPeakGpuMemoryBytes() bool {
+	if o != nil && !IsNil(o.PeakGpuMemoryBytes) {
+		return true
+	}
+
+	return false
+}
+
+// SetPeakGpuMemoryBytes gets a reference to the given float32 and assigns it to the PeakGpuMemoryBytes field.
+func (o *ResourceUsage) SetPeakGpuMemoryBytes(v float32) {
+	o.PeakGpuMemoryBytes = &v
+}
+
+// GetPeakGpuUtilizationPercent returns the PeakGpuUtilizationPercent field value if set, zero value otherwise.
+func (o *ResourceUsage) GetPeakGpuUtilizationPercent() float32 {
+	if o == nil || IsNil(o.PeakGpuUtilizationPercent) {
+		var ret float32
+		return ret
+	}
+	return *o.PeakGpuUtilizationPercent
+}
+
+// GetPeakGpuUtilizationPercentOk returns a tuple with the PeakGpuUtilizationPercent field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *ResourceUsage) GetPeakGpuUtilizationPercentOk() (*float32, bool) {
+	if o == nil || IsNil(o.PeakGpuUtilizationPercent) {
+		return nil, false
+	}
+	return o.PeakGpuUtilizationPercent, true
+}
+
+// HasPeakGpuUtilizationPercent returns a boolean if a field has been set.
+func (o *ResourceUsage) HasPeakGpuUtilizationPercent() bool {
+	if o != nil && !IsNil(o.PeakGpuUtilizationPercent) {
+		return true
+	}
+
+	return false
+}
+
+// SetPeakGpuUtilizationPercent gets a reference to the given float32 and assigns it to the PeakGpuUtilizationPercent field.
+func (o *ResourceUsage) SetPeakGpuUtilizationPercent(v float32) {
+	o.PeakGpuUtilizationPercent = &v
 }
 
 // GetPeakMemoryBytes returns the PeakMemoryBytes field value if set, zero value otherwise.
@@ -378,6 +510,9 @@ func (o ResourceUsage) ToMap() (map[string]interface{}, error) {
 	if !IsNil(o.AvgCpuPercent) {
 		toSerialize["avg_cpu_percent"] = o.AvgCpuPercent
 	}
+	if !IsNil(o.AvgGpuUtilizationPercent) {
+		toSerialize["avg_gpu_utilization_percent"] = o.AvgGpuUtilizationPercent
+	}
 	if !IsNil(o.AvgMemoryBytes) {
 		toSerialize["avg_memory_bytes"] = o.AvgMemoryBytes
 	}
@@ -387,11 +522,20 @@ func (o ResourceUsage) ToMap() (map[string]interface{}, error) {
 	if !IsNil(o.GpuIds) {
 		toSerialize["gpu_ids"] = o.GpuIds
 	}
+	if !IsNil(o.GpuSamples) {
+		toSerialize["gpu_samples"] = o.GpuSamples
+	}
 	if !IsNil(o.OutOfMemory) {
 		toSerialize["out_of_memory"] = o.OutOfMemory
 	}
 	if !IsNil(o.PeakCpuPercent) {
 		toSerialize["peak_cpu_percent"] = o.PeakCpuPercent
+	}
+	if !IsNil(o.PeakGpuMemoryBytes) {
+		toSerialize["peak_gpu_memory_bytes"] = o.PeakGpuMemoryBytes
+	}
+	if !IsNil(o.PeakGpuUtilizationPercent) {
+		toSerialize["peak_gpu_utilization_percent"] = o.PeakGpuUtilizationPercent
 	}
 	if !IsNil(o.PeakMemoryBytes) {
 		toSerialize["peak_memory_bytes"] = o.PeakMemoryBytes

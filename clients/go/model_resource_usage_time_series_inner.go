@@ -21,9 +21,11 @@ var _ MappedNullable = &ResourceUsageTimeSeriesInner{}
 
 // ResourceUsageTimeSeriesInner struct for ResourceUsageTimeSeriesInner
 type ResourceUsageTimeSeriesInner struct {
-	CpuPercent  float32 `json:"cpu_percent"`
-	MemoryBytes float32 `json:"memory_bytes"`
-	TS          float32 `json:"t_s"`
+	CpuPercent     float32  `json:"cpu_percent"`
+	GpuMemoryBytes *float32 `json:"gpu_memory_bytes,omitempty"`
+	GpuPercent     *float32 `json:"gpu_percent,omitempty"`
+	MemoryBytes    float32  `json:"memory_bytes"`
+	TS             float32  `json:"t_s"`
 }
 
 type _ResourceUsageTimeSeriesInner ResourceUsageTimeSeriesInner
@@ -70,6 +72,70 @@ func (o *ResourceUsageTimeSeriesInner) GetCpuPercentOk() (*float32, bool) {
 // SetCpuPercent sets field value
 func (o *ResourceUsageTimeSeriesInner) SetCpuPercent(v float32) {
 	o.CpuPercent = v
+}
+
+// GetGpuMemoryBytes returns the GpuMemoryBytes field value if set, zero value otherwise.
+func (o *ResourceUsageTimeSeriesInner) GetGpuMemoryBytes() float32 {
+	if o == nil || IsNil(o.GpuMemoryBytes) {
+		var ret float32
+		return ret
+	}
+	return *o.GpuMemoryBytes
+}
+
+// GetGpuMemoryBytesOk returns a tuple with the GpuMemoryBytes field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *ResourceUsageTimeSeriesInner) GetGpuMemoryBytesOk() (*float32, bool) {
+	if o == nil || IsNil(o.GpuMemoryBytes) {
+		return nil, false
+	}
+	return o.GpuMemoryBytes, true
+}
+
+// HasGpuMemoryBytes returns a boolean if a field has been set.
+func (o *ResourceUsageTimeSeriesInner) HasGpuMemoryBytes() bool {
+	if o != nil && !IsNil(o.GpuMemoryBytes) {
+		return true
+	}
+
+	return false
+}
+
+// SetGpuMemoryBytes gets a reference to the given float32 and assigns it to the GpuMemoryBytes field.
+func (o *ResourceUsageTimeSeriesInner) SetGpuMemoryBytes(v float32) {
+	o.GpuMemoryBytes = &v
+}
+
+// GetGpuPercent returns the GpuPercent field value if set, zero value otherwise.
+func (o *ResourceUsageTimeSeriesInner) GetGpuPercent() float32 {
+	if o == nil || IsNil(o.GpuPercent) {
+		var ret float32
+		return ret
+	}
+	return *o.GpuPercent
+}
+
+// GetGpuPercentOk returns a tuple with the GpuPercent field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *ResourceUsageTimeSeriesInner) GetGpuPercentOk() (*float32, bool) {
+	if o == nil || IsNil(o.GpuPercent) {
+		return nil, false
+	}
+	return o.GpuPercent, true
+}
+
+// HasGpuPercent returns a boolean if a field has been set.
+func (o *ResourceUsageTimeSeriesInner) HasGpuPercent() bool {
+	if o != nil && !IsNil(o.GpuPercent) {
+		return true
+	}
+
+	return false
+}
+
+// SetGpuPercent gets a reference to the given float32 and assigns it to the GpuPercent field.
+func (o *ResourceUsageTimeSeriesInner) SetGpuPercent(v float32) {
+	o.GpuPercent = &v
 }
 
 // GetMemoryBytes returns the MemoryBytes field value
@@ -131,6 +197,12 @@ func (o ResourceUsageTimeSeriesInner) MarshalJSON() ([]byte, error) {
 func (o ResourceUsageTimeSeriesInner) ToMap() (map[string]interface{}, error) {
 	toSerialize := map[string]interface{}{}
 	toSerialize["cpu_percent"] = o.CpuPercent
+	if !IsNil(o.GpuMemoryBytes) {
+		toSerialize["gpu_memory_bytes"] = o.GpuMemoryBytes
+	}
+	if !IsNil(o.GpuPercent) {
+		toSerialize["gpu_percent"] = o.GpuPercent
+	}
 	toSerialize["memory_bytes"] = o.MemoryBytes
 	toSerialize["t_s"] = o.TS
 	return toSerialize, nil

@@ -13,7 +13,9 @@ import { plural } from '../core/plural.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
-import { startWorker, type WorkerHandle } from '../worker/worker.js';
+import { startWorker, workerLogDir, type WorkerHandle } from '../worker/worker.js';
+import { apiRequest } from './api-request.js';
+import { writeCompletionPlots } from './completion-plots.js';
 import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
 import { startProgressDisplay } from './progress-display.js';
 import { refuseUnrunnableJobs } from './refuse-unrunnable-jobs.js';
@@ -104,6 +106,18 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     // The worker exits on the workflow's end; make sure completion is recorded before reporting.
     await store.finishWorkflowIfDone(wf._key);
 
+    // generate_plots: the report goes beside the jobs' logs (the local worker's log dir).
+    if (!interrupted) {
+      const call = <T>(method: string, path: string, body?: unknown) =>
+        apiRequest<T>(services!.apiUrl!, method, path, body, undefined, services!.apiFetch);
+      const plots = await writeCompletionPlots(call, wf._key, workerLogDir({ cwd: process.cwd() })).catch(
+        (err: unknown) => {
+          problems.push(`could not write the resource plots: ${(err as Error).message}`);
+          return undefined;
+        },
+      );
+      if (plots && !flags.json) process.stderr.write(`resource plots: ${plots}\n`);
+    }
     const report = await buildRunReport(store, wf._key);
     process.stdout.write(
       flags.json

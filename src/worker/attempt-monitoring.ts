@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 import type { MonitorSettings, ResourceUsage } from '../core/schemas/resource-usage.js';
 import { formatMemory } from '../core/units.js';
 import type { AttemptOutcome, RunningAttempt } from './job-runner.js';
+import type { GpuUsageSource } from './gpu-process-usage.js';
 import type { ProcessTableSource } from './process-tree.js';
 import { monitorProcessTree, type ProcessTreeMonitor } from './resource-monitor.js';
 
@@ -31,6 +32,8 @@ export interface WatchOptions {
   log: Logger;
   /** Shared /proc scans (process-tree.ts `sharedProcessTable`). */
   processTable?: ProcessTableSource;
+  /** nvidia-smi readings (gpu-process-usage.ts `sharedGpuUsage`); only for NVIDIA workers. */
+  gpuUsage?: GpuUsageSource;
 }
 
 /** A watched attempt. */
@@ -61,6 +64,8 @@ export function watchAttempt(options: WatchOptions): WatchedAttempt {
       settings,
       ...(limitBytes !== undefined && { limitBytes }),
       ...(options.processTable && { processTable: options.processTable }),
+      // A job given no GPU has none to sample: nvidia-smi is run only for those that have.
+      ...(options.gpuUsage && options.gpuIds.length > 0 && { gpu: { source: options.gpuUsage, ids: options.gpuIds } }),
       onLimit: (usage) => {
         log.warn({ memory_bytes: usage.rss_bytes, limit_bytes: limitBytes }, 'job over its memory limit; killing it');
         // Processes that left the job's process group (setsid, daemons) die with it.

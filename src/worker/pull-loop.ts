@@ -20,6 +20,7 @@ import type { GpuDevice } from './gpu-discovery.js';
 import type { Lease, LeaseNotice } from './lease.js';
 import type { ProcessLauncher } from './process-launcher.js';
 import type { ProcessTableSource } from './process-tree.js';
+import type { GpuUsageSource } from './gpu-process-usage.js';
 import type { Reservation, ResourceLedger } from './resource-ledger.js';
 import { runAcceptedAttempt, type Accepted, type RunningEntry } from './run-attempt.js';
 import { WakeSignal } from './wake-signal.js';
@@ -55,6 +56,8 @@ export interface PullLoopDeps {
   gpuVendor?: GpuDevice['vendor'];
   /** The /proc scans the monitors of running attempts share (process-tree.ts). */
   processTable?: ProcessTableSource;
+  /** nvidia-smi readings the monitors of running GPU attempts share (gpu-process-usage.ts). */
+  gpuUsage?: GpuUsageSource;
 }
 
 /** Why the loop ended. */

@@ -6,7 +6,9 @@
  * memory limit, the first sample above it calls `onLimit` once (the caller kills the tree).
  *
  * Sampling is /proc polling (process-tree.ts): a spike shorter than the interval can pass
- * unseen, by the limit too (decision 0014).
+ * unseen, by the limit too (decision 0014). A job given NVIDIA GPUs is also sampled through
+ * nvidia-smi at the same moments (gpu-process-usage.ts): its processes' GPU memory and its
+ * devices' utilisation.
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -15,6 +17,7 @@ import {
   type ResourceUsage,
   type UsageSample,
 } from '../core/schemas/resource-usage.js';
+import { jobGpuUsage, type GpuSnapshot, type GpuUsageSource } from './gpu-process-usage.js';
 import { readProcessTable, treeOf, type ProcessTableSource, type TreeUsage } from './process-tree.js';
 
 /** Options of {@link monitorProcessTree}. */
@@ -28,6 +31,8 @@ export interface MonitorOptions {
   onLimit?: (usage: TreeUsage) => void;
   /** @default readProcessTable */
   processTable?: ProcessTableSource;
+  /** Sample GPU use too: where from, and the devices the job was given. */
+  gpu?: { source: GpuUsageSource; ids: readonly string[] };
 }
 
 /** A running monitor. */
@@ -58,8 +63,9 @@ export function monitorProcessTree(options: MonitorOptions): ProcessTreeMonitor 
   let series: UsageSample[] | undefined = settings.granularity === 'TimeSeries' ? [] : undefined;
   let keepEvery = 1; // of the samples, after thinning
   let outOfMemory: ResourceUsage['out_of_memory'];
+  const gpu = { samples: 0, peakMemory: 0, memorySamples: 0, utilSum: 0, utilSamples: 0, peakUtil: 0 };
 
-  const record = (usage: TreeUsage, t: number) => {
+  const record = (usage: TreeUsage, t: number, gpuSnapshot: GpuSnapshot | undefined) => {
     if (usage.pids.length === 0) {
       // Gone once seen: the job has ended. Not seen yet: the shell may not be in /proc yet.
       if (samples > 0) stopped = true;
@@ -79,8 +85,25 @@ export function monitorProcessTree(options: MonitorOptions): ProcessTreeMonitor 
       peakCpu = Math.max(peakCpu, cpuPercent);
     }
     prev = { t, cpu: usage.cpu_s };
+    const onGpu = gpuSnapshot && options.gpu ? jobGpuUsage(gpuSnapshot, usage.pids, options.gpu.ids) : {};
+    if (onGpu.memory_bytes !== undefined || onGpu.utilization_percent !== undefined) gpu.samples++;
+    if (onGpu.memory_bytes !== undefined) {
+      gpu.memorySamples++;
+      gpu.peakMemory = Math.max(gpu.peakMemory, onGpu.memory_bytes);
+    }
+    if (onGpu.utilization_percent !== undefined) {
+      gpu.utilSamples++;
+      gpu.utilSum += onGpu.utilization_percent;
+      gpu.peakUtil = Math.max(gpu.peakUtil, onGpu.utilization_percent);
+    }
     if (series && (samples - 1) % keepEvery === 0) {
-      series.push({ t_s: round((t - started) / 1000), memory_bytes: usage.rss_bytes, cpu_percent: round(cpuPercent) });
+      series.push({
+        t_s: round((t - started) / 1000),
+        memory_bytes: usage.rss_bytes,
+        cpu_percent: round(cpuPercent),
+        ...(onGpu.memory_bytes !== undefined && { gpu_memory_bytes: onGpu.memory_bytes }),
+        ...(onGpu.utilization_percent !== undefined && { gpu_percent: round(onGpu.utilization_percent) }),
+      });
       if (series.length > MAX_TIME_SERIES) {
         series = series.filter((_, i) => i % 2 === 0);
         keepEvery *= 2;
@@ -93,8 +116,9 @@ export function monitorProcessTree(options: MonitorOptions): ProcessTreeMonitor 
   };
 
   const tick = () => {
-    inFlight = table(started)
-      .then((t) => record(treeOf(options.root, t), performance.now()))
+    // Both readings at once, so a sample's GPU figures belong to the processes it found.
+    inFlight = Promise.all([table(started), options.gpu?.source(started).catch(() => undefined)])
+      .then(([t, g]) => record(treeOf(options.root, t), performance.now(), g))
       .catch(() => undefined) // an unreadable /proc leaves the figures as they are
       .finally(() => {
         inFlight = undefined;
@@ -120,6 +144,14 @@ export function monitorProcessTree(options: MonitorOptions): ProcessTreeMonitor 
           peak_cpu_percent: round(peakCpu),
           avg_cpu_percent: span > 0 ? round((cpuTotal / span) * 100) : 0,
           cpu_time_s: round(cpuTotal),
+        }),
+        ...(gpu.samples > 0 && {
+          gpu_samples: gpu.samples,
+          ...(gpu.memorySamples > 0 && { peak_gpu_memory_bytes: gpu.peakMemory }),
+          ...(gpu.utilSamples > 0 && {
+            avg_gpu_utilization_percent: round(gpu.utilSum / gpu.utilSamples),
+            peak_gpu_utilization_percent: round(gpu.peakUtil),
+          }),
         }),
         ...(outOfMemory && { out_of_memory: outOfMemory }),
         ...(series && { time_series: series }),

@@ -76,6 +76,7 @@ export async function runAcceptedAttempt(
       gpuIds: entry.gpuIds,
       log,
       ...(deps.processTable && { processTable: deps.processTable }),
+      ...(deps.gpuUsage && { gpuUsage: deps.gpuUsage }),
     });
     const runtime_s = payload.resources.runtime_s;
     const limit = enforceRuntimeLimit(run, runtime_s, () =>

@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { inheritedEnvironment } from '../core/config.js';
 import { AppError, ERROR_CODES, UnavailableError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { defaultFenceMs } from '../core/fencing.js';
@@ -22,7 +23,8 @@ import { Lease } from './lease.js';
 import { PullLoop, type LoopEnd } from './pull-loop.js';
 import { cachedHandlerLookup } from './failure-recovery.js';
 import { ResourceLedger } from './resource-ledger.js';
-import type { GpuDevice } from './gpu-discovery.js';
+import { toolRunner, type GpuDevice } from './gpu-discovery.js';
+import { sharedGpuUsage, type GpuUsageSource } from './gpu-process-usage.js';
 import { cachedMonitorSettings } from './monitor-settings-lookup.js';
 import { sharedProcessTable } from './process-tree.js';
 
@@ -47,6 +49,11 @@ export interface WorkerOptions {
    * @default 2 (DEFAULT_MONITOR_SETTINGS)
    */
   memoryLimitFactor?: number | 'off';
+  /**
+   * Where GPU use per job is read. @default nvidia-smi found on the worker's inherited PATH,
+   * when the GPUs offered are NVIDIA ones; none otherwise (rocm-smi is not sampled)
+   */
+  gpuUsage?: GpuUsageSource;
   /** Serve only this workflow, and end (exit code 0) once it is finished. */
   workflow?: string;
   /**
@@ -148,6 +155,11 @@ const LOOP_END_REASONS: Record<LoopEnd | 'failed', string> = {
   expired: 'lease ending: no job can finish in the time left',
 };
 
+/** Where a worker started with `options` writes the jobs' logs (`<logDir>/<workflow>/…`). */
+export function workerLogDir(options: Pick<WorkerOptions, 'cwd' | 'logDir'>): string {
+  return options.logDir ?? join(options.cwd ?? process.cwd(), '.jobgraph', 'logs');
+}
+
 /** Whether a workflow is over: final status, or running with every job in a final state. */
 export function isWorkflowOver(status: WorkflowStatusResponse): boolean {
   if (DONE_WORKFLOW_STATUSES.has(status.status)) return true;
@@ -240,7 +252,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     logger,
     apiUrl: client.baseUrl,
     cwd,
-    logDir: options.logDir ?? join(cwd, '.jobgraph', 'logs'),
+    logDir: workerLogDir(options),
     idlePollMs: options.idlePollMs ?? 500,
     terminateGraceMs: options.terminateGraceMs,
     // Handlers never change after creation: each workflow's are fetched once. A lookup serves a
@@ -253,6 +265,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     ),
     ...(options.gpus?.[0] && { gpuVendor: options.gpus[0].vendor }),
     processTable: sharedProcessTable(),
+    ...gpuUsageOption(options),
     launcher,
     workflow,
     lease,
@@ -443,4 +456,11 @@ export async function runWorker({
   } finally {
     shutdown.signal.removeEventListener('abort', onShutdown);
   }
+}
+
+/** The GPU sampler of a worker: the one given, else nvidia-smi for a worker offering NVIDIA GPUs. */
+function gpuUsageOption(options: WorkerOptions): { gpuUsage?: GpuUsageSource } {
+  if (options.gpuUsage) return { gpuUsage: options.gpuUsage };
+  if (options.gpus?.[0]?.vendor !== 'nvidia') return {};
+  return { gpuUsage: sharedGpuUsage(toolRunner(inheritedEnvironment())) };
 }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { apiRequest } from '../../src/cli/api-request.js';
 import type { ResourceReport } from '../../src/cli/resource-report.js';
 import { fakeGpuTools } from '../support/fake-gpu-tools.js';
 import { makeRunDir, runCli } from './support/cli.js';
@@ -22,7 +23,7 @@ describe('jobgraph workflow resources / plot', { timeout: 180_000 }, () => {
         join(dir, 'res.yaml'),
         [
           'name: res-cli',
-          'resource_monitor: { granularity: time_series, sample_interval_seconds: 0.2 }',
+          'resource_monitor: { granularity: time_series, sample_interval_seconds: 0.2, generate_plots: true }',
           'resource_requirements:',
           '  - { name: big, num_cpus: 1, memory: 4g, num_gpus: 1, runtime: PT5M }',
           'jobs:',
@@ -38,6 +39,10 @@ describe('jobgraph workflow resources / plot', { timeout: 180_000 }, () => {
         env: { ...env, PATH: tools.pathWith(process.env.PATH) },
       });
       expect(worker.code).toBe(0);
+      // generate_plots: the worker that saw the workflow end left the report beside the job logs.
+      const generated = readFileSync(join(dir, '.jobgraph', 'logs', key, 'resource-plots.html'), 'utf8');
+      expect(generated).toContain(`Resources of workflow ${key}`);
+      expect(generated).toContain('"alloc"');
 
       const report = JSON.parse(await cli('workflow', 'resources', key, '--json')) as ResourceReport;
       expect(report.jobs).toHaveLength(1);
@@ -47,10 +52,13 @@ describe('jobgraph workflow resources / plot', { timeout: 180_000 }, () => {
       expect(alloc.suggestions).toEqual([expect.stringMatching(/^lower memory to \d+m$/)]);
       expect(await cli('workflow', 'resources', key)).toMatch(/per resource requirement[\s\S]*big[\s\S]*lower memory/);
 
-      const results = JSON.parse(await cli('workflow', 'results', key, '--json')) as Array<{
-        resource_usage: { gpu_ids: string[] };
-      }>;
-      expect(results[0]!.resource_usage.gpu_ids).toEqual(['0']);
+      // Read from the API: `workflow results --json` lists log paths and outcomes, not resource_usage.
+      const results = await apiRequest<{ items: Array<{ resource_usage: { gpu_ids: string[] } }> }>(
+        api,
+        'GET',
+        `/workflows/${key}/results`,
+      );
+      expect(results.items[0]!.resource_usage.gpu_ids).toEqual(['0']);
 
       expect(await cli('workflow', 'plot', key, '--out', 'plot.html')).toBe('wrote plot.html\n');
       const html = readFileSync(join(dir, 'plot.html'), 'utf8');

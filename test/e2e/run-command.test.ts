@@ -140,6 +140,23 @@ jobs:
     expect(byName(report!)['consumer']!.status).toBe('completed');
   });
 
+  it('writes the resource plots beside the job logs when the workflow asks for them (generate_plots)', async () => {
+    const dir = makeRunDir();
+    const spec = (name: string, plots: boolean) =>
+      `name: ${name}\nresource_monitor: { sample_interval_seconds: 0.2, generate_plots: ${plots} }\n` +
+      'jobs:\n  - { name: worked, command: sleep 0.5 }\n';
+    writeFileSync(join(dir, 'plots.yaml'), spec('plots-e2e', true));
+    writeFileSync(join(dir, 'none.yaml'), spec('no-plots-e2e', false));
+    const asked = await runSpec(dir, 'plots.yaml');
+    expect(asked.code).toBe(0);
+    const html = readFileSync(join(dir, '.jobgraph', 'logs', asked.report!.workflow, 'resource-plots.html'), 'utf8');
+    expect(html).toContain(`Resources of workflow ${asked.report!.workflow}`);
+    expect(html).toContain('"worked"');
+    const unasked = await runSpec(dir, 'none.yaml');
+    expect(unasked.code).toBe(0);
+    expect(existsSync(join(dir, '.jobgraph', 'logs', unasked.report!.workflow, 'resource-plots.html'))).toBe(false);
+  });
+
   it('runs dependents of a failed job unless cancel_on_blocking_job_failure, and exits 1', async () => {
     const dir = makeRunDir();
     writeFileSync(

@@ -14,7 +14,8 @@ import { fetchJobUsage } from '../../src/cli/resource-data.js';
 import { plotHtml } from '../../src/cli/resource-plot.js';
 import { resourceReport } from '../../src/cli/resource-report.js';
 import type { ComputeNodeDoc } from '../../src/core/model.js';
-import { discoverGpus } from '../../src/worker/gpu-discovery.js';
+import { discoverGpus, toolRunner } from '../../src/worker/gpu-discovery.js';
+import { sharedGpuUsage } from '../../src/worker/gpu-process-usage.js';
 import { startWorker, type WorkerHandle, type WorkerOptions } from '../../src/worker/worker.js';
 import { fakeGpuTools, type FakeGpuTools } from '../support/fake-gpu-tools.js';
 import { maxOverlap, openWorkerStack, testWorkerOptions, type WorkerStack } from './worker-fixture.js';
@@ -95,6 +96,46 @@ describe('worker resources', { timeout: 120_000 }, () => {
       ['0', 'NVIDIA H100 80GB HBM3'],
       ['1', 'NVIDIA H100 80GB HBM3'],
     ]);
+  });
+
+  it("records each GPU job's own GPU memory and its devices' utilisation, read from nvidia-smi", async () => {
+    const gpuTools = fakeGpuTools({ nvidia: 2, utilization: [25, 75] });
+    try {
+      const env = { PATH: gpuTools.pathWith('/usr/bin:/bin') };
+      const { devices } = await discoverGpus(env);
+      const wf = await stack.create({
+        name: 'gpu-usage',
+        resource_monitor: { sample_interval_seconds: 0.2 },
+        resource_requirements: [{ name: 'one_gpu', num_cpus: 1, memory: '1g', num_gpus: 1, runtime: 'PT5M' }],
+        jobs: [
+          // Both run at once, one GPU each: each is credited with its own process only.
+          { name: 'small', command: 'FAKE_GPU_MIB=300 sleep 2', resource_requirements: 'one_gpu' },
+          { name: 'large', command: 'FAKE_GPU_MIB=700 sleep 2', resource_requirements: 'one_gpu' },
+          { name: 'cpu_only', command: 'sleep 1' },
+        ],
+      });
+      const handle = await worker(wf, { num_gpus: 2, gpus: devices, gpuUsage: sharedGpuUsage(toolRunner(env)) });
+      await stack.start(wf);
+      expect(await handle.done).toBe(0);
+      const jobs = await stack.jobs(wf);
+      const results = await stack.results(wf);
+      const usageOf = (name: string) => results.get(jobs.get(name)!._key)!.resource_usage!;
+      const utilization: Record<string, number> = { '0': 25, '1': 75 };
+      for (const [name, mib] of [
+        ['small', 300],
+        ['large', 700],
+      ] as const) {
+        const usage = usageOf(name);
+        expect(usage.gpu_samples).toBeGreaterThan(2);
+        expect(usage.peak_gpu_memory_bytes).toBe(mib * 1024 ** 2);
+        expect(usage.avg_gpu_utilization_percent).toBe(utilization[usage.gpu_ids![0]!]);
+      }
+      // No GPU, no nvidia-smi call: the GPU figures are absent, not 0.
+      expect(usageOf('cpu_only').gpu_samples).toBeUndefined();
+      expect(usageOf('cpu_only').peak_gpu_memory_bytes).toBeUndefined();
+    } finally {
+      gpuTools.remove();
+    }
   });
 
   it('kills a job over its memory limit as out of memory; its dependents are handled as after a failure', async () => {

@@ -6,6 +6,7 @@
 import { call, enc, eventStream, listAll } from './api.js';
 import { FINAL_STATES, debounce, flash, fmtBytes, fmtDuration, fmtTime, guarded, h, stateChip, table } from './dom.js';
 import { eventsPanel } from './events-panel.js';
+import { usageCharts } from './usage-charts.js';
 
 /** Result fields shown in their own places; any other field is listed under "Recorded". */
 const SHOWN = new Set([
@@ -145,6 +146,7 @@ function attemptDetail(r, open) {
     h('summary', {}, `Attempt ${r.attempt}: ${r.status}, return code ${r.return_code}`),
     logBlock('stdout', r.stdout_path, r.stdout_tail),
     logBlock('stderr', r.stderr_path, r.stderr_tail),
+    usageCharts(r),
     extra.length
       ? h(
           'div',

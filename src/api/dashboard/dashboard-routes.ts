@@ -10,9 +10,14 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 
-/** Files of npm packages the page loads, by the name it asks for. */
-const VENDOR: Record<string, string> = {
+/**
+ * Files of npm packages the page loads, by the name it asks for: a module path, or a file
+ * beside a package's entry point (`[package, file]`) where the package's `exports` hide it
+ * (Chart.js exports no path to its UMD build, the one a plain <script> can load).
+ */
+const VENDOR: Record<string, string | [string, string]> = {
   'elk.bundled.js': 'elkjs/lib/elk.bundled.js',
+  'chart.umd.min.js': ['chart.js', 'chart.umd.min.js'],
 };
 
 const TYPES: Record<string, string> = {
@@ -50,7 +55,9 @@ function loadAssets(): { page: Asset; files: Map<string, Asset> } {
   }
   const require = createRequire(import.meta.url);
   for (const [name, module] of Object.entries(VENDOR)) {
-    files.set(`vendor/${name}`, { body: readFileSync(require.resolve(module), 'utf8'), type: TYPES['.js']! });
+    const path =
+      typeof module === 'string' ? require.resolve(module) : join(dirname(require.resolve(module[0])), module[1]);
+    files.set(`vendor/${name}`, { body: readFileSync(path, 'utf8'), type: TYPES['.js']! });
   }
   return { page: files.get('index.html')!, files };
 }

@@ -71,19 +71,22 @@ export function workerCommand(): Command {
         deadlineMs: config.JOBGRAPH_SHUTDOWN_MS + config.JOBGRAPH_TERMINATE_GRACE_MS,
       });
       // Loaded on use: the client commands need none of the worker code.
-      const [{ runWorker }, { workerSetting }] = await Promise.all([
+      const [{ runWorker, workerLogDir }, { workerSetting }] = await Promise.all([
         import('../../worker/worker.js'),
         import('../worker-setting.js'),
       ]);
       const setting = await workerSetting(flags, logger, config);
+      const resolved = {
+        cwd: flags.cwd ? resolve(flags.cwd) : undefined,
+        logDir: flags.logDir ? resolve(flags.logDir) : undefined,
+      };
       const end = await runWorker({
         apiUrl: config.JOBGRAPH_API,
         token: config.JOBGRAPH_TOKEN,
         terminateGraceMs: config.JOBGRAPH_TERMINATE_GRACE_MS,
         ...setting,
         workflow: flags.workflow,
-        cwd: flags.cwd ? resolve(flags.cwd) : undefined,
-        logDir: flags.logDir ? resolve(flags.logDir) : undefined,
+        ...resolved,
         allocation: flags.allocation,
         maxParallelJobs: flags.maxParallelJobs,
         idleExitMs: flags.idleExit === undefined ? undefined : flags.idleExit * 1000,
@@ -92,6 +95,16 @@ export function workerCommand(): Command {
         logger,
         shutdown,
       });
+      // generate_plots: the report of a workflow this worker saw to its end.
+      if (flags.workflow !== undefined && !flags.ignoreWorkflowCompletion && !shutdown.signal.aborted) {
+        const [{ plotIfWorkflowOver }, { apiRequest }] = await Promise.all([
+          import('../completion-plots.js'),
+          import('../api-request.js'),
+        ]);
+        const call = <T>(method: string, path: string, body?: unknown) =>
+          apiRequest<T>(config.JOBGRAPH_API, method, path, body, config.JOBGRAPH_TOKEN);
+        await plotIfWorkflowOver(call, flags.workflow, workerLogDir(resolved), logger);
+      }
       process.exitCode = shutdown.finish(end.code, end.problems.join('; ') || undefined);
     });
   return worker;

@@ -79,6 +79,10 @@ export const UsageSampleSchema = z.object({
   t_s: nonNegative,
   memory_bytes: nonNegative,
   cpu_percent: nonNegative,
+  /** GPU memory of the job's processes (NVIDIA, where nvidia-smi reports it). */
+  gpu_memory_bytes: nonNegative.optional(),
+  /** Mean utilisation of the job's GPUs; 100 = every one busy. */
+  gpu_percent: nonNegative.optional(),
 });
 export type UsageSample = z.infer<typeof UsageSampleSchema>;
 
@@ -96,6 +100,13 @@ export const ResourceUsageSchema = z
     peak_cpu_percent: nonNegative.optional(),
     avg_cpu_percent: nonNegative.optional(),
     cpu_time_s: nonNegative.optional(),
+    /** GPU samples taken (NVIDIA jobs with GPUs); the GPU figures are over these. */
+    gpu_samples: z.number().int().nonnegative().optional(),
+    /** Most GPU memory the job's processes held at once (nvidia-smi --query-compute-apps). */
+    peak_gpu_memory_bytes: nonNegative.optional(),
+    /** Mean and highest utilisation of the job's GPUs (the devices', as NVIDIA reports no share per process). */
+    avg_gpu_utilization_percent: nonNegative.optional(),
+    peak_gpu_utilization_percent: nonNegative.optional(),
     /** Set when the memory limit killed the job: the limit, and the memory seen when it did. */
     out_of_memory: z.object({ limit_bytes: nonNegative, peak_bytes: nonNegative }).optional(),
     /** TimeSeries granularity: the samples, at most MAX_TIME_SERIES. */

@@ -32,16 +32,20 @@ class ResourceUsage(BaseModel):
     ResourceUsage
     """ # noqa: E501
     avg_cpu_percent: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
+    avg_gpu_utilization_percent: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
     avg_memory_bytes: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
     cpu_time_s: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
     gpu_ids: Optional[Annotated[List[Annotated[str, Field(strict=True, max_length=254)]], Field(max_length=1024)]] = None
+    gpu_samples: Optional[Annotated[int, Field(strict=True, ge=0)]] = None
     out_of_memory: Optional[ResourceUsageOutOfMemory] = None
     peak_cpu_percent: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
+    peak_gpu_memory_bytes: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
+    peak_gpu_utilization_percent: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
     peak_memory_bytes: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
     requested: Optional[ResourceUsageRequested] = None
     samples: Annotated[int, Field(strict=True, ge=0)]
     time_series: Optional[Annotated[List[ResourceUsageTimeSeriesInner], Field(max_length=720)]] = None
-    __properties: ClassVar[List[str]] = ["avg_cpu_percent", "avg_memory_bytes", "cpu_time_s", "gpu_ids", "out_of_memory", "peak_cpu_percent", "peak_memory_bytes", "requested", "samples", "time_series"]
+    __properties: ClassVar[List[str]] = ["avg_cpu_percent", "avg_gpu_utilization_percent", "avg_memory_bytes", "cpu_time_s", "gpu_ids", "gpu_samples", "out_of_memory", "peak_cpu_percent", "peak_gpu_memory_bytes", "peak_gpu_utilization_percent", "peak_memory_bytes", "requested", "samples", "time_series"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -107,11 +111,15 @@ class ResourceUsage(BaseModel):
 
         _obj = cls.model_validate({
             "avg_cpu_percent": obj.get("avg_cpu_percent"),
+            "avg_gpu_utilization_percent": obj.get("avg_gpu_utilization_percent"),
             "avg_memory_bytes": obj.get("avg_memory_bytes"),
             "cpu_time_s": obj.get("cpu_time_s"),
             "gpu_ids": obj.get("gpu_ids"),
+            "gpu_samples": obj.get("gpu_samples"),
             "out_of_memory": ResourceUsageOutOfMemory.from_dict(obj["out_of_memory"]) if obj.get("out_of_memory") is not None else None,
             "peak_cpu_percent": obj.get("peak_cpu_percent"),
+            "peak_gpu_memory_bytes": obj.get("peak_gpu_memory_bytes"),
+            "peak_gpu_utilization_percent": obj.get("peak_gpu_utilization_percent"),
             "peak_memory_bytes": obj.get("peak_memory_bytes"),
             "requested": ResourceUsageRequested.from_dict(obj["requested"]) if obj.get("requested") is not None else None,
             "samples": obj.get("samples"),

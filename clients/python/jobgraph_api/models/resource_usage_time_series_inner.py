@@ -18,7 +18,7 @@ import re  # noqa: F401
 import json
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing import Any, ClassVar, Dict, List, Union
+from typing import Any, ClassVar, Dict, List, Optional, Union
 from typing_extensions import Annotated
 from typing import Optional, Set
 from typing_extensions import Self
@@ -29,9 +29,11 @@ class ResourceUsageTimeSeriesInner(BaseModel):
     ResourceUsageTimeSeriesInner
     """ # noqa: E501
     cpu_percent: Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]
+    gpu_memory_bytes: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
+    gpu_percent: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = None
     memory_bytes: Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]
     t_s: Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]
-    __properties: ClassVar[List[str]] = ["cpu_percent", "memory_bytes", "t_s"]
+    __properties: ClassVar[List[str]] = ["cpu_percent", "gpu_memory_bytes", "gpu_percent", "memory_bytes", "t_s"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -85,6 +87,8 @@ class ResourceUsageTimeSeriesInner(BaseModel):
 
         _obj = cls.model_validate({
             "cpu_percent": obj.get("cpu_percent"),
+            "gpu_memory_bytes": obj.get("gpu_memory_bytes"),
+            "gpu_percent": obj.get("gpu_percent"),
             "memory_bytes": obj.get("memory_bytes"),
             "t_s": obj.get("t_s")
         })
