@@ -972,6 +972,13 @@ export interface components {
             created_by?: string;
             members: string[];
         };
+        /**
+         * @example {
+         *       "users": [
+         *         "carol"
+         *       ]
+         *     }
+         */
         AddGroupMembersRequest: {
             users: string[];
         };
@@ -1058,12 +1065,29 @@ export interface components {
                 reason: string;
             })[];
         };
+        /**
+         * @example {
+         *       "members": [
+         *         "alice",
+         *         "bob"
+         *       ],
+         *       "name": "lab"
+         *     }
+         */
         CreateAccessGroupRequest: {
             /** @default [] */
             members?: string[];
             /** @example alice */
             name: string;
         };
+        /**
+         * @example {
+         *       "expires": "30d",
+         *       "label": "laptop",
+         *       "role": "user",
+         *       "user": "alice"
+         *     }
+         */
         CreateTokenRequest: {
             /** @example 30d */
             expires?: string | number;
@@ -1479,6 +1503,11 @@ export interface components {
             offset: number;
             total: number;
         };
+        /**
+         * @example {
+         *       "access": "read"
+         *     }
+         */
         WorkflowShare: {
             /** @enum {string} */
             access: "read" | "write";

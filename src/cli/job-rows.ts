@@ -100,6 +100,9 @@ export function resultRows(
   const hosts = hostsByNode(nodes);
   return results
     .map((r): ResultRow => ({
+      // Every recorded field stays (`interrupted`, `resource_usage`, the log tails…) for --json;
+      // the readable ones below replace or add to them.
+      ...r,
       job: names.get(r.job) ?? r.job,
       job_key: r.job,
       attempt: r.attempt,

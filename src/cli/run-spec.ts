@@ -57,16 +57,17 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     });
     const { store } = services;
     const wf = await store.createWorkflow(bundle);
-    // The first sign of life (stderr: stdout is the report); --json runs stay quiet.
-    if (!flags.json) {
-      const jobs = plural(bundle.documents.jobs?.length ?? 0, 'job');
-      process.stderr.write(`workflow ${wf._key} (${wf.name}) created: ${jobs}\n`);
-    }
     const capacity = await detecting;
 
     const impossible = await findUnsatisfiableJobs(store, wf._key, capacity);
     if (impossible.length > 0)
       throw await refuseUnrunnableJobs(store, wf._key, 'here', impossible, 'requirements exceed the local worker');
+    // The first sign of life (stderr: stdout is the report), once the workflow can run here;
+    // --json runs stay quiet.
+    if (!flags.json) {
+      const jobs = plural(bundle.documents.jobs?.length ?? 0, 'job');
+      process.stderr.write(`workflow ${wf._key} (${wf.name}) created: ${jobs}\n`);
+    }
 
     let workerCode = EXIT_OK;
     if (!shutdown.signal.aborted) {

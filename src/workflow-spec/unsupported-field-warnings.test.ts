@@ -49,7 +49,6 @@ describe('unsupportedFieldWarnings', () => {
 
   it('names resource_monitor keys the workers do not read', () => {
     expect(warningsOf({ resource_monitor: { enabled: true, generate_plots: true, plot_format: 'png' } })).toEqual([
-      'resource_monitor.generate_plots: accepted, not acted on yet',
       'resource_monitor.plot_format: accepted, not acted on yet',
     ]);
   });

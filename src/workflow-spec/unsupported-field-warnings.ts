@@ -7,7 +7,7 @@
  * jobgraph's own behaviour (`is_ephemeral: false`, `supports_termination: false`) asks for
  * nothing, so it gets no warning. Fields that are acted on (the `compute_node_*` settings the
  * workers read, `slurm_defaults`, `resource_monitor.enabled`/`granularity`/
- * `sample_interval_seconds`/`memory_limit_factor`, actions' `run_commands` and `schedule_nodes`)
+ * `sample_interval_seconds`/`memory_limit_factor`/`generate_plots`, actions' `run_commands` and `schedule_nodes`)
  * are never listed. When a field is acted on later, drop it here.
  */
 import type { WorkflowSpec } from './spec-schema.js';
@@ -25,7 +25,13 @@ const IGNORED_SETTINGS = [
 ] as const;
 
 /** `resource_monitor` keys the workers read (resource-usage.ts); any other key is not acted on. */
-const MONITOR_KEYS_ACTED_ON = new Set(['enabled', 'granularity', 'sample_interval_seconds', 'memory_limit_factor']);
+const MONITOR_KEYS_ACTED_ON = new Set([
+  'enabled',
+  'granularity',
+  'sample_interval_seconds',
+  'memory_limit_factor',
+  'generate_plots',
+]);
 
 /** Actions run by the provisioner; the per-worker triggers are stored only (no worker runs them). */
 const WORKER_TRIGGERS = new Set(['on_worker_start', 'on_worker_complete']);

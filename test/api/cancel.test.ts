@@ -128,7 +128,7 @@ describe('POST /api/v1/workflows/{wf}/jobs/{key}/cancel', () => {
       { name: 'a', command: 'sleep 30' },
       { name: 'stop', command: 'echo', depends_on: ['a'], cancel_on_blocking_job_failure: true },
       { name: 'stop2', command: 'echo', depends_on: ['stop'], cancel_on_blocking_job_failure: true },
-      { name: 'go', command: 'echo', depends_on: ['a'] },
+      { name: 'go', command: 'echo', depends_on: ['a'], cancel_on_blocking_job_failure: false },
     ]);
     await startJob(wf, key('a'));
     const ready: string[][] = [];

@@ -155,7 +155,7 @@ jobs:
   - { name: long, command: "sleep 30" }
   - { name: stop, command: "echo stop > stop.txt", depends_on: [long], cancel_on_blocking_job_failure: true }
   - { name: stop2, command: "echo stop2 > stop2.txt", depends_on: [stop], cancel_on_blocking_job_failure: true }
-  - { name: go, command: "echo go > go.txt", depends_on: [long] }
+  - { name: go, command: "echo go > go.txt", depends_on: [long], cancel_on_blocking_job_failure: false }
 `,
     );
     const { api, env, cli, get } = await startServer(dir);

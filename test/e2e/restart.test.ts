@@ -22,7 +22,7 @@ files:
 jobs:
   - { name: prep, command: "cp \${files.input.data} \${files.output.mid}" }
   - { name: check, command: "grep -q ok \${files.input.gate} && cp \${files.input.mid} \${files.output.out}" }
-  - { name: report, command: "cat \${files.input.out} > \${files.output.final}" }
+  - { name: report, command: "cat \${files.input.out} > \${files.output.final}", cancel_on_blocking_job_failure: false }
   - { name: side, command: "echo side > \${files.output.side}", input_user_data: [params] }
 user_data:
   - { name: params, data: { n: 1, label: x } }

@@ -64,7 +64,7 @@ resource_requirements:
 jobs:
   - { name: slow, command: "sleep 30", resource_requirements: short }
   - { name: stubborn, command: "trap '' TERM; sleep 30", resource_requirements: short }
-  - { name: tolerant, command: "true", depends_on: [slow] }
+  - { name: tolerant, command: "true", depends_on: [slow], cancel_on_blocking_job_failure: false }
   - { name: strict, command: "true", depends_on: [stubborn], cancel_on_blocking_job_failure: true }
 `,
     );

@@ -164,7 +164,7 @@ jobs:
       `name: failure-e2e
 jobs:
   - { name: bad, command: "exit 3" }
-  - { name: tolerant, command: "true", depends_on: [bad] }
+  - { name: tolerant, command: "true", depends_on: [bad], cancel_on_blocking_job_failure: false }
   - { name: strict, command: "true", depends_on: [bad], cancel_on_blocking_job_failure: true }
   - { name: after_strict, command: "true", depends_on: [strict], cancel_on_blocking_job_failure: true }
 `,

@@ -96,7 +96,7 @@ describe('aws provider settings on moto', () => {
     const text = await provider.describe(request);
     expect(text).toContain('aws ec2 create-launch-template --region us-east-1');
     expect(text.match(/aws ec2 create-fleet/g)).toHaveLength(2);
-    expect(text).toContain('--token <token>');
+    expect(text).toContain('JOBGRAPH_TOKEN=<token>');
     expect(text).not.toContain('secret-token-123');
     expect(await ec2.launchTemplateNames()).toEqual([]);
   });

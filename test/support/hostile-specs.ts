@@ -219,8 +219,10 @@ export const HOSTILE_SPECS: Array<[string, unknown]> = [
     { name: 'h', jobs: [job(`${'a'.repeat(30)}!`), job('b', { depends_on_regexes: ['(a+)+$'] })] },
   ],
   [
-    '(a|a)*$ against a long name',
-    { name: 'h', jobs: [job(`${'a'.repeat(40)}!`), job('b', { depends_on_regexes: ['(a|a)*$'] })] },
+    // Anchored at both ends: regexes search anywhere in a name (torc's is_match), and an
+    // unanchored (a|a)*$ matches the empty end of every name.
+    '^(a|a)*$ against a long name',
+    { name: 'h', jobs: [job(`${'a'.repeat(40)}!`), job('b', { depends_on_regexes: ['^(a|a)*$'] })] },
   ],
   [
     '(.*a){16} against a long name',

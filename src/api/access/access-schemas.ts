@@ -40,7 +40,7 @@ export const CreateTokenSchema = z
     workflows: z.array(z.string().min(1).max(256)).max(1000).optional(),
     label: z.string().max(200).optional(),
   })
-  .openapi('CreateTokenRequest');
+  .openapi('CreateTokenRequest', { example: { user: 'alice', role: 'user', expires: '30d', label: 'laptop' } });
 
 export const CreatedTokenSchema = z
   .object({ token: z.string().openapi({ description: 'The secret; shown this once only' }), info: TokenInfoSchema })
@@ -57,13 +57,15 @@ export const AccessGroupSchema = z
 
 export const CreateAccessGroupSchema = z
   .strictObject({ name: UserName, members: z.array(UserName).max(10_000).default([]) })
-  .openapi('CreateAccessGroupRequest');
+  .openapi('CreateAccessGroupRequest', { example: { name: 'lab', members: ['alice', 'bob'] } });
 
 export const AddMembersSchema = z
   .strictObject({ users: z.array(UserName).min(1).max(10_000) })
-  .openapi('AddGroupMembersRequest');
+  .openapi('AddGroupMembersRequest', { example: { users: ['carol'] } });
 
-export const ShareSchema = z.strictObject({ access: z.enum(ACCESS_LEVELS) }).openapi('WorkflowShare');
+export const ShareSchema = z
+  .strictObject({ access: z.enum(ACCESS_LEVELS) })
+  .openapi('WorkflowShare', { example: { access: 'read' } });
 
 export const WhoAmISchema = z
   .object({
