@@ -219,14 +219,14 @@ export const HOSTILE_SPECS: Array<[string, unknown]> = [
     { name: 'h', jobs: [job(`${'a'.repeat(30)}!`), job('b', { depends_on_regexes: ['(a+)+$'] })] },
   ],
   [
-    // Anchored at both ends: regexes search anywhere in a name (torc's is_match), and an
-    // unanchored (a|a)*$ matches the empty end of every name.
+    // Anchored at both ends here and below: regexes search anywhere in a name (torc's
+    // is_match), and unanchored these match part of the long name.
     '^(a|a)*$ against a long name',
     { name: 'h', jobs: [job(`${'a'.repeat(40)}!`), job('b', { depends_on_regexes: ['^(a|a)*$'] })] },
   ],
   [
-    '(.*a){16} against a long name',
-    { name: 'h', jobs: [job(`${'a'.repeat(40)}!`), job('b', { depends_on_regexes: ['(.*a){16}'] })] },
+    '^(.*a){16}$ against a long name',
+    { name: 'h', jobs: [job(`${'a'.repeat(40)}!`), job('b', { depends_on_regexes: ['^(.*a){16}$'] })] },
   ],
   [
     '(.*a){20}: a count too large for linear time',
