@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_COLLECTIONS } from '../../src/core/model.js';
+import { hashToken } from '../../src/core/tokens.js';
 import {
   hostileRequests,
   seededRandom,
@@ -128,7 +129,8 @@ describe('fuzz: hostile requests with and without valid tokens', { timeout: 600_
     invalid.anonymous = undefined;
     invalid.garbage = 'jg_' + 'x'.repeat(43);
     const revoked = await fx.token('alice', 'user');
-    const revokedKey = (await fx.store.listTokens('alice')).at(-1)!._key;
+    // Found by its hash: alice has other tokens, and listings are not in creation order.
+    const revokedKey = (await fx.store.findTokenByHash(hashToken(revoked)))!._key;
     await fx.store.revokeToken(revokedKey, new Date().toISOString());
     invalid.revoked = revoked;
     invalid.expired = await fx.token('alice', 'user', { expiresInS: 1 });

@@ -35,7 +35,7 @@ describe('workflows', () => {
     const res = await api.call('POST', '/api/v1/workflows', {
       name: 'torc-settings',
       use_pending_failed: true,
-      resource_monitor: { enabled: true, generate_plots: true },
+      resource_monitor: { enabled: true, plot_format: 'png' },
       user_data: [
         { name: 'scratch', is_ephemeral: true },
         { name: 'tmp', is_ephemeral: true },
@@ -45,7 +45,7 @@ describe('workflows', () => {
     expect(res.status, res.text).toBe(201);
     expect(res.body.warnings).toEqual([
       'use_pending_failed: accepted, not acted on yet',
-      'resource_monitor.generate_plots: accepted, not acted on yet',
+      'resource_monitor.plot_format: accepted, not acted on yet',
       'user_data[0,1].is_ephemeral: accepted, not acted on yet',
     ]);
     const got = await api.call('GET', `/api/v1/workflows/${res.body._key}`);

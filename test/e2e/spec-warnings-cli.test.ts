@@ -13,7 +13,7 @@ import { childrenKilledAfterEach, startTestServer } from './support/test-server.
 
 const SPEC = `name: torc-settings
 use_pending_failed: true
-resource_monitor: { enabled: true, generate_plots: true }
+resource_monitor: { enabled: true, plot_format: png }
 user_data:
   - { name: scratch, is_ephemeral: true, data: 1 }
 jobs:
@@ -21,7 +21,7 @@ jobs:
 `;
 const WARNINGS = [
   'use_pending_failed: accepted, not acted on yet',
-  'resource_monitor.generate_plots: accepted, not acted on yet',
+  'resource_monitor.plot_format: accepted, not acted on yet',
   'user_data[0].is_ephemeral: accepted, not acted on yet',
 ];
 const children = childrenKilledAfterEach();

@@ -16,11 +16,11 @@ from jobgraph_api import (
     AllocationsApi,
     ApiClient,
     Configuration,
+    CreatedWorkflow,
     DocumentsApi,
     EdgesApi,
     MetaApi,
     WorkersApi,
-    Workflow,
     WorkflowsApi,
     WorkflowStatus,
 )
@@ -54,7 +54,7 @@ class Client:
     allocations: AllocationsApi
     meta: MetaApi
 
-    def create_workflow(self, spec: Mapping[str, Any]) -> Workflow:
+    def create_workflow(self, spec: Mapping[str, Any]) -> CreatedWorkflow:
         """Create a workflow from a spec (the same shape as a JSON/YAML spec file)."""
         return self.workflows.create_workflow(request_body=dict(spec))
 
