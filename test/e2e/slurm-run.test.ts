@@ -206,7 +206,10 @@ jobs:
     const server = await startSlurmServer(dir, cluster!, children);
     // A second provisioner on the same graph and Redis: each action must still fire once.
     children.push(
-      (await import('./support/cli.js')).spawnCli(['scale', '--db', 'graph.sqlite'], { cwd: dir, env: server.env }),
+      (await import('./support/cli.js')).spawnCli(['scale', '--db', 'graph.sqlite', '--api', server.api], {
+        cwd: dir,
+        env: server.env,
+      }),
     );
     const wf = await createWorkflow(
       server,
@@ -238,17 +241,18 @@ actions:
       30_000,
       'the on_workflow_complete action',
     );
-    // The cluster is shared with the other Slurm test files running at the same time: an
-    // allocation may wait for a node before its worker starts, sees the workflow over and exits.
-    const allocations = await waitForAllocationsEnded(server, wf, 150_000);
+    const allocations = await waitForAllocationsEnded(server, wf);
     const g = await readGraph(server, wf);
     const bySchedulerName = (name: string) => allocations.filter((a) => a.scheduler_name === name);
     expect(bySchedulerName('setup_scheduler')).toHaveLength(1);
     expect(bySchedulerName('work_scheduler')).toHaveLength(2);
     expect(allocations.every((a) => a.trigger === 'action')).toBe(true);
+    // Whichever provisioner submitted it, every allocation's worker was handed this API.
+    for (const a of allocations)
+      expect(readFileSync(a.details!.script_path as string, 'utf8')).toContain(`--api ${server.api} `);
     expect(g.events.filter((e) => e.type === 'action_claimed')).toHaveLength(3);
     expect(readFileSync(join(dir, 'finished.txt'), 'utf8').trim()).toBe('done');
-  }, 330_000);
+  }, 180_000);
 
   it('a multi-node job runs in a two-node allocation served by one worker, and reaches both nodes with srun', async () => {
     const dir = makeRunDir();

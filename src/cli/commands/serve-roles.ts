@@ -19,6 +19,8 @@ interface ServeFlags extends GraphFlags {
   auth?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  /** `jobgraph scale`: the API that workers in its allocations call. */
+  api?: string;
 }
 
 function serveCommand(name: string, description: string, roles: ServiceRoles): Command {
@@ -37,6 +39,12 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
     );
     command.option('--no-auth', 'serve without authentication (env JOBGRAPH_AUTH=off): only on a trusted network');
   }
+  if (roles.provision && !roles.api) {
+    command.option(
+      '--api <url>',
+      'the API that workers in the allocations call, reachable from the nodes (env JOBGRAPH_PUBLIC_API, else JOBGRAPH_API, default http://127.0.0.1:8080)',
+    );
+  }
   if (roles.scheduler) {
     command.option(
       '--no-provision',
@@ -50,6 +58,7 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
       JOBGRAPH_PORT: flags.port,
       JOBGRAPH_TLS_CERT: flags.tlsCert,
       JOBGRAPH_TLS_KEY: flags.tlsKey,
+      JOBGRAPH_PUBLIC_API: flags.api,
       ...(flags.auth !== undefined && { JOBGRAPH_AUTH: flags.auth ? 'on' : 'off' }),
     });
     if (!config.REDIS_URL) {
@@ -78,6 +87,16 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
       );
       if (services.apiUrl)
         process.stderr.write(`jobgraph ${name}: API at ${services.apiUrl}/api/v1 (docs ${services.apiUrl}/docs)\n`);
+      else if (
+        roles.provision &&
+        flags.api === undefined &&
+        !process.env.JOBGRAPH_PUBLIC_API &&
+        !process.env.JOBGRAPH_API
+      )
+        // Workers handed a wrong address retry until their allocation's walltime: say it now.
+        process.stderr.write(
+          `jobgraph ${name}: workers in allocations will call the API at ${config.JOBGRAPH_API} (the default); pass --api URL if it runs elsewhere\n`,
+        );
       const reason = await shutdown.requested;
       logger.info({ signal: reason }, 'stopping');
     } finally {
