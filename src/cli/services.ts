@@ -151,6 +151,9 @@ export async function startServices(
         reconcileMs: config.JOBGRAPH_RECONCILE_MS,
         reconcileAgeMs: config.JOBGRAPH_RECONCILE_AGE_MS,
         unfit: { waits: new UnfitWaits(config.JOBGRAPH_UNFIT_WAIT_MS), liveness },
+        ...(config.JOBGRAPH_QUEUE_FLOOR !== 'unbounded' && {
+          promotion: { floor: config.JOBGRAPH_QUEUE_FLOOR, liveness },
+        }),
         onWorkflowFinished: options.onWorkflowFinished,
         closing,
       });

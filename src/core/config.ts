@@ -23,6 +23,9 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 ** 2;
  */
 export const DEFAULT_MAX_JOBS = 1_000_000;
 
+/** Default floor of bounded promotion's watermark (`JOBGRAPH_QUEUE_FLOOR`, decision 0016). */
+export const DEFAULT_QUEUE_FLOOR = 100;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
 const redisUrl = z.string().regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL');
@@ -77,6 +80,17 @@ export const ConfigSchema = z
      * whose entry is missing or abandoned (Redis lost data, a taker died). @default 10000
      */
     JOBGRAPH_RECONCILE_AGE_MS: positiveMs.default(10_000),
+    /**
+     * Bounded promotion (decision 0016): each (workflow, resource class) queue is kept topped up
+     * to `max(floor, 2 × the live workers' slots for its class)` entries; the other ready jobs
+     * stay `ready` in the graph. `unbounded` promotes every ready job at once (the behaviour
+     * before, kept for comparison). @default 100
+     */
+    JOBGRAPH_QUEUE_FLOOR: z
+      .union([z.literal('unbounded'), z.coerce.number().int().positive()], {
+        error: 'must be a positive integer or "unbounded"',
+      })
+      .default(DEFAULT_QUEUE_FLOOR),
     /**
      * A queued job that fits no live worker for this long gets a `job_unfit` event and a
      * `waiting` line in the workflow's status (issue 11). @default 30000

@@ -147,6 +147,21 @@ export class JobProducer {
   }
 
   /**
+   * The entries waiting to be taken in each queue of `workflow` (waiting, prioritized,
+   * delayed; not the ones a worker holds), by queue name, for bounded promotion.
+   * One SMEMBERS of the registry and one count per queue.
+   */
+  async waitingCounts(workflow: string): Promise<Map<string, number>> {
+    const names = (await this.connection.smembers(queueRegistryKey(this.prefix))).filter(
+      (name) => parseQueueName(name)?.workflow === workflow,
+    );
+    const counts = await Promise.all(
+      names.map((name) => this.queue(name).getJobCountByTypes('waiting', 'prioritized', 'delayed')),
+    );
+    return new Map(names.map((name, i) => [name, counts[i]!]));
+  }
+
+  /**
    * Retire the queues of a workflow that will get no more entries (it finished): drop them
    * from the queue registry, so workers and the queue dashboard stop listing them, delete
    * their Redis keys, and close the cached Queue objects, so a long-running scheduler does

@@ -28,6 +28,8 @@ export interface PromoteOptions {
   batch?: number;
   /** Only this workflow's jobs. @default every workflow */
   workflow?: string;
+  /** Most jobs to promote in all (bounded promotion's budget). @default no limit */
+  limit?: number;
 }
 
 export interface PromoteOutcome {
@@ -42,16 +44,19 @@ export const DEFAULT_PROMOTE_BATCH = 1000;
 export async function promoteReady(deps: PromoteDeps, options: PromoteOptions = {}): Promise<PromoteOutcome> {
   const batch = options.batch ?? DEFAULT_PROMOTE_BATCH;
   const outcome: PromoteOutcome = { promoted: 0, workflows: new Set() };
-  for (;;) {
-    const claimed = await deps.store.claimReady(batch, options.workflow);
+  let left = options.limit ?? Infinity;
+  while (left > 0) {
+    const want = Math.min(batch, left);
+    const claimed = await deps.store.claimReady(want, options.workflow);
     if (claimed.length === 0) break;
+    left -= claimed.length;
     const names = await deps.producer.enqueue(claimed.map(jobPayloadOf));
     await deps.notifier.publish('queued', names);
     outcome.promoted += claimed.length;
     for (const job of claimed) outcome.workflows.add(job.workflow);
     deps.logger?.debug({ promoted: claimed.length, queues: names }, 'promoted ready jobs');
     // A short batch means the store had no more ready jobs at claim time: skip the empty round trip.
-    if (claimed.length < batch) break;
+    if (claimed.length < want) break;
   }
   return outcome;
 }

@@ -1,5 +1,6 @@
 /**
- * The scheduler process's loop. Work happens in passes; a pass promotes every ready job,
+ * The scheduler process's loop. Work happens in passes; a pass promotes ready jobs (every one,
+ * or with bounded promotion only what the queues lack to their watermarks, decision 0016),
  * finishes the workflows it was poked for, and — when the periodic timer asked — repairs
  * queued jobs that lost their queue entry and checks every running workflow for
  * completion.
@@ -16,16 +17,18 @@ import type { GraphStore } from '../graph/graph-store.js';
 import type { JobProducer } from '../queue/job-producer.js';
 import type { Notifier } from '../queue/notifications.js';
 import { finishWorkflows } from './finish-workflows.js';
+import { promoteBounded } from './promote-bounded.js';
 import { promoteReady } from './promote-ready-jobs.js';
 import { DEFAULT_RECONCILE_AGE_MS, reconcileQueuedJobs } from './reconcile-queued-jobs.js';
 import type { LostWorkerWatchdog } from './lost-worker-watchdog.js';
 import type { WorkerLiveness } from '../queue/worker-heartbeat.js';
+import type { WorkerSize } from '../queue/heartbeat-report.js';
 import { JOB_UNFIT_EVENT, type UnfitWaits } from './unfit-waits.js';
 
 /** What the scheduler runs on. The store, producer and notifier are the caller's: `stop()` leaves them open. */
 export interface SchedulerDeps {
   store: GraphStore;
-  producer: Pick<JobProducer, 'enqueue' | 'presentIds' | 'forgetWorkflow' | 'recoverAbandoned'>;
+  producer: Pick<JobProducer, 'enqueue' | 'presentIds' | 'forgetWorkflow' | 'recoverAbandoned' | 'waitingCounts'>;
   notifier: Pick<Notifier, 'publish' | 'subscribe' | 'unsubscribe'>;
   logger: Logger;
   /** Period of the reconcile (`JOBGRAPH_RECONCILE_MS`). */
@@ -42,6 +45,14 @@ export interface SchedulerDeps {
    * absent: not reported. The sizes come from the workers' heartbeats.
    */
   unfit?: { waits: UnfitWaits; liveness: Pick<WorkerLiveness, 'capacities'> };
+  /**
+   * Bounded promotion (decision 0016): each (workflow, resource class) queue is topped up to
+   * `max(floor, 2 × the live workers' slots for the class)`; the rest stay `ready`. A poked
+   * pass tops up the poked workflows, the periodic pass every running one. The live workers'
+   * sizes come from `liveness` (absent: none are known, the floor holds). Absent: every ready
+   * job is promoted at once (`JOBGRAPH_QUEUE_FLOOR=unbounded`).
+   */
+  promotion?: { floor: number; liveness?: Pick<WorkerLiveness, 'capacities'> };
   /** Called once for each workflow this scheduler finishes. */
   onWorkflowFinished?: (wf: WorkflowDoc) => void;
   /**
@@ -64,6 +75,8 @@ export class Scheduler {
   private started = false;
   private stopped = false;
   private readonly onReady = (workflows: string[]) => this.poke(workflows);
+  /** The live workers' sizes and when they were read: read at most once a second, and on each periodic pass. */
+  private workers: { sizes: WorkerSize[]; readAt: number } | undefined;
 
   constructor(private readonly deps: SchedulerDeps) {
     deps.closing?.addEventListener('abort', () => this.halt(), { once: true });
@@ -148,7 +161,7 @@ export class Scheduler {
     const toFinish = new Set(poked);
     let promotedTo = new Set<string>();
     try {
-      promotedTo = (await promoteReady(this.deps)).workflows;
+      promotedTo = (await this.promote(poked, reconcile)).workflows;
     } catch (err) {
       logger.error({ err }, 'promotion failed');
     }
@@ -186,6 +199,31 @@ export class Scheduler {
       const finished = await finishWorkflows({ store, logger, onFinished: this.deps.onWorkflowFinished }, toFinish);
       for (const wf of finished) await this.deps.producer.forgetWorkflow(wf._key);
     }
+  }
+
+  /** Promote: every ready job, or (bounded) the poked workflows' — every running one's on a periodic pass. */
+  private async promote(poked: string[], periodic: boolean): ReturnType<typeof promoteReady> {
+    const bounded = this.deps.promotion;
+    if (!bounded) return promoteReady(this.deps);
+    if (!periodic && poked.length === 0) return { promoted: 0, workflows: new Set() };
+    return promoteBounded(this.deps, {
+      floor: bounded.floor,
+      workers: await this.liveWorkers(bounded.liveness, periodic),
+      ...(!periodic && { workflows: poked }),
+    });
+  }
+
+  /**
+   * The live workers' sizes, cached for a second: a pass follows each completion batch, and a
+   * SCAN of the heartbeats on each would cost more than a slightly stale watermark.
+   */
+  private async liveWorkers(liveness: Pick<WorkerLiveness, 'capacities'> | undefined, fresh: boolean) {
+    if (!liveness) return [];
+    const now = Date.now();
+    if (fresh || !this.workers || now - this.workers.readAt > 1000) {
+      this.workers = { sizes: await liveness.capacities(), readAt: now };
+    }
+    return this.workers.sizes;
   }
 
   /** Record a `job_unfit` event for each job class that has fitted no live worker for the threshold. */

@@ -61,6 +61,8 @@ export interface WorkerStackOptions {
   heartbeat?: ApiDeps['heartbeat'];
   /** Run the lost-worker watchdog on each reconcile, with this `confirmMs`. @default no watchdog */
   watchdogConfirmMs?: number;
+  /** Bounded promotion with this floor, watermarks from the live workers' heartbeats (decision 0016). @default unbounded */
+  queueFloor?: number;
 }
 
 export async function openWorkerStack(redisUrl: string, options: WorkerStackOptions = {}): Promise<WorkerStack> {
@@ -69,9 +71,13 @@ export async function openWorkerStack(redisUrl: string, options: WorkerStackOpti
   const store = await openSqliteGraphStore(join(dir, 'graph.sqlite'));
   const producer = new JobProducer({ redisUrl, prefix });
   const notifier = new Notifier(redisUrl, prefix);
-  const liveness = options.watchdogConfirmMs !== undefined ? new WorkerLiveness(redisUrl, prefix) : undefined;
+  const liveness =
+    options.watchdogConfirmMs !== undefined || options.queueFloor !== undefined
+      ? new WorkerLiveness(redisUrl, prefix)
+      : undefined;
   const watchdog =
     liveness &&
+    options.watchdogConfirmMs !== undefined &&
     new LostWorkerWatchdog({
       store,
       liveness,
@@ -88,7 +94,8 @@ export async function openWorkerStack(redisUrl: string, options: WorkerStackOpti
     logger: silentLogger,
     reconcileMs: 500,
     reconcileAgeMs: 1000,
-    watchdog,
+    ...(watchdog && { watchdog }),
+    ...(options.queueFloor !== undefined && { promotion: { floor: options.queueFloor, liveness } }),
   });
   await scheduler.start();
   const app = createApp({
