@@ -6,6 +6,8 @@
  * - `--version`, `--help`: process start to exit.
  * - `run` first line: process start to the `workflow … created: N jobs` line on stderr (a
  *   private redis-server is started as a user's `run` does), then the run is stopped (SIGINT).
+ * - `run` one job: process start to exit of a one-job workflow (`true`), run to completion —
+ *   issue 13's "`jobgraph run` of a one-job workflow ≤ 0.5 s".
  *
  * Each is measured with the compiled bin (`bin/jobgraph.js` running dist/, which must be
  * current: `npm run build`) and with the sources through tsx (the bin before decision 0015).
@@ -65,10 +67,12 @@ async function main(): Promise<void> {
   if (compiledState(REPO) !== 'current') throw new Error('dist/ is not current: run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'jobgraph-startup-'));
   writeFileSync(join(dir, 'wait.yaml'), 'name: startup\njobs:\n  - { name: wait, command: sleep 30 }\n');
+  writeFileSync(join(dir, 'one.yaml'), 'name: one\njobs:\n  - { name: one, command: "true" }\n');
   const cases: Array<[string, string[], ((stderr: string) => boolean)?]> = [
     ['--version', ['--version']],
     ['--help', ['--help']],
     ['run: first line', ['run', 'wait.yaml', '--cpus', '1', '--mem', '1g'], (e) => /created: 1 job\n/.test(e)],
+    ['run: one job to exit', ['run', 'one.yaml', '--cpus', '1', '--mem', '1g']],
   ];
   const lines = ['| command | launcher | runs | min s | median s | max s |', '|---|---|---|---|---|---|'];
   try {

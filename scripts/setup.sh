@@ -6,11 +6,24 @@
 # from apt, moto's server (the EC2 API the AWS provider's tests run against) with pip, and
 # the npm dependencies (better-sqlite3 is compiled from source: about a minute), and .venv, the
 # Python virtualenv the generated Python client's tests run in (its dependencies from PyPI).
+# `scripts/setup.sh --peers` installs only the benchmark's peer tools (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# `setup.sh --peers`: only the tools `npm run bench -- --peers` compares jobgraph with (GNU
+# parallel, Snakemake, Dask distributed, Celery with its Redis transport), from Debian's packages:
+# they install into /usr/bin/python3, which the bench tries when the `python3` on PATH lacks them.
+if [ "${1:-}" = "--peers" ]; then
+  echo "setup: installing the bench's peers (parallel snakemake python3-distributed python3-celery python3-redis)" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq parallel snakemake python3-distributed python3-celery \
+    python3-redis >/dev/null
+  echo "setup: peers installed" >&2
+  exit 0
+fi
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

@@ -23,6 +23,7 @@ import { ec2Call } from './aws-errors.js';
 import { parseAwsSettings, type AwsSettings } from './aws-settings.js';
 import { describeRequest } from './describe-request.js';
 import { createEc2Client, describeInstances, terminateInstances } from './ec2-lookups.js';
+import { ec2Sdk } from './ec2-sdk.js';
 import { guaranteedShape } from './instance-candidates.js';
 import { InstanceTypeCatalog } from './instance-type-catalog.js';
 import { allocationStatus, viewInstance, type InstanceView } from './instance-state.js';
@@ -175,10 +176,12 @@ export class AwsProvider implements ComputeProvider {
     region?: string,
     settings?: Pick<AwsSettings, 'name'>,
   ): Promise<{ client: EC2Client; region: string }> {
+    // Loaded before the look-up, so that finding and making the client stay one synchronous step.
+    const sdk = await ec2Sdk();
     const key = region ?? this.options.region ?? '';
     let client = this.clients.get(key);
     if (!client) {
-      client = createEc2Client({ region: key || undefined, maxAttempts: this.options.maxAttempts ?? 5 });
+      client = createEc2Client(sdk, { region: key || undefined, maxAttempts: this.options.maxAttempts ?? 5 });
       this.clients.set(key, client);
     }
     const resolved =

@@ -2,22 +2,9 @@
  * The EC2 read calls the adapter makes, each one call (or one paginated series) turned into
  * the plain values the pure pieces take. Failures are mapped by the caller (ec2Call).
  */
-import {
-  DescribeAvailabilityZonesCommand,
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  DescribeInstanceTypesCommand,
-  DescribeRegionsCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSpotPriceHistoryCommand,
-  DescribeSubnetsCommand,
-  EC2Client,
-  TerminateInstancesCommand,
-  type _InstanceType,
-  type Filter,
-  type Instance,
-} from '@aws-sdk/client-ec2';
+import type { _InstanceType, EC2Client, Filter, Instance } from '@aws-sdk/client-ec2';
 import { errorCode } from './aws-errors.js';
+import { ec2Sdk, type Ec2Sdk } from './ec2-sdk.js';
 import { instanceTypeFacts, type InstanceTypeFacts } from './instance-candidates.js';
 import type { Placement } from './request-plan.js';
 
@@ -27,8 +14,8 @@ import type { Placement } from './request-plan.js';
  * overrides. Throttling and transient failures are retried by the SDK's standard strategy
  * (exponential backoff with jitter, a longer base delay for throttling) up to `maxAttempts`.
  */
-export function createEc2Client(options: { region?: string; maxAttempts: number }): EC2Client {
-  return new EC2Client({
+export function createEc2Client(sdk: Ec2Sdk, options: { region?: string; maxAttempts: number }): EC2Client {
+  return new sdk.EC2Client({
     ...(options.region && { region: options.region }),
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
@@ -48,7 +35,9 @@ export async function describeInstanceTypes(
   const Filters = names ? [{ Name: 'instance-type', Values: names }] : filters;
   let NextToken: string | undefined;
   do {
-    const page = await client.send(new DescribeInstanceTypesCommand({ Filters, NextToken, MaxResults: 100 }));
+    const page = await client.send(
+      new (await ec2Sdk()).DescribeInstanceTypesCommand({ Filters, NextToken, MaxResults: 100 }),
+    );
     out.push(...(page.InstanceTypes ?? []).map(instanceTypeFacts));
     NextToken = page.NextToken;
   } while (NextToken);
@@ -58,7 +47,7 @@ export async function describeInstanceTypes(
 /** The AMI's architecture (`x86_64`, `arm64`), or undefined when the image does not exist. */
 export async function imageArchitecture(client: EC2Client, ami: string): Promise<string | undefined> {
   try {
-    const answer = await client.send(new DescribeImagesCommand({ ImageIds: [ami] }));
+    const answer = await client.send(new (await ec2Sdk()).DescribeImagesCommand({ ImageIds: [ami] }));
     return answer.Images?.[0]?.Architecture ?? undefined;
   } catch (err) {
     if (errorCode(err)?.startsWith('InvalidAMIID.')) return undefined;
@@ -68,7 +57,7 @@ export async function imageArchitecture(client: EC2Client, ami: string): Promise
 
 /** Each subnet with its zone. @throws the EC2 error (InvalidSubnetID.NotFound) for one that does not exist */
 export async function subnetPlacements(client: EC2Client, subnets: string[]): Promise<Placement[]> {
-  const answer = await client.send(new DescribeSubnetsCommand({ SubnetIds: subnets }));
+  const answer = await client.send(new (await ec2Sdk()).DescribeSubnetsCommand({ SubnetIds: subnets }));
   const zones = new Map((answer.Subnets ?? []).map((s) => [s.SubnetId, s.AvailabilityZone]));
   return subnets.map((subnet) => ({ subnet, zone: zones.get(subnet) }));
 }
@@ -76,19 +65,19 @@ export async function subnetPlacements(client: EC2Client, subnets: string[]): Pr
 /** The zones of the region that are available, as placements. */
 export async function zonePlacements(client: EC2Client): Promise<Placement[]> {
   const answer = await client.send(
-    new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'state', Values: ['available'] }] }),
+    new (await ec2Sdk()).DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'state', Values: ['available'] }] }),
   );
   return (answer.AvailabilityZones ?? []).flatMap((z) => (z.ZoneName ? [{ zone: z.ZoneName }] : []));
 }
 
 /** @throws the EC2 error (InvalidGroup.NotFound) naming a group that does not exist */
 export async function checkSecurityGroups(client: EC2Client, groups: string[]): Promise<void> {
-  await client.send(new DescribeSecurityGroupsCommand({ GroupIds: groups }));
+  await client.send(new (await ec2Sdk()).DescribeSecurityGroupsCommand({ GroupIds: groups }));
 }
 
 /** Every region name, enabled for this account or not. */
 export async function regionNames(client: EC2Client): Promise<string[]> {
-  const answer = await client.send(new DescribeRegionsCommand({ AllRegions: true }));
+  const answer = await client.send(new (await ec2Sdk()).DescribeRegionsCommand({ AllRegions: true }));
   return (answer.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : []));
 }
 
@@ -100,7 +89,7 @@ export async function describeInstances(client: EC2Client, filters: Filter[]): P
   const out: Instance[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await client.send(new DescribeInstancesCommand({ Filters: filters, NextToken }));
+    const page = await client.send(new (await ec2Sdk()).DescribeInstancesCommand({ Filters: filters, NextToken }));
     for (const r of page.Reservations ?? []) out.push(...(r.Instances ?? []));
     NextToken = page.NextToken;
   } while (NextToken);
@@ -118,7 +107,7 @@ export async function terminateInstances(client: EC2Client, instanceIds: string[
     { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
   ]);
   const ids = found.flatMap((i) => (i.InstanceId ? [i.InstanceId] : []));
-  if (ids.length > 0) await client.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  if (ids.length > 0) await client.send(new (await ec2Sdk()).TerminateInstancesCommand({ InstanceIds: ids }));
   return ids;
 }
 
@@ -130,7 +119,7 @@ export async function spotPrices(client: EC2Client, pools: Array<{ type: string;
   const prices = new Map<string, number>();
   if (pools.length === 0) return prices;
   const answer = await client.send(
-    new DescribeSpotPriceHistoryCommand({
+    new (await ec2Sdk()).DescribeSpotPriceHistoryCommand({
       InstanceTypes: [...new Set(pools.map((p) => p.type as _InstanceType))],
       ProductDescriptions: ['Linux/UNIX'],
       StartTime: new Date(),

@@ -7,18 +7,14 @@
  * the allocation's key is terminated — also those a failed or unanswered call may have
  * launched without saying so.
  */
-import {
-  CreateFleetCommand,
-  CreateLaunchTemplateCommand,
-  DeleteLaunchTemplateCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { randomBytes } from 'node:crypto';
 import { ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { SubmittedAllocation } from '../provider.js';
 import { CAPACITY_ERROR_CODES, ec2Call, errorCode, toCoreError, type ErrorContext } from './aws-errors.js';
 import { describeInstances, terminateInstances } from './ec2-lookups.js';
+import { ec2Sdk } from './ec2-sdk.js';
 import { fleetRequest, launchTemplateName, launchTemplateRequest, readFleetAnswer } from './fleet-request.js';
 import { TAG } from './instance-tags.js';
 import { launchedDetails } from './launched-details.js';
@@ -34,10 +30,11 @@ export interface LaunchContext extends ErrorContext {
 
 export async function launchAllocation(ctx: LaunchContext, prepared: PreparedRequest): Promise<SubmittedAllocation> {
   const { client } = ctx;
+  const sdk = await ec2Sdk();
   const template = launchTemplateName(ctx.allocation, `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`);
   await ec2Call({ ...ctx, operation: 'CreateLaunchTemplate' }, () =>
     client.send(
-      new CreateLaunchTemplateCommand(
+      new sdk.CreateLaunchTemplateCommand(
         launchTemplateRequest({
           name: template,
           settings: prepared.settings,
@@ -53,7 +50,7 @@ export async function launchAllocation(ctx: LaunchContext, prepared: PreparedReq
       let launched: string[];
       try {
         const answer = await client.send(
-          new CreateFleetCommand(fleetRequest(template, attempt, prepared.nodes, prepared.tags)),
+          new sdk.CreateFleetCommand(fleetRequest(template, attempt, prepared.nodes, prepared.tags)),
         );
         const outcome = readFleetAnswer(answer);
         launched = outcome.instanceIds;
@@ -115,7 +112,7 @@ async function cleanUpAllocation(ctx: LaunchContext): Promise<void> {
 
 async function deleteTemplate(ctx: LaunchContext, name: string): Promise<void> {
   try {
-    await ctx.client.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name }));
+    await ctx.client.send(new (await ec2Sdk()).DeleteLaunchTemplateCommand({ LaunchTemplateName: name }));
   } catch (err) {
     // A leftover template costs nothing and carries the jobgraph tags; the launch is what matters.
     ctx.logger?.warn({ err, template: name }, 'aws: could not delete the launch template of a request');
