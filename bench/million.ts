@@ -90,7 +90,13 @@ const spec = {
 const privateRedis = await startPrivateRedis();
 const redis = new Redis(privateRedis.url, { maxRetriesPerRequest: 1 });
 const config = loadConfig(
-  { JOBGRAPH_DB: join(dir, 'graph.sqlite'), JOBGRAPH_PORT: 0, JOBGRAPH_QUEUE_PREFIX: `million${Date.now()}` },
+  {
+    JOBGRAPH_DB: join(dir, 'graph.sqlite'),
+    JOBGRAPH_PORT: 0,
+    JOBGRAPH_QUEUE_PREFIX: `million${Date.now()}`,
+    // The sweep plus its fan-in job: one over the default cap at 1,000,000.
+    JOBGRAPH_MAX_JOBS: JOBS + 1,
+  },
   {},
 );
 const services = await startServices(config, privateRedis.url, { api: true, scheduler: true }, silentLogger);
