@@ -66,41 +66,48 @@ function byResource(pairs: readonly KeyPair[], known: ReadonlySet<string>): Map<
  */
 export function planInitialization(input: InitializationInput): InitializationPlan {
   const jobKeys = new Set(input.jobs.map((j) => j._key));
-  const seen = new Set<string>();
-  const all: Array<[string, string]> = [];
-  for (const [from, to] of input.blocks) {
-    if (!jobKeys.has(from) || !jobKeys.has(to)) continue;
-    seen.add(`${from}\u0000${to}`);
-    all.push([from, to]);
-  }
+  const known = ([from, to]: KeyPair) => jobKeys.has(from) && jobKeys.has(to);
   const derivedBlocks: Array<[string, string]> = [];
-  const derive = (writers: readonly KeyPair[], readers: readonly KeyPair[]) => {
-    const writersOf = byResource(writers, jobKeys);
-    for (const [resource, readerJobs] of byResource(readers, jobKeys)) {
-      for (const writer of writersOf.get(resource) ?? []) {
-        for (const reader of readerJobs) {
-          const pair = `${writer}\u0000${reader}`;
-          if (writer === reader || seen.has(pair)) continue;
-          seen.add(pair);
-          derivedBlocks.push([writer, reader]);
-          all.push([writer, reader]);
+  const derives =
+    (input.produces.length > 0 && input.needs.length > 0) || (input.stores.length > 0 && input.consumes.length > 0);
+  if (derives) {
+    // Only derivation needs the existing pairs as strings (to skip duplicates): a plain sweep
+    // with a million `blocks` edges and no file relations never builds this set.
+    const seen = new Set<string>();
+    for (const pair of input.blocks) if (known(pair)) seen.add(`${pair[0]}\u0000${pair[1]}`);
+    const derive = (writers: readonly KeyPair[], readers: readonly KeyPair[]) => {
+      const writersOf = byResource(writers, jobKeys);
+      for (const [resource, readerJobs] of byResource(readers, jobKeys)) {
+        for (const writer of writersOf.get(resource) ?? []) {
+          for (const reader of readerJobs) {
+            const pair = `${writer}\u0000${reader}`;
+            if (writer === reader || seen.has(pair)) continue;
+            seen.add(pair);
+            derivedBlocks.push([writer, reader]);
+          }
         }
       }
-    }
-  };
-  derive(input.produces, input.needs);
-  derive(input.stores, input.consumes);
+    };
+    derive(input.produces, input.needs);
+    derive(input.stores, input.consumes);
+  }
+  // Every blocks pair between known jobs, existing then derived, without copying the existing ones.
+  function* all(): Generator<KeyPair> {
+    for (const pair of input.blocks) if (known(pair)) yield pair;
+    yield* derivedBlocks;
+  }
 
-  const cycle = findCycle(jobKeys, all);
+  const cycle = findCycle(jobKeys, all());
   if (cycle) {
     const names = new Map(input.jobs.map((j) => [j._key, j.name]));
     throw new CycleError(cycle.map((k) => names.get(k) ?? k));
   }
 
-  const status = new Map(input.jobs.map((j) => [j._key, j.status]));
+  const disabled = new Set<string>();
+  for (const job of input.jobs) if (job.status === 'disabled') disabled.add(job._key);
   const counters = new Map<string, number>();
-  for (const [from, to] of all) {
-    if (status.get(from) === 'disabled') continue;
+  for (const [from, to] of all()) {
+    if (disabled.has(from)) continue;
     counters.set(to, (counters.get(to) ?? 0) + 1);
   }
   const jobs: JobInitialization[] = [];

@@ -84,31 +84,23 @@ export function resolveReferences(
   const schedulerNs = namespace('scheduler', schedulers, issues);
   const refs = referenceResolver(issues);
 
+  const filePath = (i: number) => expanded.files[i]!.item.path;
+  const userDataJson = (i: number) => JSON.stringify(spec.user_data[i]!.data ?? null);
   const producer = new Map<number, number>();
   let references = 0;
   const jobs = expanded.jobs.map(({ item: job, path }, j): ResolvedJob => {
     const ctx = { path, job: job.name };
     const one = (ns: Namespace, name: string | undefined, field: string) =>
-      name === undefined ? undefined : refs(ns, [name], undefined, { ...ctx, field: `${path}.${field}` }, true)[0];
+      name === undefined ? undefined : refs(ns, [name], undefined, ctx, field, true)[0];
     one(fhNs, job.failure_handler, 'failure_handler');
     const {
       command,
       inputs: commandInputs,
       outputs: commandOutputs,
-    } = replaceRefs(job.command, 'files', filesNs, (i) => expanded.files[i]!.item.path, ctx, issues);
-    const dataRefs = replaceRefs(
-      command,
-      'user_data',
-      userDataNs,
-      (i) => JSON.stringify(spec.user_data[i]!.data ?? null),
-      ctx,
-      issues,
-    );
+    } = replaceRefs(job.command, 'files', filesNs, filePath, ctx, issues);
+    const dataRefs = replaceRefs(command, 'user_data', userDataNs, userDataJson, ctx, issues);
 
-    const outputFiles = refs(filesNs, job.output_files, job.output_files_regexes, {
-      ...ctx,
-      field: `${path}.output_files`,
-    });
+    const outputFiles = refs(filesNs, job.output_files, job.output_files_regexes, ctx, 'output_files');
     for (const f of commandOutputs) if (!outputFiles.includes(f)) outputFiles.push(f);
     const ownOutputs = new Set(outputFiles);
     // A regex input never picks the job's own output (an aggregate writing `out_summary` with input `out_.*`).
@@ -116,9 +108,10 @@ export function resolveReferences(
       filesNs,
       job.input_files,
       job.input_files_regexes,
-      { ...ctx, field: `${path}.input_files` },
+      ctx,
+      'input_files',
       false,
-      (i) => ownOutputs.has(i),
+      job.input_files_regexes?.length ? (i) => ownOutputs.has(i) : undefined,
     );
     for (const f of commandInputs) if (!inputFiles.includes(f)) inputFiles.push(f);
     references += inputFiles.length + outputFiles.length;
@@ -140,30 +133,26 @@ export function resolveReferences(
         jobsNs,
         job.depends_on,
         job.depends_on_regexes,
-        { ...ctx, field: `${path}.depends_on` },
+        ctx,
+        'depends_on',
         false,
-        (i) => i === j,
+        job.depends_on_regexes?.length ? (i) => i === j : undefined,
       ),
       inputFiles,
       outputFiles,
       inputUserData: union(
-        refs(userDataNs, job.input_user_data, job.input_user_data_regexes, {
-          ...ctx,
-          field: `${path}.input_user_data`,
-        }),
+        refs(userDataNs, job.input_user_data, job.input_user_data_regexes, ctx, 'input_user_data'),
         dataRefs.inputs,
       ),
       outputUserData: union(
-        refs(userDataNs, job.output_user_data, job.output_user_data_regexes, {
-          ...ctx,
-          field: `${path}.output_user_data`,
-        }),
+        refs(userDataNs, job.output_user_data, job.output_user_data_regexes, ctx, 'output_user_data'),
         dataRefs.outputs,
       ),
       resourceRequirements: one(rrNs, job.resource_requirements, 'resource_requirements'),
       scheduler: one(schedulerNs, job.scheduler, 'scheduler'),
     };
     references += resolved.dependsOn.length + resolved.inputUserData.length + resolved.outputUserData.length;
+    settle(resolved);
     if (references > maxReferences)
       throw new ValidationError([
         {
@@ -184,8 +173,8 @@ export function resolveReferences(
 interface RefContext {
   /** The job's expanded name, for messages (many expanded jobs share one spec path). */
   job: string;
-  /** Spec path of the field (`jobs[3].input_files`); list items get `[k]`, regexes `_regexes[k]`. */
-  field: string;
+  /** Spec path of the job's definition (`jobs[3]`). */
+  path: string;
 }
 
 /**
@@ -212,13 +201,18 @@ function referenceResolver(issues: FieldIssue[]) {
     literal: string[] | undefined,
     patterns: string[] | undefined,
     ctx: RefContext,
+    /**
+     * The field (`input_files`): its path, made only for a message, is `jobs[3].input_files`;
+     * list items get `[k]`, regexes `_regexes[k]`.
+     */
+    fieldName: string,
     /** The field is a single name (`scheduler: x`), not a list: no `[0]` in the path. */
     single = false,
     exclude?: (i: number) => boolean,
   ): number[] => {
     const missing = (name: string, k: number) =>
       issues.push({
-        path: single ? ctx.field : `${ctx.field}[${k}]`,
+        path: single ? `${ctx.path}.${fieldName}` : `${ctx.path}.${fieldName}[${k}]`,
         message: `job "${ctx.job}": no ${ns.kind} named "${name}"`,
       });
     // Fast path for the common case (no reference, or one name): no Set per job in a 100k sweep.
@@ -246,7 +240,7 @@ function referenceResolver(issues: FieldIssue[]) {
       // A regex that matches nothing is almost always a typo; say so rather than drop a dependency.
       if (matched === 0)
         issues.push({
-          path: `${ctx.field}_regexes[${k}]`,
+          path: `${ctx.path}.${fieldName}_regexes[${k}]`,
           message: `job "${ctx.job}": regex "${source}" matches no ${ns.kind}`,
         });
     });
@@ -269,6 +263,8 @@ function replaceRefs(
 ): { command: string; inputs: number[]; outputs: number[] } {
   const inputs: number[] = [];
   const outputs: number[] = [];
+  // Most commands of a sweep mention no reference: skip the scan (and its generator) per job.
+  if (!text.includes('${')) return { command: text, inputs, outputs };
   const command = replaceFileReferences(
     text,
     ({ direction, name }) => {
@@ -284,6 +280,21 @@ function replaceRefs(
     kind,
   );
   return { command, inputs, outputs };
+}
+
+/** The one empty list every job without a reference of a kind shares (frozen: read only). */
+const NONE: number[] = Object.freeze([]) as unknown as number[];
+
+/**
+ * Replace the job's empty lists by {@link NONE}: a million-job sweep otherwise keeps five
+ * million empty arrays alive until its bundle is built.
+ */
+function settle(job: ResolvedJob): void {
+  if (job.dependsOn.length === 0) job.dependsOn = NONE;
+  if (job.inputFiles.length === 0) job.inputFiles = NONE;
+  if (job.outputFiles.length === 0) job.outputFiles = NONE;
+  if (job.inputUserData.length === 0) job.inputUserData = NONE;
+  if (job.outputUserData.length === 0) job.outputUserData = NONE;
 }
 
 /** `a` with the items of `b` it lacks appended. */

@@ -35,12 +35,36 @@ export function edgeFromRow(row: EdgeRow): EdgeDoc {
   return row.doc === null ? edge : Object.assign(edge, JSON.parse(row.doc) as Record<string, unknown>);
 }
 
-function edgeExtras(edge: EdgeInput): string | null {
+/** An edge's `doc` column: its fields other than the system ones, as JSON; null when none. */
+export function edgeExtras(edge: EdgeInput): string | null {
   let extras: Record<string, unknown> | undefined;
   for (const field in edge) {
     if (!EDGE_SYSTEM_FIELDS.has(field)) (extras ??= {})[field] = edge[field];
   }
   return extras ? JSON.stringify(extras) : null;
+}
+
+/** The `jobs` columns, in {@link JOB_ROW_COLUMNS} order. */
+export const JOB_ROW_COLUMNS =
+  '_key, workflow, name, status, attempt, unfinished_blockers, cancel_on_failure, queued_at, doc';
+
+/**
+ * A job document's row, in {@link JOB_ROW_COLUMNS} order (lifecycle defaults filled into `doc`).
+ * @param path field path prefix for validation messages
+ */
+export function jobRow(doc: BaseDoc, path: string): unknown[] {
+  const c = prepareJobDoc(doc, path);
+  return [
+    doc._key,
+    doc.workflow,
+    c.name,
+    c.status,
+    c.attempt,
+    c.unfinished_blockers,
+    c.cancel_on_failure,
+    c.queued_at,
+    JSON.stringify(doc),
+  ];
 }
 
 export interface StoredDoc {
@@ -51,8 +75,7 @@ export interface StoredDoc {
 const SQL = {
   getJob: 'SELECT workflow, doc FROM jobs WHERE _key = ?',
   getDoc: 'SELECT workflow, doc FROM docs WHERE collection = ? AND _key = ?',
-  insertJob: `INSERT INTO jobs (_key, workflow, name, status, attempt, unfinished_blockers, cancel_on_failure, queued_at, doc)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertJob: `INSERT INTO jobs (${JOB_ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   replaceJob: `UPDATE jobs SET name = ?, status = ?, attempt = ?, unfinished_blockers = ?, cancel_on_failure = ?,
                queued_at = ?, doc = ? WHERE _key = ?`,
   insertDoc: 'INSERT INTO docs (collection, _key, workflow, doc) VALUES (?, ?, ?, ?)',
@@ -64,7 +87,8 @@ const SQL = {
   deleteEdgesTo: 'DELETE FROM edges WHERE _to = ?',
 } as const;
 
-function conflict(collection: string, key: string): ConflictError {
+/** The error for a key that already exists in `collection`. */
+export function conflict(collection: string, key: string): ConflictError {
   return new ConflictError(`${collection}/${key} already exists`, { collection, key });
 }
 
@@ -84,20 +108,7 @@ export function insertDocRow(ctx: SqliteContext, collection: string, doc: BaseDo
   const workflow = doc.workflow as string;
   try {
     if (collection === 'jobs') {
-      const c = prepareJobDoc(doc, path);
-      ctx
-        .stmt(SQL.insertJob)
-        .run(
-          doc._key,
-          workflow,
-          c.name,
-          c.status,
-          c.attempt,
-          c.unfinished_blockers,
-          c.cancel_on_failure,
-          c.queued_at,
-          JSON.stringify(doc),
-        );
+      ctx.stmt(SQL.insertJob).run(jobRow(doc, path));
     } else {
       ctx.stmt(SQL.insertDoc).run(collection, doc._key, workflow, JSON.stringify(doc));
     }

@@ -11,7 +11,8 @@ import {
   type WorkflowDoc,
 } from '../../core/model.js';
 import type { ListOptions, Page } from '../graph-store.js';
-import { EDGE_COLUMNS, edgeFromRow, insertDocRow, insertEdgeRow, type EdgeRow } from './doc-rows.js';
+import { BatchedInsert } from './batched-insert.js';
+import { EDGE_COLUMNS, JOB_ROW_COLUMNS, conflict, edgeExtras, edgeFromRow, jobRow, type EdgeRow } from './doc-rows.js';
 import { paging } from '../list-paging.js';
 import { filterWhere } from './list-query.js';
 import type { SqliteContext } from './sqlite-context.js';
@@ -19,23 +20,26 @@ import { isUniqueViolation } from './sqlite-errors.js';
 import { bundleWorkflowDoc, checkBundleEdges } from '../bundle-checks.js';
 import { replaceWorkflow, requireWorkflow } from './workflow-rows.js';
 
+/**
+ * Check the bundle, then write it in one transaction (a failed create leaves nothing), row
+ * batches streaming from the bundle: documents are completed (`_id`, `workflow`) and
+ * serialized one at a time, so no second copy of a million-job bundle is held.
+ */
 export function createWorkflow(ctx: SqliteContext, bundle: WorkflowBundle): WorkflowDoc {
   const workflow = bundleWorkflowDoc(bundle);
   const key = workflow._key;
 
   const ids = new Set<string>();
-  const documents: Array<[string, BaseDoc, string]> = [];
   for (const collection of WORKFLOW_COLLECTIONS) {
     (bundle.documents[collection] ?? []).forEach((doc, i) => {
       if (typeof doc._key !== 'string' || doc._key === '') {
         throw new ValidationError([{ path: `documents.${collection}[${i}]._key`, message: 'required' }]);
       }
-      const id = docId(collection, doc._key);
-      ids.add(id);
-      documents.push([collection, { ...doc, _id: id, workflow: key }, `documents.${collection}[${i}]`]);
+      ids.add(docId(collection, doc._key));
     });
   }
   checkBundleEdges(bundle, ids);
+  ids.clear();
 
   return ctx.write(() => {
     try {
@@ -47,11 +51,31 @@ export function createWorkflow(ctx: SqliteContext, bundle: WorkflowBundle): Work
         throw new ConflictError(`workflows/${key} already exists`, { collection: 'workflows', key });
       throw err;
     }
-    for (const [collection, doc, path] of documents) insertDocRow(ctx, collection, doc, path);
+    const jobs = new BatchedInsert(ctx, `INSERT INTO jobs (${JOB_ROW_COLUMNS})`, 9, (row) =>
+      conflict('jobs', row[0] as string),
+    );
+    for (const collection of WORKFLOW_COLLECTIONS) {
+      const docs = new BatchedInsert(ctx, 'INSERT INTO docs (collection, _key, workflow, doc)', 4, (row) =>
+        conflict(collection, row[1] as string),
+      );
+      (bundle.documents[collection] ?? []).forEach((doc, i) => {
+        const full: BaseDoc = { ...doc, _id: docId(collection, doc._key), workflow: key };
+        if (collection === 'jobs') jobs.add(...jobRow(full, `documents.jobs[${i}]`));
+        else docs.add(collection, full._key, key, JSON.stringify(full));
+      });
+      docs.flush();
+    }
+    jobs.flush();
     for (const collection of EDGE_COLLECTIONS) {
-      for (const edge of bundle.edges[collection] ?? []) {
-        insertEdgeRow(ctx, collection, edge, key);
-      }
+      const edges = new BatchedInsert(
+        ctx,
+        'INSERT INTO edges (collection, _key, workflow, _from, _to, doc)',
+        6,
+        (row) => conflict(collection, row[1] as string),
+      );
+      for (const edge of bundle.edges[collection] ?? [])
+        edges.add(collection, edge._key, key, edge._from, edge._to, edgeExtras(edge));
+      edges.flush();
     }
     return workflow;
   });
