@@ -1,6 +1,7 @@
 /**
  * Whole-workflow operations: create (bulk, one transaction), get, list, update, delete, export.
  */
+import { noteAuditedWorkflow } from '../../core/audit-scope.js';
 import { ConflictError, ValidationError } from '../../core/errors.js';
 import {
   EDGE_COLLECTIONS,
@@ -53,6 +54,7 @@ export function createWorkflow(ctx: SqliteContext, bundle: WorkflowBundle): Work
         insertEdgeRow(ctx, collection, edge, key);
       }
     }
+    noteAuditedWorkflow(key);
     return workflow;
   });
 }
