@@ -5,7 +5,7 @@
  * event for a change that rolled back. Lifecycle events keep their own shape; this one sits
  * beside them, so `GET …/events?type=request` answers "who canceled this?".
  *
- * Not recorded as events, each for a reason (test/api/audit-events.test.ts lists them):
+ * Not recorded as events, each for a reason (also in docs/security.md):
  * - the worker protocol and worker tokens: starts and completions already record the worker
  *   and compute node, and an event per batch would double the event count;
  * - tokens and access groups: they belong to no workflow; their records carry `created_by`,
