@@ -23,8 +23,11 @@ export interface ApiDeps {
   maxLostReruns?: number;
   /** Serve the bull-board queue dashboard at `/queues`. @default true */
   dashboard?: boolean;
-  /** Input limits (`JOBGRAPH_MAX_BODY_BYTES`, `JOBGRAPH_MAX_JOBS`). @default the defaults of core/config.ts */
-  limits?: { maxBodyBytes?: number; maxJobs?: number };
+  /**
+   * Input limits (`JOBGRAPH_MAX_BODY_BYTES`, `JOBGRAPH_MAX_JOBS`, `JOBGRAPH_MAX_STRING_BYTES`).
+   * @default the defaults of core/config.ts
+   */
+  limits?: { maxBodyBytes?: number; maxJobs?: number; maxStringBytes?: number };
   /** Browser origins allowed to call the API (`JOBGRAPH_CORS_ORIGINS`). @default none: CORS off */
   corsOrigins?: readonly string[];
   /**

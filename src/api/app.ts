@@ -6,7 +6,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import { DEFAULT_MAX_BODY_BYTES } from '../core/config.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_STRING_BYTES } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
 import { createQueueDashboard } from '../queue/dashboard.js';
 import { describeQueue } from './dashboard/describe-queue.js';
@@ -50,7 +50,13 @@ export function createApp(options: ApiDeps): OpenAPIHono {
   if (deps.corsOrigins?.length) app.use('*', corsFor(deps.corsOrigins));
   const auth = deps.auth ? authMiddleware({ store: deps.store, logger, ...deps.auth }) : undefined;
   if (auth) app.use('*', auth.authenticate);
-  app.use('*', bodyGuard({ maxBodyBytes: deps.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  app.use(
+    '*',
+    bodyGuard({
+      maxBodyBytes: deps.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxStringBytes: deps.limits?.maxStringBytes ?? DEFAULT_MAX_STRING_BYTES,
+    }),
+  );
   if (auth) app.use('*', auth.authorize);
 
   healthRoute(app);

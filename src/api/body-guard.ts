@@ -9,8 +9,11 @@
  * declared Content-Length over the limit is refused at once.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { DEFAULT_MAX_STRING_BYTES } from '../core/config.js';
 import { jsonShapeIssue, MAX_JSON_DEPTH } from '../core/schemas/json-shape.js';
+import { exceedsBytes } from '../core/schemas/string-limits.js';
 import { formatMemory } from '../core/units.js';
+import { longStringsAllowed } from './long-string-fields.js';
 import { RequestRefusedError } from './problem.js';
 
 /** What the guard allows. */
@@ -19,6 +22,8 @@ export interface BodyLimits {
   maxBodyBytes: number;
   /** Deepest nesting. @default MAX_JSON_DEPTH */
   maxDepth?: number;
+  /** Longest string or key where no schema caps it, in UTF-8 bytes (`JOBGRAPH_MAX_STRING_BYTES`). @default 1 MiB */
+  maxStringBytes?: number;
 }
 
 /** The media types Hono's JSON validator reads: `application/json` and `application/*+json`. */
@@ -32,6 +37,10 @@ function tooLarge(limits: BodyLimits): RequestRefusedError {
     [{ path: '(body)', message: `more than ${limits.maxBodyBytes} bytes` }],
     { limit: limits.maxBodyBytes },
   );
+}
+
+function invalid(path: string, message: string): RequestRefusedError {
+  return new RequestRefusedError(422, 'Validation failed', `${path}: ${message}`, [{ path, message }]);
 }
 
 function unreadable(message: string): RequestRefusedError {
@@ -98,16 +107,32 @@ async function readJsonBody(c: Context, limits: BodyLimits): Promise<unknown> {
   } catch (err) {
     throw unreadable(`is not a JSON document: ${(err as Error).message}`);
   }
-  const issue = jsonShapeIssue(value, { maxDepth: limits.maxDepth ?? MAX_JSON_DEPTH });
-  if (issue) throw new RequestRefusedError(422, 'Validation failed', `${issue.path}: ${issue.message}`, [issue]);
+  const issue = jsonShapeIssue(value, {
+    maxDepth: limits.maxDepth ?? MAX_JSON_DEPTH,
+    maxStringBytes: limits.maxStringBytes ?? DEFAULT_MAX_STRING_BYTES,
+    longAllowed: longStringsAllowed(c.req.path),
+  });
+  if (issue) throw invalid(issue.path, issue.message);
   // The stream is spent: later readers get the text, the route's validator the parsed value.
   cacheBodyText(c, text);
   return value;
 }
 
+/** Refuse a query parameter (name or value) over the string cap; Node's 16 KiB header limit is the first net. */
+function checkQuery(c: Context, maxBytes: number): void {
+  const url = c.req.url;
+  if (!exceedsBytes(url, maxBytes)) return;
+  for (const [name, value] of new URL(url).searchParams) {
+    if (exceedsBytes(name, maxBytes)) throw invalid('query', `a parameter name longer than ${maxBytes} bytes`);
+    if (exceedsBytes(value, maxBytes))
+      throw invalid(`query.${name}`, `longer than ${maxBytes} bytes (JOBGRAPH_MAX_STRING_BYTES)`);
+  }
+}
+
 /** The middleware; install it before the routes. */
 export function bodyGuard(limits: BodyLimits): MiddlewareHandler {
   return async (c, next) => {
+    checkQuery(c, limits.maxStringBytes ?? DEFAULT_MAX_STRING_BYTES);
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
     const declared = Number(c.req.header('content-length'));

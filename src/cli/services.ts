@@ -173,7 +173,11 @@ export async function startServices(
           fenceMs: fenceMsOf(config),
         },
         maxLostReruns: config.JOBGRAPH_MAX_LOST_RERUNS,
-        limits: { maxBodyBytes: config.JOBGRAPH_MAX_BODY_BYTES, maxJobs: config.JOBGRAPH_MAX_JOBS },
+        limits: {
+          maxBodyBytes: config.JOBGRAPH_MAX_BODY_BYTES,
+          maxJobs: config.JOBGRAPH_MAX_JOBS,
+          maxStringBytes: config.JOBGRAPH_MAX_STRING_BYTES,
+        },
         corsOrigins: config.JOBGRAPH_CORS_ORIGINS,
         logger: logger.child({ role: 'api' }),
         ...(options.auth && {

@@ -19,6 +19,8 @@ export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
 /** What a user or access group name may be: it appears in workflow documents, events and ArangoDB keys. */
 export const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+/** Longest user or group name (PRINCIPAL_NAME's), declared so the OpenAPI document shows it. */
+export const MAX_PRINCIPAL_NAME = 64;
 export const PRINCIPAL_NAME_RULE = 'letters, digits, . _ @ - (at most 64, starting with a letter or digit)';
 
 /** One token as stored: the secret's hash, never the secret. */

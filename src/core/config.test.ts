@@ -58,6 +58,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { JOBGRAPH_MAX_BODY_BYTES: '64m' })).toThrow(/JOBGRAPH_MAX_BODY_BYTES/);
     expect(() => loadConfig({}, { JOBGRAPH_MAX_BODY_BYTES: '10' })).toThrow(/JOBGRAPH_MAX_BODY_BYTES/);
     expect(() => loadConfig({}, { JOBGRAPH_MAX_JOBS: '0' })).toThrow(/JOBGRAPH_MAX_JOBS/);
+    expect(loadConfig({}, {}).JOBGRAPH_MAX_STRING_BYTES).toBe(1024 ** 2);
+    expect(loadConfig({}, { JOBGRAPH_MAX_STRING_BYTES: '262144' }).JOBGRAPH_MAX_STRING_BYTES).toBe(262_144);
+    // Below the longest command (64 KiB) the generic cap would refuse what the schemas allow.
+    expect(() => loadConfig({}, { JOBGRAPH_MAX_STRING_BYTES: '65536' })).toThrow(/JOBGRAPH_MAX_STRING_BYTES/);
   });
 
   it('names the bad variable', () => {

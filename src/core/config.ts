@@ -26,6 +26,15 @@ export const DEFAULT_MAX_JOBS = 1_000_000;
 /** Default floor of bounded promotion's watermark (`JOBGRAPH_QUEUE_FLOOR`, decision 0016). */
 export const DEFAULT_QUEUE_FLOOR = 100;
 
+/**
+ * Longest string (or object key) of a request body or query parameter that no schema names
+ * a smaller cap for (`JOBGRAPH_MAX_STRING_BYTES`), in UTF-8 bytes. 1 MiB is 16 times the
+ * longest command (64 KiB) and far beyond any label or setting; a longer string is refused
+ * 422 with its path before a route sees it. User data values (`data`) are exempt: they are
+ * free-form JSON bounded by the body limit alone (docs/security.md).
+ */
+export const DEFAULT_MAX_STRING_BYTES = 1024 ** 2;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
 const redisUrl = z.string().regex(/^(redis|rediss|unix):\/\//, 'must be a redis://, rediss:// or unix:// URL');
@@ -150,6 +159,17 @@ export const ConfigSchema = z
     JOBGRAPH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MAX_BODY_BYTES),
     /** Most jobs (and files) a workflow spec may expand to; checked before expanding. @default 1000000 */
     JOBGRAPH_MAX_JOBS: z.coerce.number().int().positive().default(DEFAULT_MAX_JOBS),
+    /**
+     * Longest string or key of a request body or query, in UTF-8 bytes, where no schema names
+     * a smaller cap (names 256, commands/paths 64 KiB); user data values exempt. Refused 422.
+     * At least 192 KiB, so that the longest command (64 Ki characters of up to 3 bytes) still fits.
+     * @default 1 MiB
+     */
+    JOBGRAPH_MAX_STRING_BYTES: z.coerce
+      .number()
+      .int()
+      .min(3 * 64 * 1024)
+      .default(DEFAULT_MAX_STRING_BYTES),
     /**
      * Origins (comma list, e.g. `https://portal.example.org`) whose pages may call the API
      * from a browser (CORS). Unset: no `Access-Control-*` headers, so other origins are kept out.

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { ACTION_TRIGGERS, ACTION_TYPES, SCHEDULER_TYPES } from '../core/model.js';
 import { list, name, names, optional, positiveInt, present, regexes } from './schema-helpers.js';
+import { MAX_TEXT_LENGTH, TEXT_TOO_LONG } from '../core/schemas/string-limits.js';
 
 /** Worker lifecycle triggers: they fire per worker, not once per workflow. */
 export const WORKER_TRIGGERS = ['on_worker_start', 'on_worker_complete'] as const;
@@ -37,7 +38,7 @@ export const actionSpecSchema = z
     jobs: names,
     /** Matched like torc's Rust `Regex::is_match`: anywhere in the name (add `^…$` to anchor). */
     job_name_regexes: regexes,
-    commands: optional(list(z.string().min(1, 'must be a non-empty command'))),
+    commands: optional(list(z.string().min(1, 'must be a non-empty command').max(MAX_TEXT_LENGTH, TEXT_TOO_LONG))),
     scheduler: optional(name),
     /** Must be the named scheduler's type; @default the scheduler's type */
     scheduler_type: optional(z.enum(SCHEDULER_TYPES)),

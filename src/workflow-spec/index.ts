@@ -14,7 +14,7 @@ export * from './scheduler-schema.js';
 export * from './action-schema.js';
 export { schedulerEntries, type SchedulerEntry } from './scheduler-entries.js';
 export { resolveActions, type ResolvedAction } from './resolve-actions.js';
-export { validateSpec } from './validate-spec.js';
+export { validateSpec, SPEC_USER_DATA_VALUE } from './validate-spec.js';
 export { parameterValues, MAX_PARAMETER_VALUES, type ParamScalar } from './parameter-values.js';
 export { compileTemplate, type Template } from './substitute.js';
 export { expandParameters, type Expanded, type ExpandedSpec } from './expand-parameters.js';

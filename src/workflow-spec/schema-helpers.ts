@@ -7,9 +7,10 @@ import { parseDuration, parseMemory, parseWalltime, unitTooLarge } from '../core
 import { closestName } from './closest-name.js';
 import { nameRegexProblem } from './name-regex.js';
 import { quoted } from './quoted.js';
+import { MAX_NAME_LENGTH, NAME_TOO_LONG } from '../core/schemas/string-limits.js';
 
 /** A name of something other entries refer to. */
-export const name = z.string().min(1, 'must be a non-empty string');
+export const name = z.string().min(1, 'must be a non-empty string').max(MAX_NAME_LENGTH, NAME_TOO_LONG);
 
 /** An optional field where `null` means absent. */
 export function optional<T extends z.ZodType>(schema: T) {

@@ -30,6 +30,7 @@ import {
   regexes,
   withDefault,
 } from './schema-helpers.js';
+import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, NAME_TOO_LONG, TEXT_TOO_LONG } from '../core/schemas/string-limits.js';
 
 /** Parameter names are identifiers so that `{name}` / `{name:03d}` placeholders can be recognised. */
 export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -58,8 +59,8 @@ const parameterMode = withDefault(z.enum(['product', 'zip']), 'product');
 export const jobSpecSchema = z
   .strictObject({
     name,
-    command: z.string(),
-    invocation_script: optional(z.string()),
+    command: z.string().max(MAX_TEXT_LENGTH, TEXT_TOO_LONG),
+    invocation_script: optional(z.string().max(MAX_TEXT_LENGTH, TEXT_TOO_LONG)),
     resource_requirements: optional(name),
     failure_handler: optional(name),
     scheduler: optional(name),
@@ -96,7 +97,7 @@ export type JobSpec = z.output<typeof jobSpecSchema>;
 
 export const fileSpecSchema = z.strictObject({
   name,
-  path: z.string().min(1, 'must be a non-empty string'),
+  path: z.string().min(1, 'must be a non-empty string').max(MAX_TEXT_LENGTH, TEXT_TOO_LONG),
   parameters,
   parameter_mode: parameterMode,
   use_parameters: names,
@@ -135,7 +136,7 @@ export type ResourceRequirementsSpec = z.output<typeof resourceRequirementsSpecS
 export const failureHandlerRuleSchema = z.strictObject({
   exit_codes: withDefault(list(z.number().int()), []),
   match_all_exit_codes: withDefault(z.boolean(), false),
-  recovery_script: optional(z.string()),
+  recovery_script: optional(z.string().max(MAX_TEXT_LENGTH, TEXT_TOO_LONG)),
   max_retries: withDefault(z.number().int().nonnegative(), 3),
 });
 export const failureHandlerSpecSchema = z.strictObject({
@@ -165,8 +166,8 @@ export const WORKFLOW_SETTINGS = Object.keys(workflowSettings) as Array<keyof ty
 
 export const workflowSpecSchema = z.strictObject({
   name,
-  user: optional(z.string()),
-  description: optional(z.string()),
+  user: optional(z.string().max(MAX_NAME_LENGTH, NAME_TOO_LONG)),
+  description: optional(z.string().max(MAX_TEXT_LENGTH, TEXT_TOO_LONG)),
   /** Shared parameters; a job or file uses them only by naming them in `use_parameters`. */
   parameters,
   jobs: withDefault(list(jobSpecSchema), []),

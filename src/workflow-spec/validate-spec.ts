@@ -7,8 +7,8 @@ import { splitUnknownFields } from './unknown-field-issues.js';
 /** Longest issue message kept (zod lists every unknown key of an object in one message). */
 const MAX_MESSAGE = 500;
 
-/** User data is free-form JSON stored as given; no process sees it. */
-const FREE_FORM = /^user_data\[\d+\]\.data$/;
+/** User data values: free-form JSON stored as given; no process sees it. */
+export const SPEC_USER_DATA_VALUE = /^user_data\[\d+\]\.data$/;
 
 function shortened(issue: FieldIssue): FieldIssue {
   return issue.message.length > MAX_MESSAGE ? { ...issue, message: `${issue.message.slice(0, MAX_MESSAGE)}…` } : issue;
@@ -28,7 +28,7 @@ export function validateSpec(raw: unknown): WorkflowSpec {
     throw new ValidationError([{ path: '(root)', message: 'the spec must be a mapping with at least `name`' }]);
   const shape = jsonShapeIssue(raw, {
     noNul: true,
-    nulAllowed: (key, path) => key === 'data' && FREE_FORM.test(path()),
+    nulAllowed: (key, path) => key === 'data' && SPEC_USER_DATA_VALUE.test(path()),
   });
   if (shape) throw new ValidationError([shape]);
   const result = workflowSpecSchema.safeParse(raw);

@@ -34,7 +34,10 @@ export interface ApiFixture {
 }
 
 export function createApiFixture(
-  options: { dashboard?: boolean; limits?: { maxBodyBytes?: number; maxJobs?: number } } = {},
+  options: {
+    dashboard?: boolean;
+    limits?: { maxBodyBytes?: number; maxJobs?: number; maxStringBytes?: number };
+  } = {},
 ): ApiFixture {
   const dir = mkdtempSync(join(tmpdir(), 'jobgraph-api-'));
   const store = openSqliteGraphStore(join(dir, 'graph.sqlite'));

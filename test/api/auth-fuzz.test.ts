@@ -23,6 +23,8 @@ import { ADMIN_ENV_TOKEN, createAuthFixture, type AuthFixture } from './auth-fix
 
 const SEED = 20_261_201;
 const MAX_BODY = 256 * 1024;
+/** Under the body limit, so that over-long strings are refused for their length (422), not the body's size. */
+const MAX_STRING = 192 * 1024;
 
 /** What must never be in an error body: a stack frame, a source location, a path of this machine. */
 const LEAKS = [
@@ -97,7 +99,7 @@ describe('fuzz: hostile requests with and without valid tokens', { timeout: 600_
   let before: string;
 
   beforeAll(async () => {
-    fx = createAuthFixture({ limits: { maxBodyBytes: MAX_BODY, maxJobs: 1000 } });
+    fx = createAuthFixture({ limits: { maxBodyBytes: MAX_BODY, maxJobs: 1000, maxStringBytes: MAX_STRING } });
     const admin = (method: string, path: string, body?: unknown) => fx.call(ADMIN_ENV_TOKEN, method, path, body);
     const wf = await admin('POST', '/api/v1/workflows', { ...BASE_SPEC, user: 'alice' });
     expect(wf.status, wf.text).toBe(201);
@@ -137,9 +139,13 @@ describe('fuzz: hostile requests with and without valid tokens', { timeout: 600_
 
     const doc = (await (await fx.app.request('/openapi.json')).json()) as OpenApiDocument;
     // Raw requests (malformed HTTP) need a socket; the e2e hostile test sends them.
-    requests = hostileRequests(doc, { wf: keys[0]!, other: keys[1]!, ids, otherJob }, SEED, MAX_BODY).filter(
-      (r) => !r.raw,
-    );
+    requests = hostileRequests(
+      doc,
+      { wf: keys[0]!, other: keys[1]!, ids, otherJob },
+      SEED,
+      MAX_BODY,
+      MAX_STRING,
+    ).filter((r) => !r.raw);
     before = await dump();
   });
   afterAll(async () => fx?.close());

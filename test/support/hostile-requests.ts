@@ -2,11 +2,13 @@
  * A seeded generator of malformed and hostile API requests, driven by the API's own OpenAPI
  * document: for every operation, wrong types in every field of its body (and of nested
  * objects and array items), missing required fields, unknown keys where the schema is
- * strict, bodies of the wrong kind, encoding and nesting; bad path parameters and paging for
- * every route; edges across workflows; hostile specs (hostile-specs.ts); and requests Node's
+ * strict, bodies of the wrong kind, encoding and nesting; strings one past their `maxLength`
+ * and past JOBGRAPH_MAX_STRING_BYTES (values, keys, query parameters); bad path parameters
+ * and paging for every route; edges across workflows; hostile specs (hostile-specs.ts); and requests Node's
  * HTTP parser rejects. Every request is one the API must refuse with a 4xx: none may change
  * the store. The same seed and document give the same requests.
  */
+import { DEFAULT_MAX_STRING_BYTES } from '../../src/core/config.js';
 import { HOSTILE_SPECS, SPEC_MUTATIONS } from './hostile-specs.js';
 
 /** One request. `raw` requests go over a plain socket (see raw-http.ts); the others through fetch. */
@@ -47,6 +49,7 @@ type Schema = Record<string, unknown> & {
   minItems?: number;
   maxItems?: number;
   minLength?: number;
+  maxLength?: number;
   minimum?: number;
   exclusiveMinimum?: number;
 };
@@ -176,6 +179,7 @@ function bodyRequests(
   template: string,
   op: Operation,
   targets: HostileTargets,
+  maxStringBytes: number,
 ): HostileRequest[] {
   const schema = resolve(doc, op.requestBody?.content?.['application/json']?.schema);
   const path = concrete(template, targets);
@@ -188,6 +192,22 @@ function bodyRequests(
     for (const wrong of wrongValues(doc, field))
       add('body.wrong-type', `${name} = ${jsonText(wrong).slice(0, 40)}`, jsonText(setAt(base, at, wrong)));
     if (required) add('body.missing-field', `without ${name}`, jsonText(setAt(base, at, undefined)));
+    const max = resolve(doc, field).maxLength;
+    if (max !== undefined)
+      add('body.too-long', `${name}: ${max + 1} characters`, jsonText(setAt(base, at, 'x'.repeat(max + 1))));
+  }
+  // Past the generic cap: as a field no schema names, as a key, and as a value nested in one.
+  if (base !== null && typeof base === 'object' && !Array.isArray(base)) {
+    const long = 'x'.repeat(maxStringBytes + 1);
+    add('body.long-string', `a string of ${maxStringBytes + 1} bytes`, jsonText({ ...base, zz_note: long }));
+    add('body.long-string', `a key of ${maxStringBytes + 1} bytes`, jsonText({ ...base, [long]: 1 }));
+    add('body.long-string', 'a long string nested', jsonText({ ...base, zz_note: { list: [1, long] } }));
+    // Two-byte characters: under the cap in characters, over it in bytes.
+    add(
+      'body.long-string',
+      'a string long in bytes',
+      jsonText({ ...base, zz_note: 'é'.repeat(maxStringBytes / 2 + 1) }),
+    );
   }
   if (schema.additionalProperties === false)
     add('body.unknown-key', 'an unknown key', jsonText({ ...(base as object), unknown_key: 1 }));
@@ -240,7 +260,13 @@ const BAD_PAGING: Array<[string, string]> = [
 ];
 
 /** Path and query requests for one operation. */
-function pathRequests(method: string, template: string, op: Operation, targets: HostileTargets): HostileRequest[] {
+function pathRequests(
+  method: string,
+  template: string,
+  op: Operation,
+  targets: HostileTargets,
+  maxStringBytes: number,
+): HostileRequest[] {
   const out: HostileRequest[] = [];
   const send = method === 'get' || method === 'delete' ? undefined : '{}';
   const add = (kind: string, what: string, path: string) =>
@@ -259,9 +285,23 @@ function pathRequests(method: string, template: string, op: Operation, targets: 
   }
   if (method === 'get' && op.parameters?.some((p) => p.name === 'limit'))
     for (const [what, query] of BAD_PAGING) add('query.paging', what, `${concrete(template, targets)}?${query}`);
-  for (const p of op.parameters ?? [])
+  for (const p of op.parameters ?? []) {
     if (p.in === 'query' && p.schema?.enum)
       add('query.enum', `${p.name} not in its enum`, `${concrete(template, targets)}?${p.name}=bogus`);
+    if (p.in === 'query' && p.schema?.maxLength !== undefined)
+      add(
+        'query.too-long',
+        `${p.name}: ${p.schema.maxLength + 1} characters`,
+        `${concrete(template, targets)}?${p.name}=${'q'.repeat(p.schema.maxLength + 1)}`,
+      );
+  }
+  // Past the generic cap (a served API's parser refuses URLs over 16 KiB first: 431).
+  if (method === 'get' && template.startsWith('/api/v1/workflows'))
+    add(
+      'query.long-string',
+      'a parameter past the string cap',
+      `${concrete(template, targets)}?zz=${'q'.repeat(maxStringBytes + 1)}`,
+    );
   return out;
 }
 
@@ -392,19 +432,21 @@ function strayPaths(targets: HostileTargets): HostileRequest[] {
 /**
  * Every hostile request for the API described by `doc`, in a seeded order.
  * @param maxBodyBytes the server's body limit (JOBGRAPH_MAX_BODY_BYTES), for the over-limit bodies
+ * @param maxStringBytes the server's string cap (JOBGRAPH_MAX_STRING_BYTES), for the over-long strings
  */
 export function hostileRequests(
   doc: OpenApiDocument,
   targets: HostileTargets,
   seed: number,
   maxBodyBytes: number,
+  maxStringBytes: number = DEFAULT_MAX_STRING_BYTES,
 ): HostileRequest[] {
   const out: HostileRequest[] = [];
   for (const [template, methods] of Object.entries(doc.paths)) {
     if (template.startsWith('/queues') || template === '/openapi.json') continue;
     for (const [method, op] of Object.entries(methods)) {
-      if (op.requestBody) out.push(...bodyRequests(doc, method, template, op, targets));
-      out.push(...pathRequests(method, template, op, targets));
+      if (op.requestBody) out.push(...bodyRequests(doc, method, template, op, targets, maxStringBytes));
+      out.push(...pathRequests(method, template, op, targets, maxStringBytes));
     }
   }
   out.push(...edgeRequests(doc, targets), ...strayPaths(targets), ...rawRequests(maxBodyBytes));

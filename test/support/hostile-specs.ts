@@ -327,4 +327,15 @@ export const HOSTILE_SPECS: Array<[string, unknown]> = [
       ],
     },
   ],
+  // Strings past their caps (string-limits.ts): names 256 characters, commands and paths 64 KiB.
+  ['a 257-character job name', { name: 'h', jobs: [job('j'.repeat(257))] }],
+  ['a 257-character workflow name', { name: 'w'.repeat(257) }],
+  ['a command of 64 KiB + 1', { name: 'h', jobs: [job('a', { command: 'x'.repeat(65_537) })] }],
+  ['a file path of 64 KiB + 1', { name: 'h', files: [{ name: 'f', path: 'p'.repeat(65_537) }] }],
+  ['a 257-character resource requirements name', { name: 'h', resource_requirements: [{ name: 'r'.repeat(257) }] }],
+  ['a description of 64 KiB + 1', { name: 'h', description: 'd'.repeat(65_537) }],
+  [
+    'a 2 MiB scheduler setting',
+    { name: 'h', slurm_schedulers: [{ name: 's', account: 'a', partition: 'p'.repeat(2 ** 21) }] },
+  ],
 ];

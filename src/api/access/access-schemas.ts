@@ -1,12 +1,17 @@
 import { z } from '@hono/zod-openapi';
-import { ACCESS_LEVELS, PRINCIPAL_NAME, PRINCIPAL_NAME_RULE, ROLES } from '../../core/access.js';
+import { ACCESS_LEVELS, MAX_PRINCIPAL_NAME, PRINCIPAL_NAME, PRINCIPAL_NAME_RULE, ROLES } from '../../core/access.js';
 import { parseDuration } from '../../core/units.js';
+import { MAX_NAME_LENGTH, NAME_TOO_LONG } from '../../core/schemas/string-limits.js';
 
 /** Built from @hono/zod-openapi's `z` (core's schema lacks `.openapi` when loaded first). */
 /** A JSON request or response body of `schema`, for route definitions. */
 export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-export const UserName = z.string().regex(PRINCIPAL_NAME, PRINCIPAL_NAME_RULE).openapi({ example: 'alice' });
+export const UserName = z
+  .string()
+  .max(MAX_PRINCIPAL_NAME)
+  .regex(PRINCIPAL_NAME, PRINCIPAL_NAME_RULE)
+  .openapi({ example: 'alice' });
 
 export const TokenInfoSchema = z
   .object({
@@ -37,7 +42,7 @@ export const CreateTokenSchema = z
       .refine((v) => v === undefined || (parseDuration(v) ?? 0) > 0, 'a duration such as 30d, 12h or PT1H')
       .refine((v) => v === undefined || (parseDuration(v) ?? 0) <= MAX_TOKEN_LIFETIME_S, 'at most 366d')
       .openapi({ example: '30d' }),
-    workflows: z.array(z.string().min(1).max(256)).max(1000).optional(),
+    workflows: z.array(z.string().min(1).max(MAX_NAME_LENGTH, NAME_TOO_LONG)).max(1000).optional(),
     label: z.string().max(200).optional(),
   })
   .openapi('CreateTokenRequest', { example: { user: 'alice', role: 'user', expires: '30d', label: 'laptop' } });

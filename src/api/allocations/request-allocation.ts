@@ -16,13 +16,18 @@ import type { ApiDeps } from '../api-deps.js';
 import { DocumentSchema, workflowParam } from '../common/document-schema.js';
 import { problems } from '../common/problem-schema.js';
 import { workflowOf } from '../common/resolve-params.js';
+import { MAX_NAME_LENGTH, NAME_TOO_LONG } from '../../core/schemas/string-limits.js';
 
 /** One provider setting's value. */
 const setting = z.union([z.string(), z.number(), z.boolean()]);
 
 const AllocationRequestSchema = z
   .strictObject({
-    scheduler: z.string().min(1).openapi({ description: "The scheduler's name (or key)" }),
+    scheduler: z
+      .string()
+      .min(1)
+      .max(MAX_NAME_LENGTH, NAME_TOO_LONG)
+      .openapi({ description: "The scheduler's name (or key)" }),
     nodes: z.number().int().positive().optional().openapi({ description: "Default: the scheduler's `nodes`" }),
     walltime: z
       .string()

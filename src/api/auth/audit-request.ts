@@ -1,62 +1,66 @@
 /**
- * Audit (issue 15, part 5): a successful change made through the API by a signed-in user
- * is recorded as a `request` event of its workflow — who, what, when. Lifecycle events keep
- * their own shape; this one sits beside them, so `GET …/events` answers "who canceled
- * this?". The worker protocol is not audited here: its starts and completions already
- * record the worker and compute node, and an event per batch would double the event count.
+ * Audit (issue 15, part 5): a change made through the API by a signed-in caller is recorded
+ * as a `request` event of its workflow — who, what, when — written by the store in the
+ * transaction of the change itself (core/audit-scope.ts): no change without its event, no
+ * event for a change that rolled back. Lifecycle events keep their own shape; this one sits
+ * beside them, so `GET …/events?type=request` answers "who canceled this?".
+ *
+ * Not recorded as events, each for a reason (also in docs/security.md):
+ * - the worker protocol and worker tokens: starts and completions already record the worker
+ *   and compute node, and an event per batch would double the event count;
+ * - tokens and access groups: they belong to no workflow; their records carry `created_by`,
+ *   and the log line below names the caller;
+ * - deleting a workflow: its events go with it; the log line is the record.
  */
 import type { Context } from 'hono';
+import { runAudited, type AuditScope } from '../../core/audit-scope.js';
 import type { Logger } from '../../core/logger.js';
 import type { GraphStore } from '../../graph/graph-store.js';
+import { resolveWorkflowRef } from '../../graph/resolve-refs.js';
 import type { Principal } from './workflow-access.js';
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const WORKFLOW_PATH = /^\/api\/v1\/workflows\/[^/]+\/?$/;
 
 /**
- * Append the audit event when `c` changed workflow `wf` (or created one) and succeeded.
- * A failure to record is logged, never turned into a failed request: the change is done.
+ * Serve the rest of request `c` (`next`) under an audit scope when it is a change by a
+ * signed-in caller other than a worker; the store writes the event of workflow `wf` (or of
+ * the workflow the request creates). A successful change that left no event (no workflow to
+ * hold it) is logged with the caller instead.
  */
-export async function auditRequest(
+export async function serveAudited(
   deps: { store: GraphStore; logger?: Logger },
   c: Context,
   principal: Principal,
   wf: string | undefined,
+  next: () => Promise<void>,
 ): Promise<void> {
-  if (!CHANGES.has(c.req.method) || principal.role === 'worker' || c.res.status >= 400) return;
-  const method = c.req.method;
-  const workflow = wf ?? createdWorkflow(c);
-  // A deleted workflow has nowhere to keep its event: the log line is its record.
-  if (workflow === undefined || (method === 'DELETE' && WORKFLOW_PATH.test(c.req.path))) {
-    deps.logger?.info({ user: principal.user, role: principal.role, method, path: c.req.path }, 'audit');
-    return;
-  }
+  if (!CHANGES.has(c.req.method) || principal.role === 'worker') return next();
+  const scope: AuditScope = {
+    user: principal.user,
+    role: principal.role,
+    method: c.req.method,
+    path: c.req.path,
+    workflow: wf === undefined ? undefined : await workflowKey(deps.store, wf),
+    done: false,
+  };
+  let recorded = false;
+  await runAudited(scope, async () => {
+    await next();
+    // The scope is done once its event is written; ending it (runAudited) marks it done too.
+    recorded = scope.done;
+  });
+  if (!recorded && c.res.status < 400)
+    deps.logger?.info(
+      { user: principal.user, role: principal.role, method: scope.method, path: scope.path, workflow: scope.workflow },
+      'audit',
+    );
+}
+
+/** `wf` (a key or a name, as routes take it) as a key; undefined when it names none (the route answers 404). */
+async function workflowKey(store: GraphStore, wf: string): Promise<string | undefined> {
   try {
-    await deps.store.appendEvents([
-      {
-        workflow,
-        source: 'system',
-        type: 'request',
-        user: principal.user,
-        role: principal.role,
-        method,
-        path: c.req.path,
-        status: c.res.status,
-      },
-    ]);
-  } catch (err) {
-    deps.logger?.warn({ err, workflow, user: principal.user }, 'could not record the audit event');
+    return await resolveWorkflowRef(store, wf);
+  } catch {
+    return undefined;
   }
-}
-
-/** The key of the workflow this request created (noteCreatedWorkflow), if any. */
-function createdWorkflow(c: Context): string | undefined {
-  return CREATED.get(c.req.raw);
-}
-
-const CREATED = new WeakMap<Request, string>();
-
-/** Routes that create a workflow say which, so the audit can name it without reading the response body. */
-export function noteCreatedWorkflow(c: Context, key: string): void {
-  CREATED.set(c.req.raw, key);
 }

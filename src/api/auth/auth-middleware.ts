@@ -2,15 +2,15 @@
  * Authentication and authorization for every request (decision 0013), installed before
  * any route: the request's rule (route-rules.ts, deny by default) decides what it needs;
  * refusals are 401 (no valid token) or 403 (known caller, not allowed), both problem+json
- * through the one error mapper. A successful change by a signed-in caller is audited with
- * an event of its workflow naming the user.
+ * through the one error mapper. A change by a signed-in caller is audited with an event of
+ * its workflow naming the user, written in the change's transaction (audit-request.ts).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { GraphStore } from '../../graph/graph-store.js';
 import { resolveWorkflowRef } from '../../graph/resolve-refs.js';
-import { auditRequest } from './audit-request.js';
+import { serveAudited } from './audit-request.js';
 import { authenticateToken, presentedToken, type Authenticator } from './authenticate.js';
 import { principalOf, setPrincipal } from './principal-context.js';
 import { matchRouteRule, type RouteAccess } from './route-rules.js';
@@ -53,8 +53,7 @@ export function authMiddleware(options: AuthOptions): {
       const principal = principalOf(c);
       if (rule.access.kind === 'public' || !principal) return next();
       await authorize(options.store, c, principal, rule.access, rule.params);
-      await next();
-      await auditRequest(options, c, principal, rule.params.wf);
+      await serveAudited(options, c, principal, rule.params.wf, next);
     },
   };
 }

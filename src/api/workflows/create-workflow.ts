@@ -2,7 +2,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { buildSpec } from '../../workflow-spec/index.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
-import { noteCreatedWorkflow } from '../auth/audit-request.js';
 import { principalOf } from '../auth/principal-context.js';
 import { withOwner } from '../auth/workflow-owner.js';
 import { problems } from '../common/problem-schema.js';
@@ -48,7 +47,6 @@ export function createWorkflowRoute(app: ApiApp, deps: ApiDeps): void {
     const spec = withOwner(principalOf(c), c.req.valid('json'));
     const { bundle, warnings } = buildSpec(spec, { maxJobs: deps.limits?.maxJobs });
     const workflow = await deps.store.createWorkflow(bundle);
-    noteCreatedWorkflow(c, workflow._key);
     deps.logger?.info({ workflow: workflow._key }, 'workflow created');
     return c.json({ ...workflow, warnings }, 201);
   });

@@ -7,6 +7,7 @@
 import { z } from '@hono/zod-openapi';
 import { ACTION_TRIGGERS, ACTION_TYPES, ALLOCATION_STATES, JOB_STATUSES, type WorkflowCollection } from '../model.js';
 import { parseDuration, parseMemory } from '../units.js';
+import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, NAME_TOO_LONG, TEXT_TOO_LONG } from './string-limits.js';
 
 /** A document key (`_key`): ArangoDB's allowed characters, at most 254 of them. */
 export const DocumentKeySchema = z
@@ -36,10 +37,10 @@ export const DurationSchema = z
   .openapi({ example: 'PT1H' });
 
 const jobFields = {
-  name: z.string().min(1),
-  command: z.string().min(1),
-  invocation_script: z.string().optional(),
-  failure_handler: z.string().optional(),
+  name: z.string().min(1).max(MAX_NAME_LENGTH, NAME_TOO_LONG),
+  command: z.string().min(1).max(MAX_TEXT_LENGTH, TEXT_TOO_LONG),
+  invocation_script: z.string().max(MAX_TEXT_LENGTH, TEXT_TOO_LONG).optional(),
+  failure_handler: z.string().max(MAX_NAME_LENGTH, NAME_TOO_LONG).optional(),
 };
 
 /**
@@ -86,15 +87,25 @@ export const JobPatchSchema = z
     description: "Lifecycle fields are the server's: a patch that changes one is refused (422 naming the field).",
   });
 
-const fileFields = { name: z.string().min(1), path: z.string().min(1) };
+const fileFields = {
+  name: z.string().min(1).max(MAX_NAME_LENGTH, NAME_TOO_LONG),
+  path: z.string().min(1).max(MAX_TEXT_LENGTH, TEXT_TOO_LONG),
+};
 export const FileCreateSchema = z.looseObject({ ...optionalKey, ...fileFields }).openapi('FileCreate');
 export const FilePatchSchema = z.looseObject(fileFields).partial().openapi('FilePatch');
 
 export const UserDataCreateSchema = z
-  .looseObject({ ...optionalKey, name: z.string().min(1), data: z.unknown().optional() })
+  .looseObject({
+    ...optionalKey,
+    name: z.string().min(1).max(MAX_NAME_LENGTH, NAME_TOO_LONG),
+    data: z.unknown().optional(),
+  })
   .openapi('UserDataCreate');
 export const UserDataPatchSchema = z
-  .looseObject({ name: z.string().min(1), data: z.unknown() })
+  .looseObject({
+    name: z.string().min(1).max(MAX_NAME_LENGTH, NAME_TOO_LONG),
+    data: z.unknown(),
+  })
   .partial()
   .openapi('UserDataPatch');
 
@@ -106,19 +117,29 @@ const resourceFields = {
   runtime: DurationSchema,
 };
 export const ResourceRequirementsCreateSchema = z
-  .looseObject({ ...optionalKey, name: z.string().min(1), ...resourceFields })
+  .looseObject({
+    ...optionalKey,
+    name: z.string().min(1).max(MAX_NAME_LENGTH, NAME_TOO_LONG),
+    ...resourceFields,
+  })
   .partial({ num_cpus: true, memory: true, num_gpus: true, num_nodes: true, runtime: true })
   .openapi('ResourceRequirementsCreate', {
     description:
       'Omitted fields take the defaults (1 CPU, 1g, 0 GPUs, 1 node, 1h); `memory_bytes` and `runtime_s` are derived.',
   });
 export const ResourceRequirementsPatchSchema = z
-  .looseObject({ name: z.string().min(1), ...resourceFields })
+  .looseObject({
+    name: z.string().min(1).max(MAX_NAME_LENGTH, NAME_TOO_LONG),
+    ...resourceFields,
+  })
   .partial()
   .openapi('ResourceRequirementsPatch');
 
 export const EventCreateSchema = z
-  .looseObject({ ...optionalKey, type: z.string().min(1).default('user') })
+  .looseObject({
+    ...optionalKey,
+    type: z.string().min(1).max(MAX_NAME_LENGTH, NAME_TOO_LONG).default('user'),
+  })
   .openapi('EventCreate', {
     description: 'Any JSON object; `source` is set to `user`, `timestamp` to now when absent.',
   });
@@ -155,28 +176,34 @@ export const DOCUMENT_PATCH_SCHEMAS = {
   events: AnyPatchSchema,
 } satisfies Record<WorkflowCollection, z.ZodType>;
 
+/** A name or key a list is filtered by. */
+const filterName = z.string().max(MAX_NAME_LENGTH, NAME_TOO_LONG).optional();
+
 /** Equality filters each collection's list endpoint accepts as query parameters. */
 export const DOCUMENT_LIST_FILTERS = {
-  jobs: { status: z.enum(JOB_STATUSES).optional(), name: z.string().optional() },
-  files: { name: z.string().optional(), path: z.string().optional() },
-  user_data: { name: z.string().optional() },
-  resource_requirements: { name: z.string().optional() },
+  jobs: { status: z.enum(JOB_STATUSES).optional(), name: filterName },
+  files: {
+    name: filterName,
+    path: z.string().max(MAX_TEXT_LENGTH, TEXT_TOO_LONG).optional(),
+  },
+  user_data: { name: filterName },
+  resource_requirements: { name: filterName },
   results: {
-    job: z.string().optional(),
+    job: filterName,
     attempt: z.coerce.number().int().positive().optional(),
     status: z.enum(JOB_STATUSES).optional(),
   },
-  schedulers: { name: z.string().optional() },
+  schedulers: { name: filterName },
   compute_nodes: {
-    worker_id: z.string().optional(),
-    hostname: z.string().optional(),
-    allocation: z.string().optional(),
+    worker_id: filterName,
+    hostname: filterName,
+    allocation: filterName,
   },
   allocations: {
-    scheduler: z.string().optional(),
+    scheduler: filterName,
     state: z.enum(ALLOCATION_STATES).optional(),
-    provider_id: z.string().optional(),
+    provider_id: filterName,
   },
   actions: { trigger_type: z.enum(ACTION_TRIGGERS).optional(), action_type: z.enum(ACTION_TYPES).optional() },
-  events: { type: z.string().optional(), source: z.enum(['system', 'user']).optional(), job: z.string().optional() },
+  events: { type: filterName, source: z.enum(['system', 'user']).optional(), job: filterName },
 } satisfies Record<WorkflowCollection, Record<string, z.ZodType>>;

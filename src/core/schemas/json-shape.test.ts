@@ -56,3 +56,32 @@ describe('jsonShapeIssue with noNul', () => {
     expect(nulCharacterIssue(spec)?.path).toBe('user_data[0].data.blob');
   });
 });
+
+describe('jsonShapeIssue with maxStringBytes', () => {
+  const capped = (value: unknown, longAllowed?: (path: string) => boolean) =>
+    jsonShapeIssue(value, {
+      maxStringBytes: 16,
+      ...(longAllowed && { longAllowed: (_key, path) => longAllowed(path()) }),
+    });
+
+  it('names the first string or key over the cap, counting UTF-8 bytes', () => {
+    expect(capped({ jobs: [{ name: 'a' }, { name: 'b', label: 'x'.repeat(17) }] })).toEqual({
+      path: 'jobs[1].label',
+      message: 'longer than 16 bytes (JOBGRAPH_MAX_STRING_BYTES)',
+    });
+    expect(capped({ ['k'.repeat(17)]: 1 })?.message).toBe('a key longer than 16 bytes (JOBGRAPH_MAX_STRING_BYTES)');
+    expect(capped('x'.repeat(17))?.path).toBe('(root)');
+    // 16 characters but 32 bytes; 16 bytes exactly is allowed.
+    expect(capped({ a: 'é'.repeat(16) })?.path).toBe('a');
+    expect(capped({ a: 'é'.repeat(8), b: 'x'.repeat(16) })).toBeUndefined();
+  });
+
+  it('lets subtrees that allow long strings hold them, as values or nested', () => {
+    const userData = (path: string) => /^user_data\[\d+\]\.data$/.test(path);
+    const long = 'x'.repeat(100);
+    expect(capped({ user_data: [{ name: 'u', data: long }] }, userData)).toBeUndefined();
+    expect(capped({ user_data: [{ name: 'u', data: { [long]: [long] } }] }, userData)).toBeUndefined();
+    expect(capped({ user_data: [{ name: long, data: 1 }] }, userData)?.path).toBe('user_data[0].name');
+    expect(capped({ user_data: [{ name: 'u', data: long }] })?.path).toBe('user_data[0].data');
+  });
+});

@@ -3,9 +3,11 @@
  * runner for standalone queries and a way to open a stream transaction.
  */
 import type { Database } from 'arangojs/databases';
+import { pendingAudit } from '../../core/audit-scope.js';
 import { ConflictError } from '../../core/errors.js';
 import { ARANGO_ERRORS, hasErrorNum } from './arango-errors.js';
 import { inTransaction, standaloneRunner, type QueryRunner } from './query-runner.js';
+import { recordAuditEvent } from './record-audit-event.js';
 
 export interface ArangoContext {
   db: Database;
@@ -14,7 +16,8 @@ export interface ArangoContext {
   run: QueryRunner;
   /**
    * One stream transaction writing `write` (reads of any collection allowed, `read` declared
-   * up front), retried as a whole on conflicts.
+   * up front), retried as a whole on conflicts. The first one a signed-in request runs also
+   * writes its audit event (core/audit-scope.ts), in the same transaction.
    */
   transaction<T>(
     write: readonly string[],
@@ -29,7 +32,23 @@ export function createArangoContext(db: Database, url: string): ArangoContext {
     db,
     url,
     run: standaloneRunner(db, ctx),
-    transaction: (write, body, read = []) => inTransaction(db, { write: [...write], read: [...read] }, ctx, body),
+    async transaction(write, body, read = []) {
+      const scope = write.length > 0 ? pendingAudit() : undefined;
+      if (!scope) return inTransaction(db, { write: [...write], read: [...read] }, ctx, body);
+      let audited = false;
+      const out = await inTransaction(
+        db,
+        { write: [...new Set([...write, 'events'])], read: [...read] },
+        ctx,
+        async (run) => {
+          const value = await body(run);
+          audited = await recordAuditEvent(run, scope);
+          return value;
+        },
+      );
+      if (audited) scope.done = true;
+      return out;
+    },
   };
 }
 

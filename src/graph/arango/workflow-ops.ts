@@ -2,6 +2,7 @@
  * Whole-workflow operations on ArangoDB: create (bulk, one stream transaction), get,
  * list, update, delete (one transaction), export (one read transaction = one snapshot).
  */
+import { noteAuditedWorkflow } from '../../core/audit-scope.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import {
   EDGE_COLLECTIONS,
@@ -65,6 +66,7 @@ export async function createWorkflow(ctx: ArangoContext, bundle: WorkflowBundle)
       const edges = (bundle.edges[collection] ?? []).map((edge) => ({ ...edge, workflow: key }));
       await insertMany(run, collection, edges);
     }
+    noteAuditedWorkflow(key);
   });
   return workflow;
 }
@@ -85,7 +87,8 @@ export async function updateWorkflow(
 ): Promise<WorkflowDoc> {
   const clean = cleanPatch(patch, ['_key', '_id']);
   if ('status' in clean) checkWorkflowStatus(clean as WorkflowDoc, 'patch');
-  const updated = await ctx.run.one(updateWorkflowQuery(key, clean));
+  // A transaction (of one query) so that a signed-in request's audit event is written with it.
+  const updated = await ctx.transaction(['workflows'], (run) => run.one(updateWorkflowQuery(key, clean)));
   if (!updated) throw new NotFoundError('workflows', key);
   return updated;
 }

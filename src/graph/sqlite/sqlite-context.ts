@@ -2,14 +2,16 @@
  * The open database and the transaction helpers every operation module shares.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { pendingAudit, type AuditScope } from '../../core/audit-scope.js';
 import { mapSqliteError } from './sqlite-errors.js';
 
 export interface SqliteContext {
   readonly db: Database;
   /**
    * Run `fn` in an IMMEDIATE transaction: taking the write lock up front avoids the
-   * deadlock-prone read→write upgrade between processes. Nested calls become savepoints.
-   * Driver errors are mapped to core errors.
+   * deadlock-prone read→write upgrade between processes. Nested calls run in the outer one.
+   * Driver errors are mapped to core errors. The first one a signed-in request runs also
+   * writes its audit event (`audit`), in the same transaction.
    */
   write<T>(fn: () => T): T;
   /** Run `fn` (reads only) mapping driver errors; one deferred transaction for a consistent snapshot. */
@@ -23,18 +25,37 @@ export function sqlList(words: readonly string[]): string {
   return `(${words.map((w) => `'${w}'`).join(', ')})`;
 }
 
-export function createContext(db: Database): SqliteContext {
+/** What the context does besides running transactions. */
+export interface ContextHooks {
+  /** Append the audit event of `scope` at the end of a write transaction; true when written. */
+  audit?: (ctx: SqliteContext, scope: AuditScope) => boolean;
+}
+
+export function createContext(db: Database, hooks: ContextHooks = {}): SqliteContext {
   const cache = new Map<string, Statement>();
   const run = <T>(fn: () => T, immediate: boolean): T => {
     try {
       if (db.inTransaction) return fn();
-      const tx = db.transaction(fn);
-      return immediate ? tx.immediate() : tx.deferred();
+      const scope = immediate && hooks.audit ? pendingAudit() : undefined;
+      if (!scope) {
+        const tx = db.transaction(fn);
+        return immediate ? tx.immediate() : tx.deferred();
+      }
+      let audited = false;
+      const out = db
+        .transaction(() => {
+          const value = fn();
+          audited = hooks.audit!(ctx, scope);
+          return value;
+        })
+        .immediate();
+      if (audited) scope.done = true;
+      return out;
     } catch (err) {
       throw mapSqliteError(err);
     }
   };
-  return {
+  const ctx: SqliteContext = {
     db,
     write: (fn) => run(fn, true),
     read: (fn) => run(fn, false),
@@ -49,4 +70,5 @@ export function createContext(db: Database): SqliteContext {
       return s;
     },
   };
+  return ctx;
 }

@@ -30,6 +30,7 @@ import { failJobs } from './fail-jobs.js';
 import { initializeWorkflow } from './initialize-workflow.js';
 import { listCanceledAttempts, listRunningAttempts, recordLostAttempts } from './lost-attempts.js';
 import { migrate } from './schema.js';
+import { recordAuditEvent } from './record-audit-event.js';
 import { restartJobs } from './restart-jobs.js';
 import { schedulingDemand } from './scheduling-demand.js';
 import { writeDocuments } from './write-documents.js';
@@ -68,7 +69,7 @@ export function openSqliteGraphStore(path: string): GraphStore {
   } catch (err) {
     throw new UnavailableError(`cannot open SQLite graph store at ${path}: ${(err as Error).message}`, { path });
   }
-  const ctx = createContext(db);
+  const ctx = createContext(db, { audit: recordAuditEvent });
   let closed = false;
 
   return {

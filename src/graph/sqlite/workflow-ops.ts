@@ -1,6 +1,7 @@
 /**
  * Whole-workflow operations: create (bulk, one transaction), get, list, update, delete, export.
  */
+import { noteAuditedWorkflow } from '../../core/audit-scope.js';
 import { ConflictError, ValidationError } from '../../core/errors.js';
 import {
   EDGE_COLLECTIONS,
@@ -77,6 +78,7 @@ export function createWorkflow(ctx: SqliteContext, bundle: WorkflowBundle): Work
         edges.add(collection, edge._key, key, edge._from, edge._to, edgeExtras(edge));
       edges.flush();
     }
+    noteAuditedWorkflow(key);
     return workflow;
   });
 }

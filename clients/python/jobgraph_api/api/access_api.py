@@ -1190,7 +1190,7 @@ class AccessApi:
     @validate_call
     def list_tokens(
         self,
-        user: Optional[Annotated[str, Field(strict=True)]] = None,
+        user: Optional[Annotated[str, Field(strict=True, max_length=64)]] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1259,7 +1259,7 @@ class AccessApi:
     @validate_call
     def list_tokens_with_http_info(
         self,
-        user: Optional[Annotated[str, Field(strict=True)]] = None,
+        user: Optional[Annotated[str, Field(strict=True, max_length=64)]] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1328,7 +1328,7 @@ class AccessApi:
     @validate_call
     def list_tokens_without_preload_content(
         self,
-        user: Optional[Annotated[str, Field(strict=True)]] = None,
+        user: Optional[Annotated[str, Field(strict=True, max_length=64)]] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],

@@ -28,7 +28,7 @@ class AddGroupMembersRequest(BaseModel):
     """
     AddGroupMembersRequest
     """ # noqa: E501
-    users: Annotated[List[Annotated[str, Field(strict=True)]], Field(min_length=1, max_length=10000)]
+    users: Annotated[List[Annotated[str, Field(strict=True, max_length=64)]], Field(min_length=1, max_length=10000)]
     __properties: ClassVar[List[str]] = ["users"]
 
     model_config = ConfigDict(

@@ -33,7 +33,7 @@ class AllocationRequest(BaseModel):
     nodes: Optional[Annotated[int, Field(strict=True, gt=0)]] = Field(default=None, description="Default: the scheduler's `nodes`")
     overrides: Optional[Dict[str, AllocationRequestOverridesValue]] = Field(default=None, description="Provider settings that win over the scheduler's (account, qos, partition, …)")
     per_node: Optional[StrictBool] = Field(default=None, description="One worker per node (default) or one for all")
-    scheduler: Annotated[str, Field(min_length=1, strict=True)] = Field(description="The scheduler's name (or key)")
+    scheduler: Annotated[str, Field(min_length=1, strict=True, max_length=256)] = Field(description="The scheduler's name (or key)")
     walltime: Optional[Annotated[str, Field(min_length=1, strict=True)]] = Field(default=None, description="Slurm \"HH:MM:SS\" / \"D-HH:MM:SS\", or ISO 8601 \"PT2H\". Default: the scheduler's")
     __properties: ClassVar[List[str]] = ["max_parallel_jobs", "nodes", "overrides", "per_node", "scheduler", "walltime"]
 

@@ -28,8 +28,8 @@ class CreateAccessGroupRequest(BaseModel):
     """
     CreateAccessGroupRequest
     """ # noqa: E501
-    members: Optional[Annotated[List[Annotated[str, Field(strict=True)]], Field(max_length=10000)]] = None
-    name: Annotated[str, Field(strict=True)] = Field(json_schema_extra={"examples": ["alice"]})
+    members: Optional[Annotated[List[Annotated[str, Field(strict=True, max_length=64)]], Field(max_length=10000)]] = None
+    name: Annotated[str, Field(strict=True, max_length=64)] = Field(json_schema_extra={"examples": ["alice"]})
     __properties: ClassVar[List[str]] = ["members", "name"]
 
     @field_validator('name', mode="before")

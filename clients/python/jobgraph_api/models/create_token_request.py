@@ -32,7 +32,7 @@ class CreateTokenRequest(BaseModel):
     expires: Optional[CreateTokenRequestExpires] = None
     label: Optional[Annotated[str, Field(strict=True, max_length=200)]] = None
     role: Optional[StrictStr] = 'user'
-    user: Annotated[str, Field(strict=True)] = Field(json_schema_extra={"examples": ["alice"]})
+    user: Annotated[str, Field(strict=True, max_length=64)] = Field(json_schema_extra={"examples": ["alice"]})
     workflows: Optional[Annotated[List[Annotated[str, Field(min_length=1, strict=True, max_length=256)]], Field(max_length=1000)]] = None
     __properties: ClassVar[List[str]] = ["expires", "label", "role", "user", "workflows"]
 

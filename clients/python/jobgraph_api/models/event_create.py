@@ -29,7 +29,7 @@ class EventCreate(BaseModel):
     Any JSON object; `source` is set to `user`, `timestamp` to now when absent.
     """ # noqa: E501
     key: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]] = Field(default=None, alias="_key")
-    type: Optional[Annotated[str, Field(min_length=1, strict=True)]] = 'user'
+    type: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=256)]] = 'user'
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["_key", "type"]
 

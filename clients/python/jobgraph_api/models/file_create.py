@@ -29,8 +29,8 @@ class FileCreate(BaseModel):
     FileCreate
     """ # noqa: E501
     key: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]] = Field(default=None, alias="_key")
-    name: Annotated[str, Field(min_length=1, strict=True)]
-    path: Annotated[str, Field(min_length=1, strict=True)]
+    name: Annotated[str, Field(min_length=1, strict=True, max_length=256)]
+    path: Annotated[str, Field(min_length=1, strict=True, max_length=65536)]
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["_key", "name", "path"]
 

@@ -28,8 +28,8 @@ class FilePatch(BaseModel):
     """
     FilePatch
     """ # noqa: E501
-    name: Optional[Annotated[str, Field(min_length=1, strict=True)]] = None
-    path: Optional[Annotated[str, Field(min_length=1, strict=True)]] = None
+    name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=256)]] = None
+    path: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=65536)]] = None
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["name", "path"]
 

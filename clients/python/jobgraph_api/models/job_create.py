@@ -31,10 +31,10 @@ class JobCreate(BaseModel):
     key: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]] = Field(default=None, alias="_key")
     attempt: Optional[StrictInt] = Field(default=1, description="Server-owned: every job starts at attempt 1 (any other value: 422)")
     cancel_on_blocking_job_failure: Optional[StrictBool] = False
-    command: Annotated[str, Field(min_length=1, strict=True)]
-    failure_handler: Optional[StrictStr] = None
-    invocation_script: Optional[StrictStr] = None
-    name: Annotated[str, Field(min_length=1, strict=True)]
+    command: Annotated[str, Field(min_length=1, strict=True, max_length=65536)]
+    failure_handler: Optional[Annotated[str, Field(strict=True, max_length=256)]] = None
+    invocation_script: Optional[Annotated[str, Field(strict=True, max_length=65536)]] = None
+    name: Annotated[str, Field(min_length=1, strict=True, max_length=256)]
     status: Optional[StrictStr] = Field(default='uninitialized', description="Server-owned, except that a job may be `disabled` (kept out of the run) or `uninitialized` again before the workflow starts; any other change is refused (422)")
     supports_termination: Optional[StrictBool] = False
     unfinished_blockers: Optional[StrictInt] = Field(default=0, description="Server-owned: counted at start (any value but 0: 422)")

@@ -30,10 +30,10 @@ class JobPatch(BaseModel):
     """ # noqa: E501
     attempt: Optional[Annotated[int, Field(strict=True, gt=0)]] = Field(default=None, description="Server-owned: refused unless unchanged")
     cancel_on_blocking_job_failure: Optional[StrictBool] = None
-    command: Optional[Annotated[str, Field(min_length=1, strict=True)]] = None
-    failure_handler: Optional[StrictStr] = None
-    invocation_script: Optional[StrictStr] = None
-    name: Optional[Annotated[str, Field(min_length=1, strict=True)]] = None
+    command: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=65536)]] = None
+    failure_handler: Optional[Annotated[str, Field(strict=True, max_length=256)]] = None
+    invocation_script: Optional[Annotated[str, Field(strict=True, max_length=65536)]] = None
+    name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=256)]] = None
     status: Optional[StrictStr] = Field(default=None, description="Server-owned, except that a job may be `disabled` (kept out of the run) or `uninitialized` again before the workflow starts; any other change is refused (422)")
     supports_termination: Optional[StrictBool] = None
     unfinished_blockers: Optional[Annotated[int, Field(strict=True, ge=0)]] = Field(default=None, description="Server-owned: refused unless unchanged")

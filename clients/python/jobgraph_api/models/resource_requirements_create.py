@@ -32,7 +32,7 @@ class ResourceRequirementsCreate(BaseModel):
     """ # noqa: E501
     key: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]] = Field(default=None, alias="_key")
     memory: Optional[ResourceRequirementsCreateMemory] = None
-    name: Annotated[str, Field(min_length=1, strict=True)]
+    name: Annotated[str, Field(min_length=1, strict=True, max_length=256)]
     num_cpus: Optional[Annotated[int, Field(strict=True, gt=0)]] = None
     num_gpus: Optional[Annotated[int, Field(strict=True, ge=0)]] = None
     num_nodes: Optional[Annotated[int, Field(strict=True, gt=0)]] = None

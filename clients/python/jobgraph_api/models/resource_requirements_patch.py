@@ -31,7 +31,7 @@ class ResourceRequirementsPatch(BaseModel):
     ResourceRequirementsPatch
     """ # noqa: E501
     memory: Optional[ResourceRequirementsCreateMemory] = None
-    name: Optional[Annotated[str, Field(min_length=1, strict=True)]] = None
+    name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=256)]] = None
     num_cpus: Optional[Annotated[int, Field(strict=True, gt=0)]] = None
     num_gpus: Optional[Annotated[int, Field(strict=True, ge=0)]] = None
     num_nodes: Optional[Annotated[int, Field(strict=True, gt=0)]] = None

@@ -30,7 +30,7 @@ class UserDataCreate(BaseModel):
     """ # noqa: E501
     key: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]] = Field(default=None, alias="_key")
     data: Optional[Any] = None
-    name: Annotated[str, Field(min_length=1, strict=True)]
+    name: Annotated[str, Field(min_length=1, strict=True, max_length=256)]
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["_key", "data", "name"]
 

@@ -29,7 +29,7 @@ class UserDataPatch(BaseModel):
     UserDataPatch
     """ # noqa: E501
     data: Optional[Any] = None
-    name: Optional[Annotated[str, Field(min_length=1, strict=True)]] = None
+    name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=256)]] = None
     additional_properties: Dict[str, Any] = {}
     __properties: ClassVar[List[str]] = ["data", "name"]
 
