@@ -99,8 +99,10 @@ describe('worker with --imds', () => {
       action: 'terminate',
       time: new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString(),
     });
-    // Attempt 2 of a 10-minute job does not fit in the two minutes left: it waits for another node.
-    expect(job.status).toBe('queued');
+    // Attempt 2 of a 10-minute job does not fit in the two minutes left: it waits for another
+    // node, queued once the scheduler has promoted it again (ready until then), never running here.
+    expect(['ready', 'queued']).toContain(job.status);
+    await waitFor(async () => ((await stack.jobs(wf)).get('long')!.status === 'queued' ? true : undefined));
   });
 
   it('a rebalance recommendation lets the running attempt finish, takes nothing new, and ends the worker', async () => {
