@@ -5,9 +5,8 @@
  * only for names not seen before; names that left the registry (the scheduler retires the
  * queues of a finished workflow) leave the board. Lives in src/queue because it is BullMQ wiring.
  */
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { HonoAdapter } from '@bull-board/hono';
+import type { createBullBoard } from '@bull-board/api';
+import type { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Queue } from 'bullmq';
 import { Hono } from 'hono';
@@ -48,13 +47,20 @@ export interface QueueDashboard {
   close(): Promise<void>;
 }
 
-export function createQueueDashboard(options: QueueDashboardOptions): QueueDashboard {
-  const basePath = options.basePath ?? '/queues';
-  // Lazy: an API that nobody asks for the dashboard never opens this connection.
-  const connection = createRedisConnection(options.redisUrl, {
-    lazyConnect: true,
-    connectionName: 'jobgraph-dashboard',
-  });
+/** The board itself, built on the first request: bull-board costs every API process's start-up otherwise. */
+interface Board {
+  board: ReturnType<typeof createBullBoard>;
+  Adapter: typeof BullMQAdapter;
+  /** The board's routes, mounted at the base path. */
+  routes: Hono;
+}
+
+async function loadBoard(basePath: string): Promise<Board> {
+  const [{ createBullBoard }, { BullMQAdapter }, { HonoAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/hono'),
+  ]);
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(basePath);
   // @bull-board/hono pins its own @bull-board/api patch version; the classes are the same
   // at runtime but TypeScript sees two declarations of BaseAdapter.
@@ -64,6 +70,17 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
     serverAdapter: serverAdapter as unknown as ServerAdapter,
     options: { uiConfig: { boardTitle: 'jobgraph queues' } },
   });
+  return { board, Adapter: BullMQAdapter, routes: new Hono().route(basePath, serverAdapter.registerPlugin()) };
+}
+
+export function createQueueDashboard(options: QueueDashboardOptions): QueueDashboard {
+  const basePath = options.basePath ?? '/queues';
+  // Lazy: an API that nobody asks for the dashboard never opens this connection.
+  const connection = createRedisConnection(options.redisUrl, {
+    lazyConnect: true,
+    connectionName: 'jobgraph-dashboard',
+  });
+  let loaded: Promise<Board> | undefined;
   const queues = new Map<string, Queue>();
   let closed = false;
 
@@ -74,6 +91,7 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
 
   async function refresh(): Promise<void> {
     if (closed) return;
+    const { board, Adapter } = await (loaded ??= loadBoard(basePath));
     const names = new Set(await connection.smembers(queueRegistryKey(options.prefix)));
     for (const [name, queue] of queues) {
       if (names.has(name)) continue;
@@ -86,7 +104,7 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
       const queue = new Queue(name, { connection, prefix: options.prefix });
       queues.set(name, queue);
       board.addQueue(
-        new BullMQAdapter(queue, {
+        new Adapter(queue, {
           readOnlyMode: false,
           displayName: await displayName(name),
           description: WORKERS_NOTE,
@@ -96,11 +114,10 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
   }
 
   const app = new Hono();
-  app.use('*', async (_c, next) => {
+  app.all('*', async (c) => {
     await refresh();
-    await next();
+    return (await (loaded ??= loadBoard(basePath))).routes.fetch(c.req.raw, c.env);
   });
-  app.route('/', serverAdapter.registerPlugin());
 
   return {
     app,

@@ -3,7 +3,6 @@
  * or `--gpus`: all logical cores, all memory, every NVIDIA/AMD GPU it may use (gpu-discovery.ts).
  */
 import { availableParallelism, totalmem } from 'node:os';
-import si from 'systeminformation';
 import { discoverGpus, type GpuDevice } from './gpu-discovery.js';
 
 /** The machine: cores, memory, and the GPUs with why detection said nothing (one line each). */
@@ -19,6 +18,8 @@ export interface MachineResources {
  * GPUs) when a tool cannot tell, so a worker always starts. `env` is the worker's inherited environment.
  */
 export async function detectMachineResources(env: NodeJS.ProcessEnv): Promise<MachineResources> {
+  // Loaded here, not at import: only a worker sized by detection needs it (start-up cost, issue 11).
+  const { default: si } = await import('systeminformation');
   const [cpu, mem, gpus] = await Promise.all([
     si.cpu().catch(() => undefined),
     si.mem().catch(() => undefined),
