@@ -87,15 +87,10 @@ function serveCommand(name: string, description: string, roles: ServiceRoles): C
       );
       if (services.apiUrl)
         process.stderr.write(`jobgraph ${name}: API at ${services.apiUrl}/api/v1 (docs ${services.apiUrl}/docs)\n`);
-      else if (
-        roles.provision &&
-        flags.api === undefined &&
-        !process.env.JOBGRAPH_PUBLIC_API &&
-        !process.env.JOBGRAPH_API
-      )
+      else if (roles.provision)
         // Workers handed a wrong address retry until their allocation's walltime: say it now.
         process.stderr.write(
-          `jobgraph ${name}: workers in allocations will call the API at ${config.JOBGRAPH_API} (the default); pass --api URL if it runs elsewhere\n`,
+          `jobgraph ${name}: workers in allocations will call the API at ${config.JOBGRAPH_PUBLIC_API ?? config.JOBGRAPH_API} (--api to change)\n`,
         );
       const reason = await shutdown.requested;
       logger.info({ signal: reason }, 'stopping');
