@@ -19,6 +19,7 @@ import { Notifier } from './notifications.js';
 import { parseQueueName, queueRegistryKey } from './queue-names.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
 import type { ResourceClass } from './resource-class.js';
+import { waitingCounts } from './waiting-counts.js';
 
 /** Options for {@link JobConsumer}. */
 export interface JobConsumerOptions {
@@ -109,19 +110,7 @@ export class JobConsumer {
    * an idle worker polls Redis once instead of once per queue.
    */
   async waitingCounts(queues: string[]): Promise<number[]> {
-    if (queues.length === 0) return [];
-    const pipeline = this.connection.pipeline();
-    for (const q of queues) {
-      pipeline.llen(this.keys.toKey(q, 'wait'));
-      pipeline.zcard(this.keys.toKey(q, 'prioritized'));
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    const count = (reply: [Error | null, unknown] | undefined) => {
-      if (!reply) return 0;
-      if (reply[0]) throw reply[0];
-      return Number(reply[1]);
-    };
-    return queues.map((_, i) => count(replies[2 * i]) + count(replies[2 * i + 1]));
+    return waitingCounts(this.connection, this.keys, queues);
   }
 
   /**

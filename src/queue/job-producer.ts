@@ -3,13 +3,14 @@
  * (workflow, resource class), idempotently, and answers whether an attempt still has a
  * queue entry (for the scheduler's reconcile).
  */
-import { Queue } from 'bullmq';
+import { Queue, QueueKeys } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { JobPayload } from './job-payload.js';
 import { bullJobId, parseQueueName, queueName, queueRegistryKey } from './queue-names.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
 import { resourceClassName } from './resource-class.js';
+import { waitingCounts } from './waiting-counts.js';
 
 /** Options for {@link JobProducer}. */
 export interface JobProducerOptions {
@@ -40,6 +41,7 @@ function groupByQueue(payloads: JobPayload[]): Map<string, Array<{ index: number
 
 export class JobProducer {
   private readonly connection: Redis;
+  private readonly keys: QueueKeys;
   private readonly queues = new Map<string, Queue<JobPayload>>();
   private readonly prefix: string;
   private readonly logger: Logger;
@@ -50,6 +52,7 @@ export class JobProducer {
     this.logger = opts.logger ?? silentLogger;
     // One connection for every queue: a workflow may have many resource classes, and a
     // scheduler serves many workflows.
+    this.keys = new QueueKeys(opts.prefix);
     this.connection = createRedisConnection(opts.redisUrl, {
       connectionName: `${opts.prefix}:producer`,
       closing: opts.closing,
@@ -147,17 +150,15 @@ export class JobProducer {
   }
 
   /**
-   * The entries waiting to be taken in each queue of `workflow` (waiting, prioritized,
-   * delayed; not the ones a worker holds), by queue name, for bounded promotion.
-   * One SMEMBERS of the registry and one count per queue.
+   * The entries waiting to be taken in each queue of `workflow` (not the ones a worker
+   * holds), by queue name, for bounded promotion: one SMEMBERS of the registry and one
+   * pipelined count of its queues.
    */
   async waitingCounts(workflow: string): Promise<Map<string, number>> {
     const names = (await this.connection.smembers(queueRegistryKey(this.prefix))).filter(
       (name) => parseQueueName(name)?.workflow === workflow,
     );
-    const counts = await Promise.all(
-      names.map((name) => this.queue(name).getJobCountByTypes('waiting', 'prioritized', 'delayed')),
-    );
+    const counts = await waitingCounts(this.connection, this.keys, names);
     return new Map(names.map((name, i) => [name, counts[i]!]));
   }
 
