@@ -29,6 +29,10 @@ function pageBytes(): number {
 export interface ProcessStat {
   pid: number;
   ppid: number;
+  /** Process group id. */
+  pgrp: number;
+  /** One letter: R running, S sleeping, Z zombie (ended, not yet reaped), … */
+  state: string;
   /** utime + stime + cutime + cstime, in seconds. */
   cpu_s: number;
   rss_bytes: number;
@@ -45,7 +49,14 @@ export function parseStat(line: string): ProcessStat | undefined {
   const num = (n: number) => Number(f[n - 3]);
   const ticks = num(14) + num(15) + num(16) + num(17);
   if (!Number.isFinite(pid) || !Number.isFinite(ticks)) return undefined;
-  return { pid, ppid: num(4), cpu_s: ticks / CLOCK_TICKS, rss_bytes: num(24) * pageBytes() };
+  return {
+    pid,
+    ppid: num(4),
+    pgrp: num(5),
+    state: f[0] ?? '?',
+    cpu_s: ticks / CLOCK_TICKS,
+    rss_bytes: num(24) * pageBytes(),
+  };
 }
 
 const STAT_BUFFER = Buffer.alloc(4096);

@@ -37,7 +37,7 @@ describe('process tree sampling', () => {
 
   it('parses /proc stat lines whose command holds spaces and parentheses', () => {
     const line = '42 (a (b) c) S 7 42 42 0 -1 4194304 1 0 0 0 150 50 10 0 20 0 1 0 100 1000 25 0';
-    expect(parseStat(line)).toMatchObject({ pid: 42, ppid: 7, cpu_s: 2.1 });
+    expect(parseStat(line)).toMatchObject({ pid: 42, ppid: 7, pgrp: 42, state: 'S', cpu_s: 2.1 });
     expect(treeOf(1, [])).toEqual({ pids: [], rss_bytes: 0, cpu_s: 0 });
   });
 
@@ -110,7 +110,7 @@ time.sleep(0.8)"`);
   });
 
   it('thins a long time series to its bound', async () => {
-    const rows = [{ pid: 9, ppid: 1, cpu_s: 0, rss_bytes: 1 }];
+    const rows = [{ pid: 9, ppid: 1, pgrp: 9, state: 'S', cpu_s: 0, rss_bytes: 1 }];
     let calls = 0;
     const monitor = monitorProcessTree({
       root: 9,

@@ -9,6 +9,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { inheritedEnvironment } from '../../core/config.js';
+import { processGroupsEnded } from '../../worker/process-groups-ended.js';
 import type { AllocationStatus } from '../provider.js';
 
 /** What to start for one allocation. */
@@ -34,6 +35,9 @@ interface Worker {
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   exited: Promise<void>;
 }
+
+/** How long stop() waits for SIGKILLed processes to be gone before it gives up on them. */
+const KILLED_WITHIN_MS = 5000;
 
 const signalGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   try {
@@ -109,20 +113,29 @@ export class LocalAllocation {
   }
 
   /**
-   * SIGTERM to every worker's process group, SIGKILL to those left after the grace; resolves
-   * once all have exited. The first cause given is kept.
+   * SIGTERM to every worker's process group, SIGKILL to the groups with a process left after
+   * the grace; resolves once every process of those groups has ended, not only the workers
+   * (a worker's children can outlive it by a moment). The first cause given is kept.
    */
   stop(cause?: 'canceled' | 'walltime', graceMs = this.launch.killGraceMs): Promise<void> {
     if (this.live) this.cause ??= cause;
     this.stopping ??= (async () => {
       const running = this.workers.filter((w) => !w.exit);
+      const groups = running.map((w) => w.child.pid!);
       running.forEach((w) => signalGroup(w.child, 'SIGTERM'));
+      const graceEnds = Date.now() + graceMs;
       let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-      await Promise.race([Promise.all(running.map((w) => w.exited)), grace]);
+      const grace = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+      const quit = Promise.all(running.map((w) => w.exited)).then(() => processGroupsEnded(groups, graceEnds));
+      const allQuit = await Promise.race([quit, grace]);
       clearTimeout(timer);
-      running.filter((w) => !w.exit).forEach((w) => signalGroup(w.child, 'SIGKILL'));
+      if (!allQuit) running.forEach((w) => signalGroup(w.child, 'SIGKILL'));
       await Promise.all(running.map((w) => w.exited));
+      // A process forked while the first SIGKILL went round can miss it: signal once more.
+      if (!(await processGroupsEnded(groups, Date.now() + KILLED_WITHIN_MS / 5))) {
+        running.forEach((w) => signalGroup(w.child, 'SIGKILL'));
+        await processGroupsEnded(groups, Date.now() + KILLED_WITHIN_MS);
+      }
       this.ended();
     })();
     return this.stopping;
