@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Written by scripts/build.js when `tsc` succeeds; its mtime is when that build began. */
+/** Written by scripts/build.js when the bundle and its answers are built; its mtime is when that build began. */
 export const BUILD_STAMP = 'dist/.build-stamp';
 
 /**

@@ -1,22 +1,56 @@
 #!/usr/bin/env node
 /**
- * `npm run build`: compile src/ to dist/ with tsc (tsconfig.build.json, incremental), then
- * stamp the build with the time it BEGAN, so a source saved while tsc ran counts as newer
- * than the build and bin/jobgraph.js keeps running it through tsx (decision 0015).
+ * `npm run build`: bundle the CLI (src/cli/main.ts and everything it imports, npm packages
+ * included) into dist/ with esbuild, then record its answers to --version and --help and stamp
+ * the build with the time it BEGAN, so a source saved while it ran counts as newer than the
+ * build and bin/jobgraph.js keeps running it through tsx (decisions 0015, 0017).
+ *
+ * Types are not checked here: `npm run typecheck` (tsc --noEmit) does that, in `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, utimesSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { closeSync, openSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { ANSWERS_FILE, BUILD_STAMP } from '../bin/compiled-is-current.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const began = new Date();
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-if (result.status !== 0) process.exit(result.status ?? 1);
-// The compiled CLI's own answers, recorded for the bin to print without loading it. Written
+
+/**
+ * Left to Node to load from node_modules: better-sqlite3 (a native addon), and two large
+ * packages only a few commands load, on use — Chromium's driver for the resource plots and
+ * the AWS SDK for the aws provider — which would more than double the bundle for nothing.
+ */
+const EXTERNAL = ['better-sqlite3', 'playwright-core', '@aws-sdk/*'];
+
+rmSync(`${root}dist`, { recursive: true, force: true });
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/cli/main.ts'],
+    outbase: 'src',
+    outdir: 'dist',
+    // Code that a command imports on use stays in a chunk of its own, loaded on use.
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    sourcemap: 'linked',
+    // CommonJS packages in an ES module bundle call require() for Node's built-ins.
+    banner: {
+      js: "import { createRequire as __jobgraphRequire } from 'node:module'; const require = __jobgraphRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+} catch {
+  process.exit(1); // esbuild printed the errors
+}
+
+// The bundled CLI's own answers, recorded for the bin to print without loading it. Written
 // before the stamp: a build that stops between the two leaves dist/ not current.
 const main = `${root}dist/cli/main.js`;
 const answers = {};

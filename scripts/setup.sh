@@ -71,6 +71,6 @@ if [ ! -L node_modules ] && { [ ! -d node_modules ] || [ package-lock.json -nt n
 fi
 # Compile the CLI once here (decision 0015): `npm ci` runs it as `prepare`, but a checkout
 # whose node_modules is already current skips `npm ci`.
-echo "setup: npm run build (compiles src/ to dist/)" >&2
+echo "setup: npm run build (bundles the CLI into dist/)" >&2
 npm run --silent build
 echo "setup: done" >&2

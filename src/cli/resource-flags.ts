@@ -25,7 +25,7 @@ export function addResourceFlags(command: Command, whose: string): Command {
  * (`--gpus 0` offers none). A GPU tool that fails is logged as a warning, not fatal.
  */
 export async function capacityFrom(flags: ResourceFlags, logger?: Logger) {
-  // Loaded on use: systeminformation is heavy and the client commands never need it.
+  // Loaded on use: the client commands never detect hardware.
   const { detectMachineResources, offeredGpus } = await import('../worker/machine-resources.js');
   const machine = await detectMachineResources(inheritedEnvironment());
   for (const warning of machine.gpuWarnings) logger?.warn(`GPU detection: ${warning}`);

@@ -3,9 +3,9 @@
  * nodes reach, and the workflow's compute-node rules (torc's `compute_node_*` settings).
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import type { WorkflowDoc } from '../core/model.js';
+import { packagePath } from '../core/package-path.js';
 import { splitShellWords } from './shell-words.js';
 import type { WorkerLaunch } from './provider.js';
 
@@ -27,7 +27,7 @@ export const DEFAULT_IDLE_EXIT_S = 90;
 
 /** The argv that runs this installation's CLI: node and bin/jobgraph.js by absolute path (a shared filesystem). */
 export function jobgraphCommand(): string[] {
-  return [process.execPath, fileURLToPath(new URL('../../bin/jobgraph.js', import.meta.url))];
+  return [process.execPath, packagePath('bin', 'jobgraph.js')];
 }
 
 /**

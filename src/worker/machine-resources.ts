@@ -14,23 +14,14 @@ export interface MachineResources {
 }
 
 /**
- * Detect logical cores (those this process may run on), total memory and GPUs. Falls back to Node's `os` figures (and no
- * GPUs) when a tool cannot tell, so a worker always starts. `env` is the worker's inherited environment.
+ * Detect logical cores (those this process may run on), total memory and GPUs.
+ * `env` is the worker's inherited environment.
  */
 export async function detectMachineResources(env: NodeJS.ProcessEnv): Promise<MachineResources> {
-  // Loaded here, not at import: only a worker sized by detection needs it (start-up cost, issue 11).
-  const { default: si } = await import('systeminformation');
-  const [cpu, mem, gpus] = await Promise.all([
-    si.cpu().catch(() => undefined),
-    si.mem().catch(() => undefined),
-    discoverGpus(env),
-  ]);
+  const gpus = await discoverGpus(env);
   // Under Slurm (cpusets) or taskset the process may use fewer cores than the machine
   // has; offering more than the affinity mask allows would oversubscribe them.
-  const usable = availableParallelism();
-  const num_cpus = cpu?.cores && cpu.cores > 0 ? Math.min(cpu.cores, usable) : usable;
-  const memory_bytes = mem?.total && mem.total > 0 ? mem.total : totalmem();
-  return { num_cpus, memory_bytes, gpus: gpus.devices, gpuWarnings: gpus.warnings };
+  return { num_cpus: availableParallelism(), memory_bytes: totalmem(), gpus: gpus.devices, gpuWarnings: gpus.warnings };
 }
 
 /**

@@ -4,11 +4,11 @@
  * CDN: an API on a cluster's login node rarely reaches one. The files are read once, at
  * start, from a fixed list: a request names a file, never a path.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
+import { packagePath } from '../../core/package-path.js';
 
 /**
  * Files of npm packages the page loads, by the name it asks for: a module path, or a file
@@ -26,28 +26,13 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/**
- * web/dashboard, found upwards from this module: the same walk works from src/ under tsx
- * and from a compiled copy elsewhere in the package.
- */
-function dashboardDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'web', 'dashboard');
-    if (existsSync(join(candidate, 'index.html'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('web/dashboard/index.html not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
-
 interface Asset {
   body: string;
   type: string;
 }
 
 function loadAssets(): { page: Asset; files: Map<string, Asset> } {
-  const dir = dashboardDir();
+  const dir = packagePath('web', 'dashboard');
   const files = new Map<string, Asset>();
   for (const name of readdirSync(dir)) {
     const type = TYPES[extname(name)];
