@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration, parseMemory, parseWalltime, unitTooLarge } from '../core/units.js';
-import { closestName } from './closest-name.js';
+import { moreUnknownFields, unknownFields } from './closest-name.js';
 import { nameRegexProblem } from './name-regex.js';
 import { quoted } from './quoted.js';
 import { MAX_NAME_LENGTH, NAME_TOO_LONG } from '../core/schemas/string-limits.js';
@@ -149,15 +149,12 @@ export function strictObjectWithSuggestions<S extends z.ZodRawShape>(shape: S) {
     .looseObject(shape)
     .superRefine(
       (value, ctx) => {
-        for (const key of Object.keys(value)) {
-          if (known.has(key)) continue;
-          const guess = closestName(key, [...known]);
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `unknown field${guess ? ` (did you mean "${guess}"?)` : ''}`,
-          });
-        }
+        const { fields, more } = unknownFields(
+          Object.keys(value).filter((key) => !known.has(key)),
+          [...known],
+        );
+        for (const { key, message } of fields) ctx.addIssue({ code: 'custom', path: [key], message });
+        if (more > 0) ctx.addIssue({ code: 'custom', path: [], message: moreUnknownFields(more) });
       },
       // Run even when a known field is bad, so that every issue is listed at once.
       { when: ({ value }) => typeof value === 'object' && value !== null && !Array.isArray(value) },

@@ -6,7 +6,7 @@
  * so the schemas themselves stay as they are.
  */
 import type { FieldIssue } from '../core/errors.js';
-import { closestName } from './closest-name.js';
+import { moreUnknownFields, unknownFields } from './closest-name.js';
 import {
   fileSpecSchema,
   jobSpecSchema,
@@ -46,11 +46,8 @@ export function splitUnknownFields(issue: FieldIssue): FieldIssue[] {
   const known = KNOWN[/^([a-z_]+)\[\d+\]$/.exec(at)?.[1] ?? at] ?? [];
   const keys = [...match[1]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
   if (keys.length === 0) return [issue];
-  return keys.map((key) => {
-    const guess = closestName(key, known);
-    return {
-      path: at ? `${at}.${key}` : key,
-      message: `unknown field${guess ? ` (did you mean "${guess}"?)` : ''}`,
-    };
-  });
+  const { fields, more } = unknownFields(keys, known);
+  const issues = fields.map(({ key, message }) => ({ path: at ? `${at}.${key}` : key, message }));
+  if (more > 0) issues.push({ path: issue.path, message: moreUnknownFields(more) });
+  return issues;
 }
