@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MONITOR_SETTINGS, MAX_TIME_SERIES, type MonitorSettings } from '../core/schemas/resource-usage.js';
-import { parseStat, treeOf } from './process-tree.js';
-import { monitorProcessTree } from './resource-monitor.js';
+import { parseStat, readProcessTable, treeOf } from './process-tree.js';
+import { FIRST_SAMPLE_MS, monitorProcessTree } from './resource-monitor.js';
 
 const MB = 1e6;
 const settings = (over: Partial<MonitorSettings> = {}): MonitorSettings => ({
@@ -107,6 +107,32 @@ time.sleep(0.8)"`);
     expect(hits).toBe(1);
     expect(usage.out_of_memory!.limit_bytes).toBe(100 * MB);
     expect(usage.out_of_memory!.peak_bytes).toBeGreaterThan(100 * MB);
+  });
+
+  it('walks /proc for a job only once it has run FIRST_SAMPLE_MS: a job that ends sooner costs no walk', async () => {
+    let walks = 0;
+    const processTable = async () => {
+      walks++;
+      return [];
+    };
+    // Stopped at once, as a job that ends within the delay is.
+    const monitor = monitorProcessTree({ root: process.pid, settings: settings(), processTable });
+    expect(await monitor.stop()).toMatchObject({ samples: 0 });
+    expect(walks).toBe(0);
+
+    const longer = job('sleep 1');
+    started.push(longer);
+    const began = performance.now();
+    let firstWalk: number | undefined;
+    const counted = async () => {
+      firstWalk ??= performance.now() - began;
+      return readProcessTable();
+    };
+    const watched = monitorProcessTree({ root: longer.pid!, settings: settings(), processTable: counted });
+    await waitFor(() => firstWalk !== undefined, 5000);
+    expect(firstWalk).toBeGreaterThanOrEqual(FIRST_SAMPLE_MS - 1);
+    await waitFor(() => watched.lastPids.length > 0, 5000);
+    expect((await watched.stop()).samples).toBeGreaterThan(0);
   });
 
   it('thins a long time series to its bound', async () => {

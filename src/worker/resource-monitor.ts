@@ -43,7 +43,16 @@ export interface ProcessTreeMonitor {
   stop(): Promise<Omit<ResourceUsage, 'gpu_ids' | 'requested'>>;
 }
 
-/** Start watching `root`'s tree; the first sample is taken at once. */
+/**
+ * When the first sample of an attempt is taken, at the latest (its interval, when shorter).
+ * A sample walks all of /proc (~2 ms of CPU): taken at once, it cost every tiny job a walk of
+ * its own — a sixth of the worker's CPU per `true` job (bench/monitor-overhead.ts) — to measure
+ * a process that ends within milliseconds. After this delay, attempts started close together
+ * share one walk (sharedProcessTable), and a job shorter than it has no samples.
+ */
+export const FIRST_SAMPLE_MS = 50;
+
+/** Start watching `root`'s tree; the first sample is taken after FIRST_SAMPLE_MS. */
 export function monitorProcessTree(options: MonitorOptions): ProcessTreeMonitor {
   const { settings } = options;
   const table = options.processTable ?? readProcessTable;
@@ -125,7 +134,7 @@ export function monitorProcessTree(options: MonitorOptions): ProcessTreeMonitor 
         if (!stopped) timer = setTimeout(tick, intervalMs).unref();
       });
   };
-  tick();
+  timer = setTimeout(tick, Math.min(FIRST_SAMPLE_MS, intervalMs)).unref();
 
   return {
     get lastPids() {
