@@ -5,26 +5,27 @@
  * e.g. `['a', 'b', 'c', 'a']`.
  */
 export function findCycle(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>): string[] | undefined {
+  // Out-edges of the nodes that have any: a node without one is on no cycle, and a sweep of a
+  // million jobs with one fan-in has a million of them (an empty array each, before).
   const out = new Map<string, string[]>();
-  for (const n of nodes) out.set(n, []);
   for (const [from, to] of edges) {
-    if (!out.has(from)) out.set(from, []);
-    if (!out.has(to)) out.set(to, []);
-    out.get(from)!.push(to);
+    const next = out.get(from);
+    if (next) next.push(to);
+    else out.set(from, [to]);
   }
-  const WHITE = 0;
+  const NONE: readonly string[] = [];
   const GREY = 1;
   const BLACK = 2;
   const color = new Map<string, number>();
   const parent = new Map<string, string>();
-  for (const start of out.keys()) {
-    if ((color.get(start) ?? WHITE) !== WHITE) continue;
+  const search = (start: string): string[] | undefined => {
+    if (color.has(start)) return undefined;
     const stack: Array<[string, number]> = [[start, 0]];
     color.set(start, GREY);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       const [node, i] = top;
-      const next = out.get(node)!;
+      const next = out.get(node) ?? NONE;
       if (i >= next.length) {
         color.set(node, BLACK);
         stack.pop();
@@ -32,8 +33,8 @@ export function findCycle(nodes: Iterable<string>, edges: Iterable<readonly [str
       }
       top[1] = i + 1;
       const child = next[i]!;
-      const c = color.get(child) ?? WHITE;
-      if (c === WHITE) {
+      const c = color.get(child);
+      if (c === undefined) {
         color.set(child, GREY);
         parent.set(child, node);
         stack.push([child, 0]);
@@ -44,6 +45,17 @@ export function findCycle(nodes: Iterable<string>, edges: Iterable<readonly [str
         return [child, ...cycle.reverse()];
       }
     }
+    return undefined;
+  };
+  // Searched from the nodes in their given order, then from nodes only the edges name: the
+  // same first cycle as a search from every node would find.
+  for (const start of nodes) {
+    const cycle = out.has(start) ? search(start) : undefined;
+    if (cycle) return cycle;
+  }
+  for (const start of out.keys()) {
+    const cycle = search(start);
+    if (cycle) return cycle;
   }
   return undefined;
 }
