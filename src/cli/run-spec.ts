@@ -13,6 +13,7 @@ import { plural } from '../core/plural.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
+import { startSpawnHelper, type ProcessLauncher } from '../worker/process-launcher.js';
 import { startWorker, workerLogDir, type WorkerHandle } from '../worker/worker.js';
 import { apiRequest } from './api-request.js';
 import { writeCompletionPlots } from './completion-plots.js';
@@ -44,6 +45,9 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
   // does not wait for it. Awaited below; the catch only keeps an early failure from being unhandled.
   const detecting = capacityFrom(flags, logger);
   detecting.catch(() => undefined);
+  // The worker's spawn helper, a Node process (~0.1 s to be ready), starts beside the services.
+  let spawnHelper: Promise<ProcessLauncher> | undefined = startSpawnHelper();
+  spawnHelper.catch(() => undefined);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;
@@ -72,9 +76,12 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     let workerCode = EXIT_OK;
     if (!shutdown.signal.aborted) {
       await startWorkflow({ store, scheduler: services.scheduler! }, wf._key);
+      const helper = spawnHelper;
+      spawnHelper = undefined; // the worker owns it now
       const started = await startWorker({
         apiUrl: services.apiUrl!,
         apiFetch: services.apiFetch,
+        spawnHelper: helper,
         ...capacity,
         workflow: wf._key,
         cwd: process.cwd(),
@@ -130,6 +137,8 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
     code = allCompleted && workerCode === EXIT_OK ? EXIT_OK : EXIT_FAILED;
   } finally {
     shutdown.begin('run ended');
+    // Never handed to a worker (the run failed or stopped before one started).
+    await spawnHelper?.then((helper) => helper.close()).catch(() => undefined);
     // An error above may have left the worker running: it goes first, it uses everything else.
     await shutdown.step('stopping the worker', () =>
       worker?.stop('run ended', { flushUntil: shutdown.flushDeadline() }),

@@ -15,7 +15,7 @@ import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import type { ImdsClient, InstanceIdentity } from '../provision/aws/imds-client.js';
 import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
 import { AttemptReporter } from './attempt-reporter.js';
-import { directLauncher, startSpawnHelper } from './process-launcher.js';
+import { directLauncher, startSpawnHelper, type ProcessLauncher } from './process-launcher.js';
 import { instanceFields, watchInstance } from './instance-watch.js';
 import { HeartbeatFence } from './heartbeat-fence.js';
 import { killedOnExit } from './kill-jobs-on-exit.js';
@@ -34,6 +34,12 @@ export interface WorkerOptions {
   apiUrl: string;
   /** How API requests are sent (see ApiClientOptions.fetch). @default globalThis.fetch */
   apiFetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /**
+   * A spawn helper already starting (startSpawnHelper): a Node process takes ~0.1 s to be
+   * ready, which `jobgraph run` spends while its services start. The worker owns it from
+   * here (closes it when it stops, or when it fails to start). @default one started now
+   */
+  spawnHelper?: Promise<ProcessLauncher>;
   num_cpus: number;
   memory_bytes: number;
   num_gpus: number;
@@ -199,6 +205,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   // What this worker is, in its registration and in each start.
   const gpus = options.gpus?.length ? { gpus: options.gpus } : {};
   const node = { hostname: host, pid: process.pid, num_cpus, memory_bytes, num_gpus, ...allocation, ...gpus };
+  // Ready while the worker registers.
+  const helperStarting = (options.spawnHelper ?? startSpawnHelper()).catch((err: unknown) => err as Error);
   const registration = await client
     .registerWorker(
       { ...node, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), ...instance },
@@ -216,18 +224,17 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     )
     .catch((err: unknown) => {
       forgetClosing();
+      void helperStarting.then((helper) => (helper instanceof Error ? undefined : helper.close()));
       throw err;
     });
   const workerId = registration.worker_id;
   const logger = baseLogger.child({ worker: workerId, ...(options.workflow ? { workflow: options.workflow } : {}) });
   const identity = { worker_id: workerId, ...node };
 
-  const launcher = killedOnExit(
-    await startSpawnHelper().catch((err: unknown) => {
-      logger.warn({ err }, 'spawn helper unavailable; spawning jobs from the worker process');
-      return directLauncher;
-    }),
-  );
+  const helper = await helperStarting;
+  if (helper instanceof Error)
+    logger.warn({ err: helper }, 'spawn helper unavailable; spawning jobs from the worker process');
+  const launcher = killedOnExit(helper instanceof Error ? directLauncher : helper);
   const consumer = new JobConsumer({
     redisUrl: registration.redis_url,
     prefix: registration.queue_prefix,
