@@ -4,22 +4,25 @@
  * suggestion rather than a misleading one.
  */
 export function closestName(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    // The distance is at least the difference in length: a candidate that far off cannot win.
-    if (
-      Math.abs(candidate.length - input.length) > Math.min(bestDistance, Math.max(1, Math.floor(candidate.length / 3)))
-    )
-      continue;
-    const d = editDistance(input.toLowerCase(), candidate.toLowerCase());
+    // The distance is at least the difference in length: skip a candidate that could neither
+    // beat the best so far nor be close enough to offer.
+    const gap = Math.abs(candidate.length - input.length);
+    if (gap >= bestDistance || gap > allowedEdits(candidate)) continue;
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= allowedEdits(best) ? best : undefined;
 }
+
+/** The most edits a guess may be away from the input: a third of the guess, at least one. */
+const allowedEdits = (name: string) => Math.max(1, Math.floor(name.length / 3));
 
 /** Levenshtein distance with adjacent transpositions counted as one edit (`regoin` → `region`). */
 function editDistance(a: string, b: string): number {

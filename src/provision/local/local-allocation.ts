@@ -131,11 +131,8 @@ export class LocalAllocation {
       clearTimeout(timer);
       if (!allQuit) running.forEach((w) => signalGroup(w.child, 'SIGKILL'));
       await Promise.all(running.map((w) => w.exited));
-      // A process forked while the first SIGKILL went round can miss it: signal once more.
-      if (!(await processGroupsEnded(groups, Date.now() + KILLED_WITHIN_MS / 5))) {
-        running.forEach((w) => signalGroup(w.child, 'SIGKILL'));
-        await processGroupsEnded(groups, Date.now() + KILLED_WITHIN_MS);
-      }
+      // A SIGKILLed group's members die one by one: the leader's exit does not mean theirs.
+      await processGroupsEnded(groups, Date.now() + KILLED_WITHIN_MS);
       this.ended();
     })();
     return this.stopping;
