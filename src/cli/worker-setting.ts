@@ -40,8 +40,8 @@ export async function workerSetting(
   const capacity = await capacityFrom(sized, logger);
   let endsAt: Date | undefined;
   if (slurm) {
-    // Without its end a worker could take jobs that Slurm kills at walltime: retried, then fatal.
-    endsAt = await slurmJobEndTime(slurm.jobId).catch((err: unknown) => {
+    // Without its end a worker could take jobs that Slurm kills at walltime: asked again, then fatal.
+    endsAt = await allocationEnd(slurm.jobId).catch((err: unknown) => {
       logger.warn({ err, job: slurm.jobId }, 'could not learn the allocation end from squeue; taking any job');
       return undefined;
     });
@@ -56,6 +56,22 @@ export async function workerSetting(
     lease: new Lease({ endsAt, bufferS: flags.expirationBuffer }),
     ...(flags.imds !== undefined && { instance: await instanceSetting(flags.imds, logger, config) }),
   };
+}
+
+/** Tries of `squeue` for the allocation's end, and the pause between them (a busy controller, a loaded node). */
+const END_TIME_TRIES = 3;
+const END_TIME_PAUSE_MS = 1000;
+
+/** The allocation's end from squeue, asked up to {@link END_TIME_TRIES} times. */
+async function allocationEnd(jobId: string): Promise<Date | undefined> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await slurmJobEndTime(jobId);
+    } catch (err) {
+      if (tries >= END_TIME_TRIES) throw err;
+      await new Promise((r) => setTimeout(r, END_TIME_PAUSE_MS));
+    }
+  }
 }
 
 /** The metadata service to watch, and the instance's identity when it answers. */

@@ -30,6 +30,18 @@ describe('Lease', () => {
     expect(lease.notice?.reason).toBe('spot');
   });
 
+  it('says which attempts its end cuts short, and why', () => {
+    const lease = new Lease({ endsAt: new Date(100_000), now: () => 0 });
+    expect(lease.cutShort(50_000, 50)).toBeUndefined();
+    expect(lease.cutShort(50_001, 50)).toBe('the node goes before the job could end');
+    // Without a runtime limit an attempt may run past any end.
+    expect(lease.cutShort(0, 0)).toBe('the node goes before the job could end');
+    lease.announce({ reason: 'spot interruption', at: new Date(60_000) });
+    expect(lease.cutShort(20_000, 30)).toBeUndefined();
+    expect(lease.cutShort(40_000, 30)).toBe('spot interruption');
+    expect(new Lease().cutShort(0, 0)).toBeUndefined();
+  });
+
   it('a notice gives an end to a lease that had none', () => {
     const lease = new Lease({ now: () => 0 });
     lease.announce({ reason: 'rebalance', at: new Date(120_000) });

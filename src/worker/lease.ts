@@ -68,6 +68,21 @@ export class Lease {
     return Math.max(0, (this.end.getTime() - this.now()) / 1000);
   }
 
+  /**
+   * Why an attempt started at `startedAtMs` (ms since the epoch) with a runtime limit of
+   * `runtimeS` would be cut short by the node's end: the notice's reason, or the end itself;
+   * undefined when it ends before, or when nothing says the node ends. An attempt without a
+   * limit (0) never ends before.
+   */
+  cutShort(startedAtMs: number, runtimeS: number): string | undefined {
+    if (!this.end) return undefined;
+    if (runtimeS > 0 && startedAtMs + runtimeS * 1000 <= this.end.getTime()) return undefined;
+    const notice = this.lastNotice;
+    return notice && notice.at.getTime() <= this.end.getTime()
+      ? notice.reason
+      : 'the node goes before the job could end';
+  }
+
   /** The node goes away at `notice.at` (only ever earlier than a known end); listeners hear it once per notice. */
   announce(notice: LeaseNotice): void {
     if (this.end && this.end.getTime() <= notice.at.getTime() && this.lastNotice) return;

@@ -212,7 +212,9 @@ export class PullLoop {
    * rather than die with the node; the others may finish.
    */
   private onLeaseNotice(notice: LeaseNotice): void {
-    for (const r of this.running.values()) if (!endsBefore(r, notice.at)) this.terminate(r, notice.reason);
+    for (const r of this.running.values())
+      if (this.deps.lease?.cutShort(r.startedAt, r.taken.payload.resources.runtime_s) !== undefined)
+        this.terminate(r, notice.reason);
     this.signal.wake();
   }
 
@@ -314,12 +316,9 @@ export class PullLoop {
     );
   }
 
-  /** Why an attempt launched now must be interrupted (fenced, stopping with a reason, a notice it cannot outlast). */
-  private interruptionOf(entry: RunningEntry): string | undefined {
-    if (this.fencedFor !== undefined) return this.fencedFor;
-    if (this.stopping) return this.stopInterrupt;
-    const notice = this.deps.lease?.notice;
-    return notice && !endsBefore(entry, notice.at) ? notice.reason : undefined;
+  /** Why an attempt launched now must be interrupted: fenced, or stopping with a reason. */
+  private interruptionOf(): string | undefined {
+    return this.fencedFor ?? (this.stopping ? this.stopInterrupt : undefined);
   }
 
   private launch(taken: TakenJob, accepted: Accepted, held: Reservation, log: Logger): void {
@@ -330,8 +329,9 @@ export class PullLoop {
       gpuIds: held.gpu_ids,
     };
     this.running.set(taken.id, entry);
-    // A fence, stop or notice that came while the start was in flight ends this attempt too.
-    const interrupt = this.interruptionOf(entry);
+    // A fence or stop that came while the start was in flight ends this attempt too (a node end
+    // it cannot outlast is checked just before its process starts: runAcceptedAttempt).
+    const interrupt = this.interruptionOf();
     if (interrupt !== undefined || this.stopping) this.terminate(entry, interrupt);
     const execution = runAcceptedAttempt(this.deps, entry, accepted, log).finally(() => {
       this.running.delete(taken.id);
@@ -341,10 +341,4 @@ export class PullLoop {
     });
     this.executions.add(execution);
   }
-}
-
-/** Whether the attempt ends (started + its runtime limit) before `at`; one without a limit never does. */
-function endsBefore(r: RunningEntry, at: Date): boolean {
-  const runtimeMs = r.taken.payload.resources.runtime_s * 1000;
-  return runtimeMs > 0 && r.startedAt + runtimeMs <= at.getTime();
 }

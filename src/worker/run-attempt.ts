@@ -29,7 +29,7 @@ export interface RunningEntry {
   terminate: boolean;
   /** Set when the worker is taken away (stop, lease notice): why. A terminated attempt is then reported interrupted. */
   interrupted?: string;
-  /** When the loop launched it (ms since the epoch). */
+  /** When the loop launched it, then when its process was started (ms since the epoch). */
   startedAt: number;
   /** The GPUs the ledger gave it. */
   gpuIds: readonly string[];
@@ -65,6 +65,13 @@ export async function runAcceptedAttempt(
     // Taken before the job runs: it may rewrite its own inputs (decision 0007).
     if (accepted.input_files?.length) inputs = { files: await hashInputFiles(accepted.input_files, deps.cwd) };
     const settings = await monitorSettingsOf(deps, payload.workflow, log);
+    // The start answer and the settings took time (a loaded API): the node may now end before this attempt could.
+    entry.startedAt = Date.now();
+    const cutShort = deps.lease?.cutShort(entry.startedAt, payload.resources.runtime_s);
+    if (cutShort !== undefined && !entry.terminate) {
+      entry.terminate = true;
+      entry.interrupted = cutShort;
+    }
     const run = await startAttempt(spec, deps.launcher);
     entry.run = run;
     log.info({ pid: run.pid, ...(entry.gpuIds.length > 0 && { gpus: entry.gpuIds }) }, 'job started');

@@ -196,7 +196,13 @@ jobs:
     for (const r of g.results) {
       const a = byKey.get(nodeAllocation.get(r.compute_node)!)!;
       const started = Date.parse(r.completion_time) - r.exec_time_s * 1000;
-      expect(Date.parse(a.ends_at!) - started).toBeGreaterThanOrEqual(45_000 + 5_000 - 1_500);
+      // On failure: what the allocation's worker knew of its end, and when it started its jobs.
+      const workerLog = () =>
+        readFileSync(a.details!.output_path as string, 'utf8')
+          .split('\n')
+          .filter((l) => /Slurm allocation|allocation end|job started/.test(l))
+          .join('\n');
+      expect(Date.parse(a.ends_at!) - started, workerLog()).toBeGreaterThanOrEqual(45_000 + 5_000 - 1_500);
     }
     figures.push(`walltime test: 6 × 40 s jobs in ${allocations.length} one-minute allocations, none cut short`);
   }, 300_000);

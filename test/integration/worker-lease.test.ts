@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { Lease } from '../../src/worker/lease.js';
+import { startAnswerLosingProxy } from '../support/answer-losing-proxy.js';
 import { startWorker, type WorkerHandle, type WorkerOptions } from '../../src/worker/worker.js';
 import { maxOverlap, openWorkerStack, type WorkerStack } from './worker-fixture.js';
 
@@ -123,6 +124,38 @@ describe('worker lease', () => {
     });
     // Attempt 2 of a 10-minute job is not taken in the minute left.
     expect(tooLong.status).toBe('queued');
+  });
+
+  it('an attempt whose start answer came too late to end before the node goes is interrupted, not run', async () => {
+    const proxy = await startAnswerLosingProxy(Number(new URL(stack.api.url).port));
+    try {
+      const wf = await stack.create({
+        name: 'late-start',
+        resource_requirements: [{ name: 'four', num_cpus: 1, memory: '100m', runtime: 'PT4S' }],
+        jobs: [{ name: 'j', command: 'sleep 30', resource_requirements: 'four' }],
+      });
+      await stack.start(wf);
+      // The 4 s job fits in the 7 s left when it is taken; its start answer then takes 4 s.
+      const delayed = proxy.delay('POST', '/api/v1/attempts/start', 4000);
+      const lease = new Lease({ endsAt: new Date(Date.now() + 7000) });
+      const handle = await worker({ workflow: wf, lease, apiUrl: proxy.url, idleExitMs: 60_000 });
+      await delayed;
+      expect(await handle.done).toBe(0);
+      const job = (await stack.jobs(wf)).get('j')!;
+      const result = (await stack.results(wf)).get(job._key)!;
+      expect(result).toMatchObject({
+        attempt: 1,
+        status: 'terminated',
+        interrupted: true,
+        message: 'interrupted: the node goes before the job could end',
+      });
+      expect(result.exec_time_s).toBeLessThan(2);
+      // Not spent as a failure: the job waits for a node with time, as attempt 2.
+      expect(job).toMatchObject({ attempt: 2, lost_reruns: 1 });
+      expect(job.failure_retries ?? 0).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('runs at most max-parallel-jobs at once', async () => {

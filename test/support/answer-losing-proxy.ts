@@ -6,19 +6,22 @@
  *   drop the answer and close both sides;
  * - `hold`: forward the request and keep back the answer (the test may kill the API then);
  *   the worker's side is closed when the API's side closes;
- * - `refuse`: answer `503` problem+json itself without forwarding anything.
+ * - `refuse`: answer `503` problem+json itself without forwarding anything;
+ * - `delay`: forward the request, and the answer only after a given time (a loaded API).
  * It parses nothing but request lines at the start of a chunk: enough for one HTTP/1.1
  * request at a time per connection, which is how the worker's fetch sends them.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-type Mode = 'cut' | 'hold' | 'refuse';
+type Mode = 'cut' | 'hold' | 'refuse' | 'delay';
 
 interface Rule {
   mode: Mode;
   line: string;
   left: number;
+  /** `delay`: how long the answer is kept back. */
+  delayMs?: number;
   /** Called when the rule acts on a request (for `cut`/`hold`: when the answer begins). */
   onAct?: (at: number) => void;
 }
@@ -40,6 +43,8 @@ export interface AnswerLosingProxy {
   hold(method: string, path: string): Promise<number>;
   /** Answer the next `count` requests `METHOD path` with 503 without forwarding them. */
   refuse(method: string, path: string, count: number): void;
+  /** Keep back the answer of the next request `METHOD path` for `ms`; resolves when the API has begun answering. */
+  delay(method: string, path: string, ms: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -93,7 +98,13 @@ export async function startAnswerLosingProxy(targetPort: number): Promise<Answer
       }
       upstream.write(chunk);
     });
+    /** A delayed answer, and whatever follows it on this connection, kept back in order. */
+    let late: Buffer[] | undefined;
     upstream.on('data', (chunk: Buffer) => {
+      if (late) {
+        late.push(chunk);
+        return;
+      }
       if (!doomed) {
         client.write(chunk);
         return;
@@ -101,6 +112,14 @@ export async function startAnswerLosingProxy(targetPort: number): Promise<Answer
       const rule = doomed;
       doomed = undefined;
       act(rule);
+      if (rule.mode === 'delay') {
+        late = [chunk];
+        setTimeout(() => {
+          for (const c of late!) client.write(c);
+          late = undefined;
+        }, rule.delayMs);
+        return;
+      }
       if (rule.mode === 'cut') {
         client.destroy();
         upstream.destroy();
@@ -114,13 +133,14 @@ export async function startAnswerLosingProxy(targetPort: number): Promise<Answer
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const add = (mode: Mode, method: string, path: string, count: number) =>
+  const add = (mode: Mode, method: string, path: string, count: number, delayMs?: number) =>
     new Promise<number>((resolve) => {
       let first = true;
       rules.push({
         mode,
         line: `${method} ${path}`,
         left: count,
+        delayMs,
         onAct: (at) => {
           if (first) resolve(at);
           first = false;
@@ -134,6 +154,7 @@ export async function startAnswerLosingProxy(targetPort: number): Promise<Answer
     cut: (method, path, count = 1) => add('cut', method, path, count),
     hold: (method, path) => add('hold', method, path, 1),
     refuse: (method, path, count) => void add('refuse', method, path, count),
+    delay: (method, path, ms) => add('delay', method, path, 1, ms),
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
