@@ -14,7 +14,7 @@ import type { MonitorSettings } from '../core/schemas/resource-usage.js';
 import type { ConsumerQueue, JobConsumer, TakenJob } from '../queue/job-consumer.js';
 import { parseQueueName } from '../queue/queue-names.js';
 import { fitsInTime, type ResourceClass } from '../queue/resource-class.js';
-import type { AttemptReporter } from './attempt-reporter.js';
+import type { AttemptReporter, CompleteAnswer } from './attempt-reporter.js';
 import type { FailureHandlerLookup } from './failure-recovery.js';
 import type { GpuDevice } from './gpu-discovery.js';
 import type { Lease, LeaseNotice } from './lease.js';
@@ -84,6 +84,10 @@ export class PullLoop {
   private fencedFor: string | undefined;
   /** Canceled attempt ids not running here (yet), oldest first; see {@link PullLoop.cancel}. */
   private readonly canceledIds = new Set<string>();
+  /** Attempts launched here whose completion report the API has not answered yet. */
+  private unanswered = 0;
+  /** Until when a job this worker's completion made ready is expected in a queue (ms since the epoch). */
+  private workExpectedUntil = 0;
 
   constructor(private readonly deps: PullLoopDeps) {
     deps.lease?.onNotice((notice) => this.onLeaseNotice(notice));
@@ -175,10 +179,13 @@ export class PullLoop {
       }
       if (this.stopping) break;
       if (took > 0 || this.running.size > 0) idleSince = Date.now();
+      if (took > 0) this.workExpectedUntil = 0;
       // After a round on hinted queues only, a full round follows at once.
       if (took > 0 || this.hintedRound) continue;
       if (this.running.size === 0) {
-        if (this.deps.workflowFinished) {
+        // Asked only once this worker's own completions are recorded, and not while a job one
+        // of them made ready is on its way to a queue (each link of a chain would ask again).
+        if (this.deps.workflowFinished && this.unanswered === 0 && Date.now() >= this.workExpectedUntil) {
           const finished = await this.deps.workflowFinished().catch((err: unknown) => {
             logger.warn({ err }, 'could not read the workflow status');
             return false;
@@ -278,6 +285,12 @@ export class PullLoop {
   private async candidateQueues(): Promise<ConsumerQueue[]> {
     const { consumer, ledger } = this.deps;
     this.hintedRound = false;
+    // Every class needs a CPU and a slot: with none free, nothing can be taken, and a round trip
+    // to list the queues would be wasted (after each take that filled the last slot).
+    if (!this.hasRoom()) {
+      this.hinted.clear();
+      return [];
+    }
     const usable = (q: ConsumerQueue) =>
       ledger.fits(q.resourceClass) && fitsInTime(q.resourceClass.runtime_s, this.deps.lease?.secondsForNewJobs());
     if (this.hinted.size > 0) {
@@ -294,11 +307,22 @@ export class PullLoop {
     return fitting.filter((_, i) => counts[i]! > 0);
   }
 
+  /** Whether a CPU and a slot under max-parallel-jobs are free, besides the `taking` entries being taken. */
+  private hasRoom(taking = 0): boolean {
+    const { maxParallelJobs } = this.deps;
+    if (maxParallelJobs !== undefined && this.running.size + taking >= maxParallelJobs) return false;
+    return this.deps.ledger.free.num_cpus >= 1;
+  }
+
   /** Take from `queue` while its class fits what is free. */
   private async takeFrom(queue: ConsumerQueue, out: Array<{ taken: TakenJob; held: Reservation }>): Promise<void> {
-    const { consumer, ledger, maxParallelJobs } = this.deps;
-    const room = () => maxParallelJobs === undefined || this.running.size + out.length < maxParallelJobs;
-    while (!this.stopping && this.fencedFor === undefined && ledger.fits(queue.resourceClass) && room()) {
+    const { consumer, ledger } = this.deps;
+    while (
+      !this.stopping &&
+      this.fencedFor === undefined &&
+      ledger.fits(queue.resourceClass) &&
+      this.hasRoom(out.length)
+    ) {
       const t = await consumer.take(queue.name);
       if (!t) return;
       // fits() was checked and nothing else reserves concurrently: reserve cannot fail here.
@@ -314,6 +338,18 @@ export class PullLoop {
         this.deps.logger.debug({ job: t.payload.job, why }, 'queue entry given back to the scheduler');
       }),
     );
+  }
+
+  /**
+   * A completion report was answered: when it made jobs ready (or sent its job back for another
+   * attempt), their `queued` hint will wake the loop; otherwise the loop wakes to ask whether the
+   * workflow is over. A lost hint costs at most an idle poll.
+   */
+  private onReported(answer: CompleteAnswer | undefined): void {
+    this.unanswered--;
+    if (answer?.ok && (answer.newly_ready > 0 || answer.next_attempt !== undefined))
+      this.workExpectedUntil = Date.now() + this.deps.idlePollMs;
+    else this.signal.wake();
   }
 
   /** Why an attempt launched now must be interrupted: fenced, or stopping with a reason. */
@@ -333,12 +369,16 @@ export class PullLoop {
     // it cannot outlast is checked just before its process starts: runAcceptedAttempt).
     const interrupt = this.interruptionOf();
     if (interrupt !== undefined || this.stopping) this.terminate(entry, interrupt);
-    const execution = runAcceptedAttempt(this.deps, entry, accepted, log).finally(() => {
-      this.running.delete(taken.id);
-      this.deps.ledger.release(held);
-      this.executions.delete(execution);
-      this.signal.wake();
-    });
+    this.unanswered++;
+    const execution = runAcceptedAttempt(this.deps, entry, accepted, log, (answer) => this.onReported(answer))
+      // It never rejects (a rejection would mean its report was never handed over).
+      .catch(() => this.onReported(undefined))
+      .finally(() => {
+        this.running.delete(taken.id);
+        this.deps.ledger.release(held);
+        this.executions.delete(execution);
+        this.signal.wake();
+      });
     this.executions.add(execution);
   }
 }

@@ -6,7 +6,7 @@
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorSettings, type ResourceUsage } from '../core/schemas/resource-usage.js';
 import type { TakenJob } from '../queue/job-consumer.js';
-import type { StartAnswer } from './attempt-reporter.js';
+import type { CompleteAnswer, StartAnswer } from './attempt-reporter.js';
 import { recoverIfRetried, type RecoveryReport } from './failure-recovery.js';
 import { hashInputFiles } from './input-fingerprint.js';
 import { watchAttempt } from './attempt-monitoring.js';
@@ -35,12 +35,17 @@ export interface RunningEntry {
   gpuIds: readonly string[];
 }
 
-/** Run one accepted attempt to its end and hand its result to the reporter. Never rejects. */
+/**
+ * Run one accepted attempt to its end and hand its result to the reporter. Never rejects.
+ * Resolves once the process has ended; `onReported` hears the report's answer later (undefined
+ * when it could not be delivered).
+ */
 export async function runAcceptedAttempt(
   deps: PullLoopDeps,
   entry: RunningEntry,
   accepted: Accepted,
   log: Logger,
+  onReported?: (answer: CompleteAnswer | undefined) => void,
 ): Promise<void> {
   const { payload } = entry.taken;
   const { job } = accepted;
@@ -152,10 +157,17 @@ export async function runAcceptedAttempt(
       attempt: payload.attempt,
       compute_node: accepted.compute_node,
     })
-    .then((answer) => {
-      if (!answer.ok) log.warn({ reason: answer.reason }, 'completion refused by the API');
-    })
-    .catch((err: unknown) => log.error({ err }, 'completion could not be reported'));
+    .then(
+      (answer) => {
+        if (!answer.ok) log.warn({ reason: answer.reason }, 'completion refused by the API');
+        return answer;
+      },
+      (err: unknown) => {
+        log.error({ err }, 'completion could not be reported');
+        return undefined;
+      },
+    )
+    .then((answer) => onReported?.(answer));
 }
 
 /** The monitoring of `workflow`'s attempts; the defaults when it cannot be learnt (the job runs anyway). */

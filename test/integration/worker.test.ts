@@ -77,6 +77,42 @@ describe('worker', () => {
     expect(results.get(d._key)!.stdout_path).toBe(join(stack.dir, '.jobgraph', 'logs', wf, `${d._key}.a1.out`));
   });
 
+  it('along a chain it asks whether the workflow is over only when nothing more is coming, and ends at once', async () => {
+    const wf = await stack.create({
+      name: 'chain',
+      jobs: Array.from({ length: 6 }, (_, i) => ({
+        name: `c${i}`,
+        command: 'true',
+        ...(i > 0 && { depends_on: [`c${i - 1}`] }),
+      })),
+    });
+    const statusAsked: number[] = [];
+    const handle = await startWorker({
+      apiUrl: stack.api.url,
+      apiFetch: (url, init) => {
+        if (url.endsWith(`/workflows/${wf}/status`)) statusAsked.push(Date.now());
+        return fetch(url, init);
+      },
+      num_cpus: 2,
+      memory_bytes: 4 * GIB,
+      num_gpus: 0,
+      workflow: wf,
+      cwd: stack.dir,
+      // Long: an idle poll in the middle of the chain would ask too, and this counts the asks.
+      idlePollMs: 60_000,
+    });
+    workers.push(handle);
+    await stack.start(wf);
+    const ended = await Promise.race([handle.done, new Promise((r) => setTimeout(() => r('still running'), 20_000))]);
+    expect(ended).toBe(0);
+    const jobs = [...(await stack.jobs(wf)).values()];
+    expect(jobs.every((j) => j.status === 'completed')).toBe(true);
+    // Each link's completion made the next job ready: no ask there. One after the last one (it
+    // ended the worker without waiting for an idle poll), and perhaps one before the first job was queued.
+    expect(statusAsked.length).toBeGreaterThanOrEqual(1);
+    expect(statusAsked.length).toBeLessThanOrEqual(2);
+  });
+
   it('packs jobs by CPUs: never more than 4 one-CPU jobs at once on a 4-CPU worker', async () => {
     const wf = await stack.create({
       name: 'packing',
