@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveSlots, promotionBudget, queueWatermark, slotsOn } from './queue-watermark.js';
+import { liveSlots, needsRefill, promotionBudget, queueWatermark, slotsOn } from './queue-watermark.js';
 
 const GIB = 1024 ** 3;
 const small = { num_cpus: 1, memory_bytes: 1 * GIB, num_gpus: 0, num_nodes: 1, runtime_s: 3600 };
@@ -25,13 +25,25 @@ describe('queue watermark', () => {
     expect(queueWatermark(small, [node16, gpuNode], 10)).toBe(96);
   });
 
-  it('budgets what each queue lacks, a full queue adding nothing, the floor for a workflow without queues', () => {
+  it('budgets what each queue down to half its mark lacks, others adding nothing, the floor for a workflow without queues', () => {
     expect(promotionBudget([], [node16], 10)).toBe(10);
     const queues = [
-      { resourceClass: small, waiting: 20 }, // mark 32: lacks 12
+      { resourceClass: small, waiting: 16 }, // mark 32, at half of it: lacks 16
       { resourceClass: gpu, waiting: 50 }, // no GPU worker: mark 10, over it
     ];
-    expect(promotionBudget(queues, [node16], 10)).toBe(12);
+    expect(promotionBudget(queues, [node16], 10)).toBe(16);
+    // Above half its mark a queue waits: no claim and no enqueue for each entry taken.
+    expect(promotionBudget([{ resourceClass: small, waiting: 17 }], [node16], 10)).toBe(0);
     expect(promotionBudget([{ resourceClass: small, waiting: 40 }], [node16], 10)).toBe(0);
+    expect(promotionBudget([{ resourceClass: small, waiting: 0 }], [node16], 10)).toBe(32);
+  });
+
+  it('refills a queue once it is down to half its mark (rounded down)', () => {
+    expect(needsRefill(50, 100)).toBe(true);
+    expect(needsRefill(51, 100)).toBe(false);
+    expect(needsRefill(2, 5)).toBe(true);
+    expect(needsRefill(3, 5)).toBe(false);
+    expect(needsRefill(0, 1)).toBe(true);
+    expect(needsRefill(1, 1)).toBe(false);
   });
 });

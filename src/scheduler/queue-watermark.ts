@@ -9,7 +9,7 @@
 import type { WorkerSize } from '../queue/heartbeat-report.js';
 import type { ResourceClass } from '../queue/resource-class.js';
 
-/** Entries per live slot: one for the slot, one so the next is there before the refill lands. */
+/** Entries per live slot: one for the slot, one so the next is there before the refill lands (at half the mark). */
 export const WATERMARK_FACTOR = 2;
 
 const MIB = 1024 ** 2;
@@ -44,9 +44,19 @@ export function queueWatermark(
 }
 
 /**
- * How many ready jobs of a workflow to promote now: the sum over its queues of what each
- * lacks to its watermark (a queue at or above its mark adds nothing, never subtracts), or
- * the floor when it has no queue yet. The store claims a workflow's ready jobs without
+ * Whether a queue holding `waiting` entries of its `mark` is refilled now: once it is down to
+ * half its mark. Still at least one entry per live slot then (the mark is twice the slots), and
+ * a refill brings half a mark at once rather than one entry per completion — one claim, one
+ * enqueue and one `queued` hint for many jobs.
+ */
+export function needsRefill(waiting: number, mark: number): boolean {
+  return waiting <= Math.floor(mark / 2);
+}
+
+/**
+ * How many ready jobs of a workflow to promote now: the sum over its queues due for a refill
+ * ({@link needsRefill}) of what each lacks to its watermark (any other queue adds nothing,
+ * never subtracts), or the floor when it has no queue yet. The store claims a workflow's ready jobs without
  * regard to class, so with several classes one refill can put a few more than its mark in
  * a queue; summing the deficits (rather than bounding the total) keeps a full queue that no
  * worker takes from starving the others (decision 0016).
@@ -58,5 +68,8 @@ export function promotionBudget(
   floor: number,
 ): number {
   if (queues.length === 0) return floor;
-  return queues.reduce((sum, q) => sum + Math.max(0, queueWatermark(q.resourceClass, workers, floor) - q.waiting), 0);
+  return queues.reduce((sum, q) => {
+    const mark = queueWatermark(q.resourceClass, workers, floor);
+    return sum + (needsRefill(q.waiting, mark) ? mark - q.waiting : 0);
+  }, 0);
 }

@@ -42,12 +42,20 @@ export function statusCounts(
   });
 }
 
+function hasUnfinishedJobs(ctx: SqliteContext, workflow: string): boolean {
+  return (
+    ctx.stmt(`SELECT 1 FROM jobs WHERE workflow = ? AND status IN ${NON_FINAL} LIMIT 1`).get(workflow) !== undefined
+  );
+}
+
 export function finishWorkflowIfDone(ctx: SqliteContext, workflow: string): WorkflowDoc | undefined {
+  // Asked after every completion batch, nearly always of a workflow with jobs left: that answer
+  // needs no write lock and no read of the workflow's document (one statement: no transaction).
+  if (hasUnfinishedJobs(ctx, workflow)) return undefined;
   return ctx.write(() => {
     const doc = findWorkflow(ctx, workflow);
     if (!doc || doc.status !== 'running') return undefined;
-    if (ctx.stmt(`SELECT 1 FROM jobs WHERE workflow = ? AND status IN ${NON_FINAL} LIMIT 1`).get(workflow))
-      return undefined;
+    if (hasUnfinishedJobs(ctx, workflow)) return undefined;
     const failed = ctx.stmt(`SELECT 1 FROM jobs WHERE workflow = ? AND status IN ${FAILED} LIMIT 1`).get(workflow);
     const now = new Date().toISOString();
     const next: WorkflowDoc = { ...doc, status: failed ? 'failed' : 'completed', finished_at: now };
