@@ -77,6 +77,14 @@ export class PullLoop {
   private readonly executions = new Set<Promise<void>>();
   private readonly hinted = new Map<string, ConsumerQueue>();
   private hintedRound = false;
+  /**
+   * The queues the last full round found entries in: a slot that frees is refilled from them
+   * without listing and counting every queue (two round trips per job in a sweep). A queue
+   * found empty leaves them; a full round follows once none is left, and at least once per
+   * idle poll (a queue whose hint was lost, a class now first in line).
+   */
+  private warm: ConsumerQueue[] = [];
+  private lastFullRound = 0;
   private stopping = false;
   /** Why the stop interrupts (an attempt whose start was in flight at the stop gets it too). */
   private stopInterrupt: string | undefined;
@@ -180,7 +188,7 @@ export class PullLoop {
       if (this.stopping) break;
       if (took > 0 || this.running.size > 0) idleSince = Date.now();
       if (took > 0) this.workExpectedUntil = 0;
-      // After a round on hinted queues only, a full round follows at once.
+      // After a round on hinted or warm queues only, another round follows at once.
       if (took > 0 || this.hintedRound) continue;
       if (this.running.size === 0) {
         // Asked only once this worker's own completions are recorded, and not while a job one
@@ -239,7 +247,9 @@ export class PullLoop {
     try {
       for (const queue of queues) await this.takeFrom(queue, taken);
     } catch (err) {
-      // Whatever was taken before the failure still goes through the start below.
+      // Whatever was taken before the failure still goes through the start below; the next
+      // round is a full one (which waits an idle poll if Redis is still failing).
+      this.warm = [];
       logger.warn({ err }, 'taking from a queue failed');
     }
     if (taken.length === 0) return 0;
@@ -278,9 +288,9 @@ export class PullLoop {
   }
 
   /**
-   * Queues worth taking from: the hinted ones when there are hints (a round that takes
-   * nothing from them is followed by a full one), else every registered queue that fits
-   * and has waiting entries (one round trip tells which).
+   * Queues worth taking from: the hinted ones when there are hints, else the warm ones (a
+   * round on either is followed at once by another), else every registered queue that fits
+   * and has waiting entries (two round trips tell which).
    */
   private async candidateQueues(): Promise<ConsumerQueue[]> {
     const { consumer, ledger } = this.deps;
@@ -301,10 +311,20 @@ export class PullLoop {
         return hinted;
       }
     }
+    if (this.warm.length > 0 && Date.now() - this.lastFullRound < this.deps.idlePollMs) {
+      const warm = this.warm.filter(usable);
+      if (warm.length > 0) {
+        this.hintedRound = true;
+        return warm;
+      }
+    }
+    this.lastFullRound = Date.now();
+    this.warm = [];
     const fitting = (await consumer.listQueues(this.deps.workflow)).filter(usable);
     if (fitting.length === 0) return [];
     const counts = await consumer.waitingCounts(fitting.map((q) => q.name));
-    return fitting.filter((_, i) => counts[i]! > 0);
+    this.warm = fitting.filter((_, i) => counts[i]! > 0);
+    return this.warm;
   }
 
   /** Whether a CPU and a slot under max-parallel-jobs are free, besides the `taking` entries being taken. */
@@ -324,7 +344,10 @@ export class PullLoop {
       this.hasRoom(out.length)
     ) {
       const t = await consumer.take(queue.name);
-      if (!t) return;
+      if (!t) {
+        this.warm = this.warm.filter((q) => q.name !== queue.name);
+        return;
+      }
       // fits() was checked and nothing else reserves concurrently: reserve cannot fail here.
       out.push({ taken: t, held: ledger.reserve(queue.resourceClass)! });
     }

@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { docId } from '../../src/core/model.js';
+import { JobProducer } from '../../src/queue/job-producer.js';
+import { promoteReady } from '../../src/scheduler/promote-ready-jobs.js';
 import { startWorker, type WorkerHandle } from '../../src/worker/worker.js';
 import { waitFor } from '../e2e/support/cli.js';
 import { maxOverlap, openWorkerStack, type WorkerStack } from './worker-fixture.js';
@@ -111,6 +113,43 @@ describe('worker', () => {
     // ended the worker without waiting for an idle poll), and perhaps one before the first job was queued.
     expect(statusAsked.length).toBeGreaterThanOrEqual(1);
     expect(statusAsked.length).toBeLessThanOrEqual(2);
+  });
+
+  it('busy on one queue, it still finds within an idle poll a queue whose `queued` hint it never heard', async () => {
+    const a = await stack.create({
+      name: 'sweep',
+      resource_requirements: [{ name: 'a', num_cpus: 1, memory: '100m' }],
+      jobs: [{ name: 'a{i}', command: 'sleep 0.2', resource_requirements: 'a', parameters: { i: '1:30' } }],
+    });
+    const b = await stack.create({
+      name: 'unheard',
+      resource_requirements: [{ name: 'b', num_cpus: 1, memory: '200m' }],
+      jobs: [{ name: 'b', command: 'true', resource_requirements: 'b' }],
+    });
+    await worker(2); // serves every workflow; idle poll 100 ms
+    await stack.start(a);
+    await waitFor(
+      async () => ((await stack.results(a)).size >= 2 ? true : undefined),
+      20_000,
+      'the worker running the sweep',
+    );
+    // b's job queued with its hint lost: promoted with a notifier that publishes nothing.
+    const producer = new JobProducer({ redisUrl, prefix: stack.prefix });
+    try {
+      await stack.store.initializeWorkflow(b);
+      const queued = await promoteReady(
+        { store: stack.store, producer, notifier: { publish: async () => {} } },
+        { workflow: b },
+      );
+      expect(queued.promoted).toBe(1);
+    } finally {
+      await producer.close();
+    }
+    const bDone = await waitFor(async () => [...(await stack.results(b)).values()][0], 20_000, "b's job completed");
+    // Found by a full round at the latest one idle poll later, not once the sweep ran out (3 s of work).
+    const aLeft = [...(await stack.jobs(a)).values()].filter((j) => j.status !== 'completed').length;
+    expect(bDone.status).toBe('completed');
+    expect(aLeft).toBeGreaterThan(5);
   });
 
   it('packs jobs by CPUs: never more than 4 one-CPU jobs at once on a 4-CPU worker', async () => {
