@@ -8,7 +8,7 @@
  * 16 KiB per stream of an attempt that did not complete (1000 × 32 KiB = 32 MiB), 2 KiB of one
  * that did — enough for its last lines, small enough that a 10,000-job sweep stays a small store.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 /** Most bytes kept of each stream of an attempt that failed, was terminated or canceled. */
 export const FAILED_TAIL_BYTES = 16 * 1024;
@@ -22,6 +22,9 @@ export const COMPLETED_TAIL_BYTES = 2 * 1024;
  */
 export async function readTail(path: string, maxBytes: number): Promise<string | undefined> {
   if (!path) return undefined;
+  // Most streams of most jobs are empty (stderr of a job that went well): one call settles those.
+  const found = await stat(path).catch(() => undefined);
+  if (!found || found.size === 0) return undefined;
   let handle;
   try {
     handle = await open(path, 'r');
@@ -29,6 +32,7 @@ export async function readTail(path: string, maxBytes: number): Promise<string |
     return undefined;
   }
   try {
+    // Read the size again: the file may have changed since (a process the job left behind).
     const { size } = await handle.stat();
     const length = Math.min(size, maxBytes);
     const buffer = Buffer.alloc(length);
