@@ -36,6 +36,7 @@ import { schedulingDemand } from './scheduling-demand.js';
 import { writeDocuments } from './write-documents.js';
 import { createContext } from './sqlite-context.js';
 import { startAttempts } from './start-attempts.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import {
   createWorkflow,
   deleteWorkflow,
@@ -46,12 +47,26 @@ import {
 } from './workflow-ops.js';
 import { finishWorkflowIfDone, listJobResources, listWorkflowKeys, statusCounts } from './workflow-status.js';
 
+/** The store connection's automatic checkpoint mark, in pages: SQLite's default, and the backstop while a thread checkpoints. */
+const AUTOCHECKPOINT_PAGES = 1000;
+const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
+
+export interface SqliteStoreOptions {
+  /**
+   * Checkpoint the WAL from a worker thread (wal-checkpointer.ts) from this long after the
+   * open on: a store open for a second is a service (or a long run), not a short command
+   * that would start a thread for nothing. `false`: on the store's connection, as SQLite does.
+   * @default 1000
+   */
+  checkpointThreadAfterMs?: number | false;
+}
+
 /**
  * Open (creating when absent, with parent directories) the SQLite graph store at `path`.
  * `':memory:'` gives a private in-memory store.
  * @throws UnavailableError when the file cannot be opened
  */
-export function openSqliteGraphStore(path: string): GraphStore {
+export function openSqliteGraphStore(path: string, options: SqliteStoreOptions = {}): GraphStore {
   let db: Database.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -71,11 +86,29 @@ export function openSqliteGraphStore(path: string): GraphStore {
   }
   const ctx = createContext(db, { audit: recordAuditEvent });
   let closed = false;
+  let checkpointer: WalCheckpointer | undefined;
+  const after = options.checkpointThreadAfterMs ?? 1000;
+  const startCheckpoints =
+    path === ':memory:' || after === false
+      ? undefined
+      : setTimeout(() => {
+          if (closed) return;
+          checkpointer = startWalCheckpointer(path, {
+            // Back to checkpoints on this connection: the log stays bounded without the thread.
+            onFailure: () => {
+              if (!closed) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+            },
+          });
+          db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+        }, after).unref();
 
   return {
     async close() {
       if (closed) return;
       closed = true;
+      clearTimeout(startCheckpoints);
+      // First: the last connection to close checkpoints the log into the file and removes it.
+      await checkpointer?.stop();
       db.close();
     },
     createWorkflow: async (bundle) => createWorkflow(ctx, bundle),
