@@ -75,6 +75,8 @@ export function startWalCheckpointer(path: string, options: WalCheckpointerOptio
     async stop() {
       if (!stopping) {
         stopping = true;
+        // Held now: a process whose last work is this wait must not see an empty event loop.
+        thread.ref();
         thread.postMessage('stop');
       }
       await ended;
