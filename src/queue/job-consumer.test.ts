@@ -36,21 +36,25 @@ function setup() {
 }
 
 describe('JobConsumer', () => {
-  it('lists registered queues with their workflow and resource class, filtered by workflow', async () => {
+  it('lists registered queues with their workflow, resource class and waiting entries, filtered by workflow', async () => {
     const { producer, consumer } = setup();
     await producer.enqueue([payload('wfa', 'j1', 1), payload('wfa', 'j2', 4), payload('wfb', 'j3', 2)]);
-    const all = await consumer.listQueues();
-    expect(all.map((q) => q.name).sort()).toEqual([
-      'wfa.c1-m1024-g0-n1-t60',
-      'wfa.c4-m1024-g0-n1-t60',
-      'wfb.c2-m1024-g0-n1-t60',
+    // A workflow whose key starts like another's is not mixed in.
+    await producer.enqueue([payload('wfb2', 'j4', 2)]);
+    const all = await consumer.waitingQueues();
+    expect(all.map((q) => [q.name, q.waiting]).sort()).toEqual([
+      ['wfa.c1-m1024-g0-n1-t60', 1],
+      ['wfa.c4-m1024-g0-n1-t60', 1],
+      ['wfb.c2-m1024-g0-n1-t60', 1],
+      ['wfb2.c2-m1024-g0-n1-t60', 1],
     ]);
-    const onlyB = await consumer.listQueues('wfb');
+    const onlyB = await consumer.waitingQueues('wfb');
     expect(onlyB).toEqual([
       {
         name: 'wfb.c2-m1024-g0-n1-t60',
         workflow: 'wfb',
         resourceClass: { num_cpus: 2, memory_bytes: 1024 ** 3, num_gpus: 0, num_nodes: 1, runtime_s: 60 },
+        waiting: 1,
       },
     ]);
   });
@@ -77,14 +81,32 @@ describe('JobConsumer', () => {
     expect((await consumer.take(queue!))?.payload).toEqual(p[0]);
   });
 
-  it('counts waiting entries per queue in one call', async () => {
+  it('counts the entries waiting in each queue, not those taken', async () => {
     const { producer, consumer } = setup();
     const [q1] = await producer.enqueue([payload('wf', 'a', 1), payload('wf', 'b', 1)]);
     const [q2] = await producer.enqueue([payload('wf', 'c', 2)]);
-    expect(await consumer.waitingCounts([q1!, q2!, 'wf.c9-m1-g0-n1-t60'])).toEqual([2, 1, 0]);
+    const counts = async () => new Map((await consumer.waitingQueues('wf')).map((q) => [q.name, q.waiting]));
+    expect(await counts()).toEqual(
+      new Map([
+        [q1!, 2],
+        [q2!, 1],
+      ]),
+    );
     await consumer.take(q1!);
-    expect(await consumer.waitingCounts([q1!, q2!])).toEqual([1, 1]);
-    expect(await consumer.waitingCounts([])).toEqual([]);
+    expect(await counts()).toEqual(
+      new Map([
+        [q1!, 1],
+        [q2!, 1],
+      ]),
+    );
+    expect(await consumer.waitingQueues('none')).toEqual([]);
+    // The producer's view for bounded promotion is the same.
+    expect(await producer.waitingCounts('wf')).toEqual(
+      new Map([
+        [q1!, 1],
+        [q2!, 1],
+      ]),
+    );
   });
 
   it('a second consumer never gets an entry the first one holds', async () => {

@@ -19,7 +19,7 @@ import { Notifier } from './notifications.js';
 import { parseQueueName, queueRegistryKey } from './queue-names.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
 import type { ResourceClass } from './resource-class.js';
-import { waitingCounts } from './waiting-counts.js';
+import { registeredQueueCounts } from './waiting-counts.js';
 
 /** Options for {@link JobConsumer}. */
 export interface JobConsumerOptions {
@@ -92,25 +92,26 @@ export class JobConsumer {
     this.connection.on('error', (err: Error) => this.logger.warn({ err }, 'consumer redis connection error'));
   }
 
-  /** Queues in the registry, optionally only those of one workflow. Unparseable names are skipped. */
-  async listQueues(workflow?: string): Promise<ConsumerQueue[]> {
-    const names = await this.connection.smembers(queueRegistryKey(this.prefix));
-    const out: ConsumerQueue[] = [];
-    for (const name of names) {
+  /**
+   * The registered queues (optionally only those of one workflow), each with how many entries
+   * wait in it, in one round trip: an idle worker polls Redis once, whatever the number of
+   * queues. Unparseable names are skipped.
+   */
+  async waitingQueues(workflow?: string): Promise<Array<ConsumerQueue & { waiting: number }>> {
+    const counts = await registeredQueueCounts(
+      this.connection,
+      this.keys,
+      queueRegistryKey(this.prefix),
+      workflow === undefined ? '' : `${workflow}.`,
+    );
+    const out: Array<ConsumerQueue & { waiting: number }> = [];
+    for (const { name, waiting } of counts) {
       const parsed = parseQueueName(name);
       if (!parsed) continue;
       if (workflow !== undefined && parsed.workflow !== workflow) continue;
-      out.push({ name, ...parsed });
+      out.push({ name, ...parsed, waiting });
     }
     return out;
-  }
-
-  /**
-   * Per queue, in order: how many entries wait in it (one round trip for all of them), so
-   * an idle worker polls Redis once instead of once per queue.
-   */
-  async waitingCounts(queues: string[]): Promise<number[]> {
-    return waitingCounts(this.connection, this.keys, queues);
   }
 
   /**

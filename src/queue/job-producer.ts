@@ -10,7 +10,7 @@ import type { JobPayload } from './job-payload.js';
 import { bullJobId, parseQueueName, queueName, queueRegistryKey } from './queue-names.js';
 import { closeRedisConnection, createRedisConnection } from './redis-connection.js';
 import { resourceClassName } from './resource-class.js';
-import { waitingCounts } from './waiting-counts.js';
+import { registeredQueueCounts } from './waiting-counts.js';
 
 /** Options for {@link JobProducer}. */
 export interface JobProducerOptions {
@@ -151,15 +151,20 @@ export class JobProducer {
 
   /**
    * The entries waiting to be taken in each queue of `workflow` (not the ones a worker
-   * holds), by queue name, for bounded promotion: one SMEMBERS of the registry and one
-   * pipelined count of its queues.
+   * holds), by queue name, for bounded promotion: one round trip (waiting-counts.ts).
    */
   async waitingCounts(workflow: string): Promise<Map<string, number>> {
-    const names = (await this.connection.smembers(queueRegistryKey(this.prefix))).filter(
-      (name) => parseQueueName(name)?.workflow === workflow,
+    const counts = await registeredQueueCounts(
+      this.connection,
+      this.keys,
+      queueRegistryKey(this.prefix),
+      `${workflow}.`,
     );
-    const counts = await waitingCounts(this.connection, this.keys, names);
-    return new Map(names.map((name, i) => [name, counts[i]!]));
+    return new Map(
+      counts
+        .filter(({ name }) => parseQueueName(name)?.workflow === workflow)
+        .map(({ name, waiting }) => [name, waiting]),
+    );
   }
 
   /**

@@ -27,7 +27,7 @@ import { WakeSignal } from './wake-signal.js';
 
 /** What the loop works with; built by `startWorker`. */
 export interface PullLoopDeps {
-  consumer: Pick<JobConsumer, 'listQueues' | 'waitingCounts' | 'take' | 'ack'>;
+  consumer: Pick<JobConsumer, 'waitingQueues' | 'take' | 'ack'>;
   reporter: AttemptReporter;
   ledger: ResourceLedger;
   logger: Logger;
@@ -290,7 +290,7 @@ export class PullLoop {
   /**
    * Queues worth taking from: the hinted ones when there are hints, else the warm ones (a
    * round on either is followed at once by another), else every registered queue that fits
-   * and has waiting entries (two round trips tell which).
+   * and has waiting entries (one round trip tells which).
    */
   private async candidateQueues(): Promise<ConsumerQueue[]> {
     const { consumer, ledger } = this.deps;
@@ -320,10 +320,9 @@ export class PullLoop {
     }
     this.lastFullRound = Date.now();
     this.warm = [];
-    const fitting = (await consumer.listQueues(this.deps.workflow)).filter(usable);
-    if (fitting.length === 0) return [];
-    const counts = await consumer.waitingCounts(fitting.map((q) => q.name));
-    this.warm = fitting.filter((_, i) => counts[i]! > 0);
+    this.warm = (await consumer.waitingQueues(this.deps.workflow))
+      .filter((q) => q.waiting > 0 && usable(q))
+      .map(({ waiting: _, ...q }) => q);
     return this.warm;
   }
 
