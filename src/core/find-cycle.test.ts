@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCycle, findCycles } from './find-cycle.js';
+import { findCycle, findCycles, findNumberedCycle, findNumberedCycles } from './find-cycle.js';
 
 describe('findCycle', () => {
   it('returns undefined for a DAG', () => {
@@ -71,5 +71,35 @@ describe('findCycles', () => {
     expect(findCycles(['a', 'b'], [['a', 'b']])).toEqual([]);
     const selfLoops = Array.from({ length: 30 }, (_, i) => [`n${i}`, `n${i}`] as const);
     expect(findCycles([], selfLoops, 5)).toHaveLength(5);
+  });
+});
+
+describe('findNumberedCycle', () => {
+  it('reads edges from typed arrays and returns the cycle in edge order', () => {
+    // 0 → 1 → 2 → 3 → 1, and 4 isolated.
+    const edges = { from: Int32Array.of(0, 1, 2, 3), to: Int32Array.of(1, 2, 3, 1) };
+    expect(findNumberedCycle(5, edges)).toEqual([1, 2, 3, 1]);
+  });
+
+  it('is undefined for a DAG whose edges come in any order', () => {
+    const edges = { from: [3, 0, 2, 0], to: [4, 1, 3, 2] };
+    expect(findNumberedCycle(5, edges)).toBeUndefined();
+  });
+
+  it('searches the first `starts` nodes first, then sources in edge order', () => {
+    // Two disjoint cycles: 2 ⇄ 3 and 0 ⇄ 1. With starts = 0 the first edge's source (2) leads.
+    const edges = { from: [2, 3, 0, 1], to: [3, 2, 1, 0] };
+    expect(findNumberedCycle(4, edges)).toEqual([0, 1, 0]);
+    expect(findNumberedCycle(4, edges, 0)).toEqual([2, 3, 2]);
+  });
+
+  it('names each disjoint cycle once in findNumberedCycles', () => {
+    const edges = { from: [0, 1, 2, 3, 3, 5], to: [1, 0, 3, 2, 4, 5] };
+    expect(findNumberedCycles(6, edges)).toEqual([
+      [0, 1, 0],
+      [2, 3, 2],
+      [5, 5],
+    ]);
+    expect(findNumberedCycles(6, edges, 2)).toHaveLength(2);
   });
 });

@@ -1,81 +1,151 @@
 /**
- * Find one cycle in a directed graph, or undefined when it is acyclic.
- * Iterative DFS (no recursion: a million-job chain must not blow the stack), O(V + E).
- * Returns the node ids on the cycle in edge order with the first repeated at the end,
+ * Find cycles in a directed graph. Iterative DFS (no recursion: a million-job chain must not
+ * blow the stack), O(V + E), over nodes numbered 0..n-1 held in typed arrays: a million-job
+ * sweep is checked twice (at create and at start), and Maps of strings per node cost seconds
+ * there. A cycle is the node ids on it in edge order with the first repeated at the end,
  * e.g. `['a', 'b', 'c', 'a']`.
  */
-export function findCycle(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>): string[] | undefined {
-  // Out-edges of the nodes that have any: a node without one is on no cycle, and a sweep of a
-  // million jobs with one fan-in has a million of them (an empty array each, before).
-  const out = new Map<string, string[]>();
-  for (const [from, to] of edges) {
-    const next = out.get(from);
-    if (next) next.push(to);
-    else out.set(from, [to]);
-  }
-  const NONE: readonly string[] = [];
-  const GREY = 1;
-  const BLACK = 2;
-  const color = new Map<string, number>();
-  const parent = new Map<string, string>();
-  const search = (start: string): string[] | undefined => {
-    if (color.has(start)) return undefined;
-    const stack: Array<[string, number]> = [[start, 0]];
-    color.set(start, GREY);
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const [node, i] = top;
-      const next = out.get(node) ?? NONE;
-      if (i >= next.length) {
-        color.set(node, BLACK);
-        stack.pop();
+
+/** Directed edges over nodes numbered 0..n-1: edge e runs from `from[e]` to `to[e]`. */
+export interface NumberedEdges {
+  from: ArrayLike<number>;
+  to: ArrayLike<number>;
+}
+
+const WHITE = 0;
+const GREY = 1;
+const BLACK = 2;
+
+/**
+ * One cycle among nodes 0..n-1, or undefined when there is none. Searched from the nodes
+ * 0..`starts`-1 in order, then from the other nodes with an out-edge in the order of their
+ * first one; a node's out-edges are followed in edge order.
+ */
+export function findNumberedCycle(n: number, edges: NumberedEdges, starts = n): number[] | undefined {
+  const { from, to } = edges;
+  const m = from.length;
+  // Out-edges grouped by source (counting sort, stable): node v's children are adj[first[v]..first[v+1]).
+  const first = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) first[from[e]! + 1]!++;
+  for (let v = 0; v < n; v++) first[v + 1]! += first[v]!;
+  const fill = first.slice(0, n);
+  const adj = new Int32Array(m);
+  for (let e = 0; e < m; e++) adj[fill[from[e]!]!++] = to[e]!;
+
+  const color = new Uint8Array(n);
+  const parent = new Int32Array(n);
+  // Each node is on the stack at most once: n entries suffice.
+  const stackNode = new Int32Array(n);
+  const stackNext = new Int32Array(n);
+  const search = (start: number): number[] | undefined => {
+    let top = 0;
+    stackNode[0] = start;
+    stackNext[0] = first[start]!;
+    color[start] = GREY;
+    while (top >= 0) {
+      const node = stackNode[top]!;
+      const i = stackNext[top]!;
+      if (i >= first[node + 1]!) {
+        color[node] = BLACK;
+        top--;
         continue;
       }
-      top[1] = i + 1;
-      const child = next[i]!;
-      const c = color.get(child);
-      if (c === undefined) {
-        color.set(child, GREY);
-        parent.set(child, node);
-        stack.push([child, 0]);
-      } else if (c === GREY) {
+      stackNext[top] = i + 1;
+      const child = adj[i]!;
+      if (color[child] === WHITE) {
+        color[child] = GREY;
+        parent[child] = node;
+        top++;
+        stackNode[top] = child;
+        stackNext[top] = first[child]!;
+      } else if (color[child] === GREY) {
         const cycle = [child];
-        for (let n = node; n !== child; n = parent.get(n)!) cycle.push(n);
+        for (let v = node; v !== child; v = parent[v]!) cycle.push(v);
         // cycle = [child, node, parent(node), …]: reversed it walks the edges back to child.
         return [child, ...cycle.reverse()];
       }
     }
     return undefined;
   };
-  // Searched from the nodes in their given order, then from nodes only the edges name: the
-  // same first cycle as a search from every node would find.
-  for (const start of nodes) {
-    const cycle = out.has(start) ? search(start) : undefined;
+  // A node without an out-edge is on no cycle: not searched from.
+  for (let s = 0; s < starts; s++) {
+    if (color[s] !== WHITE || first[s + 1] === first[s]) continue;
+    const cycle = search(s);
     if (cycle) return cycle;
   }
-  for (const start of out.keys()) {
-    const cycle = search(start);
+  for (let e = 0; e < m; e++) {
+    const s = from[e]!;
+    if (color[s] !== WHITE) continue;
+    const cycle = search(s);
     if (cycle) return cycle;
   }
   return undefined;
 }
 
 /**
- * Every cycle a user must break, each reported once: find a cycle, set its jobs aside, look
- * again — so disjoint cycles are all named, and cycles sharing jobs are named through one of
+ * Every cycle a user must break, each reported once: find a cycle, set its nodes aside, look
+ * again — so disjoint cycles are all named, and cycles sharing nodes are named through one of
  * them (breaking that one changes the others). At most `max` (the rest would be noise).
  * O(max · (V + E)).
  */
-export function findCycles(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>, max = 20): string[][] {
-  const nodeList = [...nodes];
-  let edgeList = [...edges];
-  const cycles: string[][] = [];
+export function findNumberedCycles(n: number, edges: NumberedEdges, max = 20, starts = n): number[][] {
+  const cycles: number[][] = [];
+  let current = edges;
   while (cycles.length < max) {
-    const cycle = findCycle(nodeList, edgeList);
+    const cycle = findNumberedCycle(n, current, starts);
     if (!cycle) break;
     cycles.push(cycle);
-    const aside = new Set(cycle);
-    edgeList = edgeList.filter(([from, to]) => !aside.has(from) && !aside.has(to));
+    const aside = new Uint8Array(n);
+    for (const v of cycle) aside[v] = 1;
+    const from: number[] = [];
+    const to: number[] = [];
+    for (let e = 0; e < current.from.length; e++) {
+      const a = current.from[e]!;
+      const b = current.to[e]!;
+      if (aside[a] || aside[b]) continue;
+      from.push(a);
+      to.push(b);
+    }
+    current = { from, to };
   }
   return cycles;
+}
+
+/** Nodes named by strings, numbered in order of appearance: the given nodes first, then those only edges name. */
+function numbered(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>) {
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  const id = (name: string) => {
+    let i = index.get(name);
+    if (i === undefined) {
+      i = names.length;
+      index.set(name, i);
+      names.push(name);
+    }
+    return i;
+  };
+  for (const node of nodes) id(node);
+  const starts = names.length;
+  const from: number[] = [];
+  const to: number[] = [];
+  for (const [a, b] of edges) {
+    from.push(id(a));
+    to.push(id(b));
+  }
+  return { names, starts, edges: { from, to } };
+}
+
+/**
+ * One cycle in a graph of named nodes, or undefined when it is acyclic. Searched from the
+ * nodes in their given order, then from nodes only the edges name.
+ */
+export function findCycle(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>): string[] | undefined {
+  const g = numbered(nodes, edges);
+  return findNumberedCycle(g.names.length, g.edges, g.starts)?.map((i) => g.names[i]!);
+}
+
+/** {@link findNumberedCycles} for named nodes. */
+export function findCycles(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>, max = 20): string[][] {
+  const g = numbered(nodes, edges);
+  return findNumberedCycles(g.names.length, g.edges, max, g.starts).map((c) => c.map((i) => g.names[i]!));
 }

@@ -7,7 +7,7 @@
  * collection prefix from `_from` / `_to` before calling and add it back to write edges.
  */
 import { CycleError } from '../core/errors.js';
-import { findCycle } from '../core/find-cycle.js';
+import { findNumberedCycle } from '../core/find-cycle.js';
 import type { JobStatus } from '../core/model.js';
 
 /** A pair of keys `[from, to]` as the edge runs (`[job, file]` for needs, `[blocker, blocked]` for blocks). */
@@ -43,7 +43,7 @@ export interface InitializationPlan {
 }
 
 /** Group `[member, resource]` pairs by resource. */
-function byResource(pairs: readonly KeyPair[], known: ReadonlySet<string>): Map<string, string[]> {
+function byResource(pairs: readonly KeyPair[], known: ReadonlyMap<string, unknown>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [job, resource] of pairs) {
     if (!known.has(job)) continue;
@@ -65,8 +65,12 @@ function byResource(pairs: readonly KeyPair[], known: ReadonlySet<string>): Map<
  * @throws CycleError with the job NAMES on the cycle (first repeated last)
  */
 export function planInitialization(input: InitializationInput): InitializationPlan {
-  const jobKeys = new Set(input.jobs.map((j) => j._key));
-  const known = ([from, to]: KeyPair) => jobKeys.has(from) && jobKeys.has(to);
+  // Jobs by number (their place in input.jobs): the cycle check and the counters work on
+  // typed arrays, not on Maps of a million keys.
+  const { jobs: inputJobs } = input;
+  const index = new Map<string, number>();
+  inputJobs.forEach((j, i) => index.set(j._key, i));
+  const known = ([from, to]: KeyPair) => index.has(from) && index.has(to);
   const derivedBlocks: Array<[string, string]> = [];
   const derives =
     (input.produces.length > 0 && input.needs.length > 0) || (input.stores.length > 0 && input.consumes.length > 0);
@@ -76,8 +80,8 @@ export function planInitialization(input: InitializationInput): InitializationPl
     const seen = new Set<string>();
     for (const pair of input.blocks) if (known(pair)) seen.add(`${pair[0]}\u0000${pair[1]}`);
     const derive = (writers: readonly KeyPair[], readers: readonly KeyPair[]) => {
-      const writersOf = byResource(writers, jobKeys);
-      for (const [resource, readerJobs] of byResource(readers, jobKeys)) {
+      const writersOf = byResource(writers, index);
+      for (const [resource, readerJobs] of byResource(readers, index)) {
         for (const writer of writersOf.get(resource) ?? []) {
           for (const reader of readerJobs) {
             const pair = `${writer}\u0000${reader}`;
@@ -91,32 +95,33 @@ export function planInitialization(input: InitializationInput): InitializationPl
     derive(input.produces, input.needs);
     derive(input.stores, input.consumes);
   }
-  // Every blocks pair between known jobs, existing then derived, without copying the existing ones.
-  function* all(): Generator<KeyPair> {
-    for (const pair of input.blocks) if (known(pair)) yield pair;
-    yield* derivedBlocks;
-  }
+  // Every blocks pair between known jobs, existing then derived, by number.
+  const from: number[] = [];
+  const to: number[] = [];
+  const add = ([a, b]: KeyPair) => {
+    const i = index.get(a);
+    const j = index.get(b);
+    if (i === undefined || j === undefined) return;
+    from.push(i);
+    to.push(j);
+  };
+  input.blocks.forEach(add);
+  derivedBlocks.forEach(add);
+  index.clear();
 
-  const cycle = findCycle(jobKeys, all());
-  if (cycle) {
-    const names = new Map(input.jobs.map((j) => [j._key, j.name]));
-    throw new CycleError(cycle.map((k) => names.get(k) ?? k));
-  }
+  const cycle = findNumberedCycle(inputJobs.length, { from, to });
+  if (cycle) throw new CycleError(cycle.map((i) => inputJobs[i]!.name));
 
-  const disabled = new Set<string>();
-  for (const job of input.jobs) if (job.status === 'disabled') disabled.add(job._key);
-  const counters = new Map<string, number>();
-  for (const [from, to] of all()) {
-    if (disabled.has(from)) continue;
-    counters.set(to, (counters.get(to) ?? 0) + 1);
-  }
+  // A disabled job never runs: waiting for it would wait forever.
+  const counters = new Int32Array(inputJobs.length);
+  for (let e = 0; e < from.length; e++) if (inputJobs[from[e]!]!.status !== 'disabled') counters[to[e]!]!++;
   const jobs: JobInitialization[] = [];
   let ready = 0;
-  for (const job of input.jobs) {
-    if (job.status === 'disabled') continue;
-    const n = counters.get(job._key) ?? 0;
+  inputJobs.forEach((job, i) => {
+    if (job.status === 'disabled') return;
+    const n = counters[i]!;
     if (n === 0) ready++;
     jobs.push({ _key: job._key, status: n === 0 ? 'ready' : 'blocked', unfinished_blockers: n });
-  }
+  });
   return { derivedBlocks, jobs, ready, blocked: jobs.length - ready };
 }

@@ -1,5 +1,5 @@
 import { CycleError } from '../core/errors.js';
-import { findCycles } from '../core/find-cycle.js';
+import { findNumberedCycles } from '../core/find-cycle.js';
 import type { ResolvedJob } from './resolve-references.js';
 
 /**
@@ -23,18 +23,26 @@ export function checkDependencyCycles(
       else storers.set(u, [j]);
     }
   });
-  function* edges(): Generator<readonly [string, string]> {
-    for (let j = 0; j < jobs.length; j++) {
-      const job = jobs[j]!;
-      const name = jobNames[j]!;
-      for (const b of job.dependsOn) yield [jobNames[b]!, name];
-      for (const f of job.inputFiles) {
-        const p = producer.get(f);
-        if (p !== undefined) yield [jobNames[p]!, name];
-      }
-      for (const u of job.inputUserData) for (const s of storers.get(u) ?? []) yield [jobNames[s]!, name];
+  // Jobs by their index in `jobs`: no name strings unless there is a cycle to report.
+  const from: number[] = [];
+  const to: number[] = [];
+  jobs.forEach((job, j) => {
+    for (const b of job.dependsOn) {
+      from.push(b);
+      to.push(j);
     }
-  }
-  const cycles = findCycles(jobNames, edges());
+    for (const f of job.inputFiles) {
+      const p = producer.get(f);
+      if (p === undefined) continue;
+      from.push(p);
+      to.push(j);
+    }
+    for (const u of job.inputUserData)
+      for (const s of storers.get(u) ?? []) {
+        from.push(s);
+        to.push(j);
+      }
+  });
+  const cycles = findNumberedCycles(jobs.length, { from, to }).map((c) => c.map((j) => jobNames[j]!));
   if (cycles.length > 0) throw new CycleError(cycles[0]!, cycles);
 }
