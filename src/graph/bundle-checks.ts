@@ -30,21 +30,21 @@ export function checkBundleEdges(bundle: WorkflowBundle, ids: ReadonlySet<string
   const issues: FieldIssue[] = [];
   for (const collection of EDGE_COLLECTIONS) {
     const [fromCollection, toCollection] = EDGE_ENDPOINTS[collection];
+    // Per collection, not per edge: a million-edge fan-in checks two million endpoints.
+    const fromPrefix = `${fromCollection}/`;
+    const toPrefix = `${toCollection}/`;
+    const check = (id: unknown, prefix: string, i: number, field: string, expected: string) => {
+      if (typeof id === 'string' && id.startsWith(prefix) && ids.has(id)) return;
+      issues.push({
+        path: `edges.${collection}[${i}].${field}`,
+        message: `must be the _id of a ${expected} document of this workflow`,
+      });
+    };
     (bundle.edges[collection] ?? []).forEach((edge, i) => {
       if (typeof edge._key !== 'string' || edge._key === '')
         issues.push({ path: `edges.${collection}[${i}]._key`, message: 'required' });
-      for (const [field, expected] of [
-        ['_from', fromCollection],
-        ['_to', toCollection],
-      ] as const) {
-        const id = edge[field];
-        if (typeof id !== 'string' || !id.startsWith(`${expected}/`) || !ids.has(id)) {
-          issues.push({
-            path: `edges.${collection}[${i}].${field}`,
-            message: `must be the _id of a ${expected} document of this workflow`,
-          });
-        }
-      }
+      check(edge._from, fromPrefix, i, '_from', fromCollection);
+      check(edge._to, toPrefix, i, '_to', toCollection);
     });
   }
   if (issues.length) throw new ValidationError(issues);
