@@ -6,11 +6,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { inheritedEnvironment } from '../../src/core/config.js';
+import { packagePath } from '../../src/core/package-path.js';
 import { firstLine } from './run-command.js';
 
 const CANDIDATES = ['python3', '/usr/bin/python3'];
-/** The folder of the bench's Python scripts. */
-export const SCRIPTS = join(import.meta.dirname, 'python');
+/** The folder of the bench's Python scripts (from the package root: the bench may run bundled). */
+export const SCRIPTS = packagePath('bench', 'peers', 'python');
 
 /**
  * The first interpreter that imports `module`, with the module's version.
