@@ -11,12 +11,20 @@ import { Session, type Profiler } from 'node:inspector/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startPrivateRedis } from '../src/queue/private-redis.js';
-import { independentSpec, jobgraphMs } from './peers/jobgraph.js';
+import { chainSpec, independentSpec, jobgraphMs } from './peers/jobgraph.js';
 
 const { values } = parseArgs({
-  options: { jobs: { type: 'string', default: '2000' }, out: { type: 'string' }, summarize: { type: 'string' } },
+  options: {
+    jobs: { type: 'string', default: '2000' },
+    /** A chain of --jobs links (each job depends on the one before) instead of independent jobs. */
+    chain: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    summarize: { type: 'string' },
+  },
 });
 const JOBS = Number(values.jobs);
+const spec = values.chain ? chainSpec(JOBS) : independentSpec(JOBS);
+const what = values.chain ? 'links of a chain' : 'jobs';
 
 /** Groups, first match wins: [name, test on "function url"]. */
 const GROUPS: Array<[string, RegExp]> = [
@@ -80,7 +88,7 @@ function summarize(profile: Profiler.Profile): string {
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
   const perJob = (us: number) => `${(us / 1000 / JOBS).toFixed(3)} ms/job`;
   const lines = [
-    `profiled ${(total / 1e6).toFixed(2)} s of the main thread over ${JOBS} jobs`,
+    `profiled ${(total / 1e6).toFixed(2)} s of the main thread over ${JOBS} ${what}`,
     '',
     'by group (self time):',
   ];
@@ -105,10 +113,10 @@ try {
   // A warm-up run first: module loading and JIT are start-up costs, not per-job ones.
   await jobgraphMs(independentSpec(50), redis.url, false, availableParallelism());
   await session.post('Profiler.start');
-  const ms = await jobgraphMs(independentSpec(JOBS), redis.url, false, availableParallelism());
+  const ms = await jobgraphMs(spec, redis.url, false, availableParallelism());
   const { profile } = await session.post('Profiler.stop');
   if (values.out) writeFileSync(values.out, JSON.stringify(profile));
-  console.log(`${JOBS} jobs embedded: ${ms.toFixed(0)} ms wall, ${(ms / JOBS).toFixed(2)} ms/job\n`);
+  console.log(`${JOBS} ${what} embedded: ${ms.toFixed(0)} ms wall, ${(ms / JOBS).toFixed(2)} ms/job\n`);
   console.log(summarize(profile));
 } finally {
   session.disconnect();
