@@ -1,6 +1,6 @@
 /**
- * `npx tsx bench/profile-tiny-jobs.ts [--jobs 2000] [--out FILE]`: where the per-job time of
- * N tiny `true` jobs goes, embedded (as `jobgraph run`). A CPU profile (node:inspector) is
+ * `npx tsx bench/profile-tiny-jobs.ts [--jobs 2000] [--chain] [--out FILE]`: where the per-job time of
+ * N tiny `true` jobs goes (`--chain`: of an N-link chain), embedded (as `jobgraph run`). A CPU profile (node:inspector) is
  * taken around the run only (not the services' start), its self time grouped by what the
  * frame belongs to (spawn, SQLite, Redis/BullMQ, HTTP, JSON/zod, …) and printed with the
  * top frames; `--out` also writes the .cpuprofile for Chrome's DevTools, and `--summarize FILE`
