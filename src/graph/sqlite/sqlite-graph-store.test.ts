@@ -52,6 +52,21 @@ describe('openSqliteGraphStore', () => {
     await second.close();
   });
 
+  it('starts only its own jobs when other workflows and later-added jobs sit between them in the table', async () => {
+    const store = openSqliteGraphStore(tempFile());
+    await store.createWorkflow(bundle('w1', [job('w1', 'a'), job('w1', 'off', { status: 'disabled' })]));
+    await store.createWorkflow(bundle('w2', [job('w2', 'a'), job('w2', 'b')]));
+    // Added after w2's jobs: w1's rows are not contiguous.
+    await store.insertDocument('w1', 'jobs', { _key: 'w1-late', name: 'late', command: 'true' });
+    const outcome = await store.initializeWorkflow('w1');
+    expect(outcome).toMatchObject({ ready: 2, blocked: 0 });
+    expect(await store.statusCounts('w1')).toMatchObject({ ready: 2, disabled: 1 });
+    expect(await store.getDocument('w1', 'jobs', 'w1-late')).toMatchObject({ status: 'ready', attempt: 1 });
+    expect(await store.getDocument('w1', 'jobs', 'w1-off')).toMatchObject({ status: 'disabled' });
+    expect(await store.statusCounts('w2')).toMatchObject({ uninitialized: 2, ready: 0 });
+    await store.close();
+  });
+
   it('fills lifecycle fields of a bare job so the document and the status index agree', async () => {
     const store = openSqliteGraphStore(tempFile());
     await store.createWorkflow(bundle('w1', [job('w1', 'a')]));
