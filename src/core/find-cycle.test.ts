@@ -1,76 +1,83 @@
 import { describe, expect, it } from 'vitest';
-import { findCycle, findCycles, findNumberedCycle, findNumberedCycles } from './find-cycle.js';
+import { findNumberedCycle, findNumberedCycles, type NumberedEdges } from './find-cycle.js';
 
-describe('findCycle', () => {
+/** Edges from `[from, to]` pairs. */
+const edges = (pairs: Array<[number, number]>): NumberedEdges => ({
+  from: pairs.map(([a]) => a),
+  to: pairs.map(([, b]) => b),
+});
+
+describe('findNumberedCycle on small graphs', () => {
   it('returns undefined for a DAG', () => {
     expect(
-      findCycle(
-        ['a', 'b', 'c', 'd'],
-        [
-          ['a', 'b'],
-          ['a', 'c'],
-          ['b', 'd'],
-          ['c', 'd'],
-        ],
+      findNumberedCycle(
+        4,
+        edges([
+          [0, 1],
+          [0, 2],
+          [1, 3],
+          [2, 3],
+        ]),
       ),
     ).toBeUndefined();
   });
 
   it('names the nodes of a cycle in edge order', () => {
-    const cycle = findCycle(
-      ['x', 'a', 'b', 'c'],
-      [
-        ['x', 'a'],
-        ['a', 'b'],
-        ['b', 'c'],
-        ['c', 'a'],
-      ],
+    // 0 → 1 → 2 → 3 → 1: the cycle is 1, 2, 3.
+    const cycle = findNumberedCycle(
+      4,
+      edges([
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [3, 1],
+      ]),
     )!;
     expect(cycle[0]).toBe(cycle[cycle.length - 1]);
-    expect(cycle.slice(0, -1).sort()).toEqual(['a', 'b', 'c']);
+    expect(cycle.slice(0, -1).sort()).toEqual([1, 2, 3]);
     for (let i = 0; i + 1 < cycle.length; i++) {
       expect([
-        ['a', 'b'],
-        ['b', 'c'],
-        ['c', 'a'],
+        [1, 2],
+        [2, 3],
+        [3, 1],
       ]).toContainEqual([cycle[i], cycle[i + 1]]);
     }
   });
 
   it('finds a self-loop', () => {
-    expect(findCycle(['a'], [['a', 'a']])).toEqual(['a', 'a']);
+    expect(findNumberedCycle(1, edges([[0, 0]]))).toEqual([0, 0]);
   });
 
   it('handles a 200,000-node chain without recursion', () => {
     const n = 200_000;
-    const nodes = Array.from({ length: n }, (_, i) => String(i));
-    const edges = nodes.slice(1).map((v, i) => [String(i), v] as const);
-    expect(findCycle(nodes, edges)).toBeUndefined();
+    const from = Int32Array.from({ length: n - 1 }, (_, i) => i);
+    const to = Int32Array.from({ length: n - 1 }, (_, i) => i + 1);
+    expect(findNumberedCycle(n, { from, to })).toBeUndefined();
   });
 });
 
-describe('findCycles', () => {
+describe('findNumberedCycles on small graphs', () => {
   it('names every disjoint cycle, each once', () => {
-    const cycles = findCycles(
-      ['a', 'b', 'c', 'd', 'e'],
-      [
-        ['a', 'b'],
-        ['b', 'a'],
-        ['c', 'd'],
-        ['d', 'c'],
-        ['d', 'e'],
-      ],
+    const cycles = findNumberedCycles(
+      5,
+      edges([
+        [0, 1],
+        [1, 0],
+        [2, 3],
+        [3, 2],
+        [3, 4],
+      ]),
     );
     expect(cycles).toEqual([
-      ['a', 'b', 'a'],
-      ['c', 'd', 'c'],
+      [0, 1, 0],
+      [2, 3, 2],
     ]);
   });
 
   it('is empty for a DAG and stops at the cap', () => {
-    expect(findCycles(['a', 'b'], [['a', 'b']])).toEqual([]);
-    const selfLoops = Array.from({ length: 30 }, (_, i) => [`n${i}`, `n${i}`] as const);
-    expect(findCycles([], selfLoops, 5)).toHaveLength(5);
+    expect(findNumberedCycles(2, edges([[0, 1]]))).toEqual([]);
+    const selfLoops = edges(Array.from({ length: 30 }, (_, i): [number, number] => [i, i]));
+    expect(findNumberedCycles(30, selfLoops, 5)).toHaveLength(5);
   });
 });
 

@@ -2,8 +2,8 @@
  * Find cycles in a directed graph. Iterative DFS (no recursion: a million-job chain must not
  * blow the stack), O(V + E), over nodes numbered 0..n-1 held in typed arrays: a million-job
  * sweep is checked twice (at create and at start), and Maps of strings per node cost seconds
- * there. A cycle is the node ids on it in edge order with the first repeated at the end,
- * e.g. `['a', 'b', 'c', 'a']`.
+ * there. A cycle is the node numbers on it in edge order with the first repeated at the end,
+ * e.g. `[1, 2, 3, 1]`; callers turn numbers into names only for a cycle they report.
  */
 
 /** Directed edges over nodes numbered 0..n-1: edge e runs from `from[e]` to `to[e]`. */
@@ -109,43 +109,4 @@ export function findNumberedCycles(n: number, edges: NumberedEdges, max = 20, st
     current = { from, to };
   }
   return cycles;
-}
-
-/** Nodes named by strings, numbered in order of appearance: the given nodes first, then those only edges name. */
-function numbered(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>) {
-  const index = new Map<string, number>();
-  const names: string[] = [];
-  const id = (name: string) => {
-    let i = index.get(name);
-    if (i === undefined) {
-      i = names.length;
-      index.set(name, i);
-      names.push(name);
-    }
-    return i;
-  };
-  for (const node of nodes) id(node);
-  const starts = names.length;
-  const from: number[] = [];
-  const to: number[] = [];
-  for (const [a, b] of edges) {
-    from.push(id(a));
-    to.push(id(b));
-  }
-  return { names, starts, edges: { from, to } };
-}
-
-/**
- * One cycle in a graph of named nodes, or undefined when it is acyclic. Searched from the
- * nodes in their given order, then from nodes only the edges name.
- */
-export function findCycle(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>): string[] | undefined {
-  const g = numbered(nodes, edges);
-  return findNumberedCycle(g.names.length, g.edges, g.starts)?.map((i) => g.names[i]!);
-}
-
-/** {@link findNumberedCycles} for named nodes. */
-export function findCycles(nodes: Iterable<string>, edges: Iterable<readonly [string, string]>, max = 20): string[][] {
-  const g = numbered(nodes, edges);
-  return findNumberedCycles(g.names.length, g.edges, max, g.starts).map((c) => c.map((i) => g.names[i]!));
 }
