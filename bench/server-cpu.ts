@@ -20,21 +20,14 @@ import { silentLogger } from '../src/core/logger.js';
 import { packagePath } from '../src/core/package-path.js';
 import { startPrivateRedis } from '../src/queue/private-redis.js';
 import { startWorkflow } from '../src/scheduler/start-workflow.js';
+import { parseStat } from '../src/worker/process-tree.js';
 import { specToBundle } from '../src/workflow-spec/index.js';
 import { independentSpec } from './peers/jobgraph.js';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '10000' } } });
 const JOBS = Number(values.jobs);
-/** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ: 100 on Linux). */
-const USER_HZ = 100;
-
-/** CPU seconds (user + system) a process has used so far, from /proc/PID/stat. */
-function procCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesized command name; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
-}
+/** CPU seconds a process (and its reaped children: redis-server has none here) has used so far. */
+const procCpuSeconds = (pid: number) => parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'))!.cpu_s;
 
 const ownCpuSeconds = () => {
   const { user, system } = process.cpuUsage();
@@ -49,10 +42,11 @@ const config = loadConfig(
   {},
 );
 const services = await startServices(config, redis.url, { api: true, scheduler: true }, silentLogger);
+let worker: ReturnType<typeof spawn> | undefined;
 try {
   const wf = await services.store.createWorkflow(specToBundle(independentSpec(JOBS)));
   const cores = availableParallelism();
-  const worker = spawn(
+  const child = spawn(
     process.execPath,
     [
       packagePath('bin', 'jobgraph.js'),
@@ -80,7 +74,8 @@ try {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const exited = new Promise<number | null>((resolve) => worker.once('close', resolve));
+  worker = child;
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   const cpu0 = ownCpuSeconds();
   const redis0 = procCpuSeconds(redis.pid);
   const began = process.hrtime.bigint();
@@ -104,6 +99,8 @@ try {
     ].join('\n'),
   );
 } finally {
+  // A failed run must not leave the worker polling an API that is gone.
+  if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGTERM');
   await services.stop();
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
