@@ -7,7 +7,8 @@
  * - `spawn` from this process as it is (a small Node process, tens of MB);
  * - `spawn` from this process after it has grown a ~300 MB heap, as an embedded `jobgraph run`
  *   (API + scheduler + worker in one process) does: fork's cost grows with the parent's memory;
- * - the spawn helper (a bare Node child that spawns on request over IPC), the worker's default.
+ * - the spawn helpers (src/worker/spawn-helper.ts: a small child that launches on request,
+ *   JSON lines over pipes): Python's `posix_spawn`, the worker's default, and Node's `spawn`.
  *
  * Each figure includes opening the two log files and waiting for the exit, as a job does. The
  * baseline is `xargs -P<k> sh -c true` in the same run. Prints ms per job; not a test.
@@ -17,7 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { directLauncher, startSpawnHelper, type ProcessLauncher } from '../src/worker/process-launcher.js';
+import { directLauncher, type ProcessLauncher } from '../src/worker/process-launcher.js';
+import { startSpawnHelper } from '../src/worker/spawn-helper.js';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '500' } } });
 const JOBS = Number(values.jobs);
@@ -58,14 +60,14 @@ const measure = async (what: string, launcher: ProcessLauncher) => {
 
 rows.push(['xargs (baseline)', xargsMs(1), xargsMs(2)]);
 await measure('spawn from this process (small)', directLauncher);
-const helper = await startSpawnHelper();
-await measure('spawn helper (small parent)', helper);
+const helpers = [await startSpawnHelper({ prefer: 'python' }), await startSpawnHelper({ prefer: 'node' })];
+for (const helper of helpers) await measure(`${helper.kind} spawn helper (small parent)`, helper);
 // ~300 MB of live heap, as the embedded process holds once its modules, caches and a large workflow are loaded.
 const ballast = Array.from({ length: 3_000_000 }, (_, i) => ({ i, s: `job-${i}` }));
 const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
 await measure(`spawn from this process (${rss} MB RSS)`, directLauncher);
-await measure(`spawn helper (${rss} MB RSS parent)`, helper);
-await helper.close();
+for (const helper of helpers) await measure(`${helper.kind} spawn helper (${rss} MB RSS parent)`, helper);
+for (const helper of helpers) await helper.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(`${JOBS} × sh -c true, ms per job\n`);

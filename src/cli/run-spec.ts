@@ -13,7 +13,7 @@ import { plural } from '../core/plural.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
 import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
 import { startWorkflow } from '../scheduler/start-workflow.js';
-import { startSpawnHelper, type ProcessLauncher } from '../worker/process-launcher.js';
+import { startSpawnHelper, type SpawnHelper } from '../worker/spawn-helper.js';
 import { startWorker, workerLogDir, type WorkerHandle } from '../worker/worker.js';
 import { apiRequest } from './api-request.js';
 import { writeCompletionPlots } from './completion-plots.js';
@@ -45,8 +45,8 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
   // does not wait for it. Awaited below; the catch only keeps an early failure from being unhandled.
   const detecting = capacityFrom(flags, logger);
   detecting.catch(() => undefined);
-  // The worker's spawn helper, a Node process (~0.1 s to be ready), starts beside the services.
-  let spawnHelper: Promise<ProcessLauncher> | undefined = startSpawnHelper();
+  // The worker's spawn helper (~0.05–0.1 s to be ready) starts beside the services.
+  let spawnHelper: Promise<SpawnHelper> | undefined = startSpawnHelper({ prefer: config.JOBGRAPH_SPAWN_HELPER });
   spawnHelper.catch(() => undefined);
 
   let redis: PrivateRedis | undefined;

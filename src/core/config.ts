@@ -184,6 +184,11 @@ export const ConfigSchema = z
           .filter((o) => o !== ''),
       )
       .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must be scheme://host[:port], no path'))),
+    /**
+     * Which helper process starts the workers' jobs (decision 0018): `python` (posix_spawn, the
+     * cheapest launch), `node`, or `auto` — Python ≥ 3.8 when one starts, else Node.
+     */
+    JOBGRAPH_SPAWN_HELPER: z.enum(['auto', 'python', 'node']).default('auto'),
     JOBGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.JOBGRAPH_WORKER_TIMEOUT_MS > c.JOBGRAPH_HEARTBEAT_MS, {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attemptLogPaths, startAttempt as startWith, type AttemptSpec } from './job-runner.js';
-import { directLauncher, startSpawnHelper, type ProcessLauncher } from './process-launcher.js';
+import { directLauncher, type ProcessLauncher } from './process-launcher.js';
+import { startSpawnHelper } from './spawn-helper.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -49,10 +50,10 @@ afterAll(() => {
   delete process.env.JOBGRAPH_TEST_INHERITED;
 });
 
-describe.each(['direct', 'spawn helper'])('startAttempt (%s)', (kind) => {
+describe.each(['direct', 'python', 'node'] as const)('startAttempt (%s launcher)', (kind) => {
   let launcher: ProcessLauncher = directLauncher;
   beforeAll(async () => {
-    if (kind === 'spawn helper') launcher = await startSpawnHelper();
+    if (kind !== 'direct') launcher = await startSpawnHelper({ prefer: kind });
   });
   afterAll(async () => launcher.close());
   const startAttempt = (s: AttemptSpec) => startWith(s, launcher);

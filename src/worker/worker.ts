@@ -15,7 +15,8 @@ import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import type { ImdsClient, InstanceIdentity } from '../provision/aws/imds-client.js';
 import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
 import { AttemptReporter } from './attempt-reporter.js';
-import { directLauncher, startSpawnHelper, type ProcessLauncher } from './process-launcher.js';
+import { directLauncher } from './process-launcher.js';
+import { startSpawnHelper, type SpawnHelper, type SpawnHelperPreference } from './spawn-helper.js';
 import { instanceFields, watchInstance } from './instance-watch.js';
 import { HeartbeatFence } from './heartbeat-fence.js';
 import { killedOnExit } from './kill-jobs-on-exit.js';
@@ -35,11 +36,13 @@ export interface WorkerOptions {
   /** How API requests are sent (see ApiClientOptions.fetch). @default globalThis.fetch */
   apiFetch?: (url: string, init: RequestInit) => Promise<Response>;
   /**
-   * A spawn helper already starting (startSpawnHelper): a Node process takes ~0.1 s to be
-   * ready, which `jobgraph run` spends while its services start. The worker owns it from
-   * here (closes it when it stops, or when it fails to start). @default one started now
+   * A spawn helper already starting (startSpawnHelper): it takes ~0.05–0.1 s to be ready,
+   * which `jobgraph run` spends while its services start. The worker owns it from here
+   * (closes it when it stops, or when it fails to start). @default one started now
    */
-  spawnHelper?: Promise<ProcessLauncher>;
+  spawnHelper?: Promise<SpawnHelper>;
+  /** Which spawn helper to start when none is given (`JOBGRAPH_SPAWN_HELPER`). @default 'auto' */
+  spawnHelperKind?: SpawnHelperPreference;
   num_cpus: number;
   memory_bytes: number;
   num_gpus: number;
@@ -206,7 +209,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const gpus = options.gpus?.length ? { gpus: options.gpus } : {};
   const node = { hostname: host, pid: process.pid, num_cpus, memory_bytes, num_gpus, ...allocation, ...gpus };
   // Ready while the worker registers.
-  const helperStarting = (options.spawnHelper ?? startSpawnHelper()).catch((err: unknown) => err as Error);
+  const helperStarting = (options.spawnHelper ?? startSpawnHelper({ prefer: options.spawnHelperKind })).catch(
+    (err: unknown) => err as Error,
+  );
   const registration = await client
     .registerWorker(
       { ...node, ...(options.workflow !== undefined ? { workflow: options.workflow } : {}), ...instance },
@@ -341,7 +346,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     throw err;
   }
   logger.info(
-    { ...ledger.capacity, redis: registration.redis_url, prefix: registration.queue_prefix },
+    {
+      ...ledger.capacity,
+      redis: registration.redis_url,
+      prefix: registration.queue_prefix,
+      spawn_helper: helper instanceof Error ? 'none' : helper.kind,
+    },
     'worker started',
   );
 

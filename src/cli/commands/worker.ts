@@ -84,6 +84,7 @@ export function workerCommand(): Command {
         apiUrl: config.JOBGRAPH_API,
         token: config.JOBGRAPH_TOKEN,
         terminateGraceMs: config.JOBGRAPH_TERMINATE_GRACE_MS,
+        spawnHelperKind: config.JOBGRAPH_SPAWN_HELPER,
         ...setting,
         workflow: flags.workflow,
         ...resolved,
