@@ -69,5 +69,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);
     expect(() => loadConfig({}, { JOBGRAPH_GRAPH: 'mongo' })).toThrow(/JOBGRAPH_GRAPH/);
     expect(() => loadConfig({}, { JOBGRAPH_WORKER_REDIS_URL: 'redis-host:6379' })).toThrow(/JOBGRAPH_WORKER_REDIS_URL/);
+    expect(() => loadConfig({}, { JOBGRAPH_SPAWN_HELPER: 'perl' })).toThrow(/JOBGRAPH_SPAWN_HELPER/);
+  });
+
+  it('starts jobs through the Python helper when it can, unless told otherwise', () => {
+    expect(loadConfig({}, {}).JOBGRAPH_SPAWN_HELPER).toBe('auto');
+    expect(loadConfig({}, { JOBGRAPH_SPAWN_HELPER: 'node' }).JOBGRAPH_SPAWN_HELPER).toBe('node');
   });
 });

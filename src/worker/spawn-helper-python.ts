@@ -1,5 +1,6 @@
 /**
- * The spawn helper in Python (run with `python3 -I -c`, standard library only). Python's
+ * The spawn helper in Python (run with `python3 -I -S -c`: no user site, no PYTHON* variables,
+ * no site import; standard library only). Python's
  * `os.posix_spawn` is glibc's, which starts the child with `clone(CLONE_VM | CLONE_VFORK)`:
  * no copy of the helper's page tables, so a launch costs about what it costs `xargs`
  * (bench/spawn-cost.ts; Node's `spawn` forks, ~2.5× the time per `sh -c true` here).

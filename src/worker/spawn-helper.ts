@@ -47,7 +47,7 @@ interface Pending {
   failed: (err: Error) => void;
   exit: (e: ProcessExit) => void;
   exited: Promise<ProcessExit>;
-  started: boolean;
+  /** Set once the helper said `spawned`. */
   pid?: number;
 }
 
@@ -111,7 +111,6 @@ async function startHelper(
     const p = pending.get(m.id);
     if (!p) return;
     if (m.t === 'spawned') {
-      p.started = true;
       p.pid = m.pid;
       p.launched({ pid: m.pid, exited: p.exited });
     } else if (m.t === 'failed') {
@@ -127,8 +126,7 @@ async function startHelper(
     // Processes it started keep running, but their exit status is lost with it: report
     // each once its shell has ended, so its resources stay held until then.
     for (const p of pending.values()) {
-      if (p.started && p.pid !== undefined)
-        void waitForLeaderExit(p.pid).then(() => p.exit({ code: null, signal: null }));
+      if (p.pid !== undefined) void waitForLeaderExit(p.pid).then(() => p.exit({ code: null, signal: null }));
       else p.failed(gone);
     }
     pending.clear();
@@ -147,7 +145,7 @@ async function startHelper(
       return new Promise<LaunchedProcess>((launched, failed) => {
         let exit!: (e: ProcessExit) => void;
         const exited = new Promise<ProcessExit>((done) => (exit = done));
-        pending.set(id, { launched, failed, exit, exited, started: false });
+        pending.set(id, { launched, failed, exit, exited });
         // Absolute paths: the Python helper changes its own directory to each job's.
         const message = {
           t: 'spawn',
