@@ -111,11 +111,13 @@ export async function runAcceptedAttempt(
     };
   }
   // Slurm (scancel, walltime, preemption) signals every process of the allocation at once: the
-  // job may die of that SIGTERM before the worker's own stop has marked it. A job killed by a
-  // SIGTERM or SIGINT the worker did not send waits briefly for that stop, and is then reported
-  // as the stop says (interrupted, run again) rather than as the job's own failure.
-  if (outcome.status === 'failed' && EXTERNAL_STOP_CODES.has(outcome.return_code) && entry.interrupted === undefined) {
-    await new Promise((r) => setTimeout(r, STOP_SETTLE_MS));
+  // job may die of that SIGTERM before the worker's own stop has marked it — or the stop may
+  // come after the exit but before this line (while the monitor finished). A job killed by a
+  // SIGTERM or SIGINT the worker did not send waits briefly for that stop if it has not come,
+  // and is then reported as the stop says (interrupted, run again) rather than as the job's own
+  // failure.
+  if (outcome.status === 'failed' && EXTERNAL_STOP_CODES.has(outcome.return_code)) {
+    if (entry.interrupted === undefined) await new Promise((r) => setTimeout(r, STOP_SETTLE_MS));
     if (entry.interrupted !== undefined) outcome.status = 'terminated';
   }
   log.info({ status: outcome.status, return_code: outcome.return_code, exec_time_s: outcome.exec_time_s }, 'job ended');

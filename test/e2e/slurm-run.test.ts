@@ -12,6 +12,7 @@ import { maxOverlap } from '../integration/worker-fixture.js';
 import { requireSlurm } from '../setup/require-slurm.js';
 import { makeRunDir, processesIn, runCli, waitFor } from './support/cli.js';
 import {
+  allocationLogs,
   createWorkflow,
   readGraph,
   scancel,
@@ -151,6 +152,19 @@ jobs:
     expect(interrupted.length).toBeGreaterThanOrEqual(1);
     for (const r of interrupted) expect(r.status).toBe('terminated');
     expect(g.jobs.every((j) => j.status === 'completed')).toBe(true);
+    // Named in full on failure: which attempt failed, with what code and message, on which node.
+    const failed = g.results.filter((r) => r.status === 'failed');
+    expect(
+      failed.map(({ job, attempt, return_code, message, compute_node, completion_time }) => ({
+        job,
+        attempt,
+        return_code,
+        message,
+        compute_node,
+        completion_time,
+      })),
+      failed.length > 0 ? `workers' logs:\n${allocationLogs(g.allocations)}` : undefined,
+    ).toEqual([]);
     expect(g.jobs.every((j) => (j.failure_retries ?? 0) === 0)).toBe(true);
     expectOneResultPerAttempt(g.results);
     const attempts = attemptsByJob(g.results);

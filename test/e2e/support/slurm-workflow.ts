@@ -4,7 +4,7 @@
  * that the assertions use.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
@@ -99,6 +99,23 @@ export async function readGraph(server: SlurmServer, wf: string): Promise<Graph>
     server.list<BaseDoc>(`${base}/events`),
   ]);
   return { jobs, results, allocations, nodes, events };
+}
+
+/** The output files of the allocations (their workers' logs), each under its allocation's key: for a failure's message. */
+export function allocationLogs(allocations: AllocationDoc[]): string {
+  return allocations
+    .map((a) => {
+      const path = a.details?.output_path;
+      let text = '(no output file)';
+      if (typeof path === 'string')
+        try {
+          text = readFileSync(path, 'utf8');
+        } catch (err) {
+          text = `(${(err as Error).message})`;
+        }
+      return `--- ${a._key} (${a.provider_id ?? 'not submitted'}, ${a.state}, ${a.reason ?? ''})\n${text}`;
+    })
+    .join('\n');
 }
 
 /** Wait until every allocation of the workflow has ended (its workers exit with the workflow). */
