@@ -121,6 +121,7 @@ try {
     worker = await startWorker({
       apiUrl: services.apiUrl!,
       apiFetch: services.apiFetch,
+      inProcessApi: services.workerApi,
       num_cpus: 1,
       memory_bytes: 4 * 1024 ** 3,
       num_gpus: 0,

@@ -3,7 +3,8 @@
  * a loopback port, the scheduler and one worker with --cpus = cores, all in this process. The
  * clock starts when the workflow is started (services and workflow creation are not counted)
  * and stops when the worker exits after the last job. "embedded": the worker calls the API
- * in-process, as `jobgraph run` does; "over HTTP": as a worker on another process or machine does.
+ * in-process, as `jobgraph run` does (its starts, completions and status reads as direct calls of
+ * the API's operations, decision 0019); "over HTTP": as a worker on another process or machine does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,7 @@ export async function jobgraphMs(
     const worker = await startWorker({
       apiUrl: services.apiUrl!,
       apiFetch: overHttp ? undefined : services.apiFetch,
+      inProcessApi: overHttp ? undefined : services.workerApi,
       num_cpus: cores,
       memory_bytes: 64 * 1024 ** 3,
       num_gpus: 0,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import { ResourceMonitorSettingsSchema } from '../core/schemas/resource-usage.js';
 import { isWorkflowOver } from '../worker/worker.js';
-import type { WorkflowStatusResponse } from '../worker/api-client.js';
+import type { WorkflowStatusResponse } from '../core/schemas/worker-protocol.js';
 import type { ApiCall } from './api-client-flags.js';
 import { fetchJobUsage } from './resource-data.js';
 import { plotHtml } from './resource-plot.js';

@@ -81,6 +81,7 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
       const started = await startWorker({
         apiUrl: services.apiUrl!,
         apiFetch: services.apiFetch,
+        inProcessApi: services.workerApi,
         spawnHelper: helper,
         ...capacity,
         workflow: wf._key,

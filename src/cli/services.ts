@@ -6,7 +6,9 @@
  */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
+import type { ApiDeps } from '../api/api-deps.js';
 import { createApp } from '../api/app.js';
+import { inProcessWorkerApi } from '../api/in-process-worker-api.js';
 import { serveApi } from '../api/serve.js';
 import { hashToken } from '../core/tokens.js';
 import { storeWorkerTokens } from '../provision/worker-tokens.js';
@@ -22,6 +24,7 @@ import { WorkerLiveness } from '../queue/worker-heartbeat.js';
 import { ProviderRegistry } from '../provision/provider-registry.js';
 import { Provisioner } from '../provision/provisioner.js';
 import { workerCommandWords } from '../provision/worker-launch.js';
+import type { InProcessWorkerApi } from '../core/schemas/worker-protocol.js';
 import { UnfitWaits } from '../scheduler/unfit-waits.js';
 import { LostWorkerWatchdog } from '../scheduler/lost-worker-watchdog.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -43,6 +46,8 @@ export interface Services {
   apiUrl?: string;
   /** The API's request handler when the api role runs: in-process callers skip loopback HTTP. */
   apiFetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** The API's worker operations, called directly, when the api role runs without authentication. */
+  workerApi?: InProcessWorkerApi;
   /**
    * Close everything, in reverse order of start; a step that fails does not keep the others
    * from running. Idempotent. @returns one line per step that failed (empty: a clean stop)
@@ -162,7 +167,7 @@ export async function startServices(
       services.scheduler = scheduler;
     }
     if (roles.api) {
-      const app = createApp({
+      const apiDeps: ApiDeps = {
         store,
         redisUrl: config.JOBGRAPH_WORKER_REDIS_URL ?? redisUrl,
         queuePrefix: config.JOBGRAPH_QUEUE_PREFIX,
@@ -183,7 +188,8 @@ export async function startServices(
         ...(options.auth && {
           auth: config.JOBGRAPH_ADMIN_TOKEN ? { adminTokenHash: hashToken(config.JOBGRAPH_ADMIN_TOKEN) } : {},
         }),
-      });
+      };
+      const app = createApp(apiDeps);
       const server = await serveApi(app, {
         host: config.JOBGRAPH_HOST,
         port: config.JOBGRAPH_PORT,
@@ -193,6 +199,7 @@ export async function startServices(
       stops.push({ what: 'closing the API', stop: () => server.close() });
       services.apiUrl = server.url;
       services.apiFetch = async (url, init) => app.fetch(new Request(url, init));
+      if (!apiDeps.auth) services.workerApi = inProcessWorkerApi(apiDeps);
     }
     if (roles.provision) {
       const providers = new ProviderRegistry();

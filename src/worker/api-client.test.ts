@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../test/support/process-probes.js';
 import { AppError, UnavailableError, ValidationError } from '../core/errors.js';
+import type { InProcessWorkerApi } from '../core/schemas/worker-protocol.js';
 import { ApiClient } from './api-client.js';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -217,5 +218,34 @@ describe('ApiClient', () => {
       /given up: done/,
     );
     expect(requests).toBe(0);
+  });
+
+  it('answers starts, completions and status reads in process, and everything else over HTTP', async () => {
+    const paths: string[] = [];
+    const url = await listen((req, _body, res) => {
+      paths.push(req.url!);
+      json(res, 201, { worker_id: 'w1', redis_url: 'redis://x:1', queue_prefix: 'p' });
+    });
+    const calls: string[] = [];
+    const inProcess: InProcessWorkerApi = {
+      startAttempts: async (body) => (calls.push(`start ${body.attempts.length}`), { outcomes: [] }),
+      completeAttempts: async (body) => (calls.push(`complete ${body.results.length}`), { outcomes: [] }),
+      workflowStatus: async (wf) => (
+        calls.push(`status ${wf}`),
+        { workflow: wf, status: 'running', counts: {}, total: 0 }
+      ),
+    };
+    const client = new ApiClient({ baseUrl: url, inProcess });
+    await client.startAttempts({ worker: {} as never, attempts: [{ workflow: 'wf', job: 'j', attempt: 1 }] });
+    await client.completeAttempts({ results: [] });
+    expect(await client.workflowStatus('wf')).toMatchObject({ status: 'running' });
+    await client.registerWorker(registration);
+    expect(calls).toEqual(['start 1', 'complete 0', 'status wf']);
+    expect(paths).toEqual(['/api/v1/workers']);
+    // An aborted signal gives up before the call, as over HTTP.
+    await expect(client.completeAttempts({ results: [] }, { signal: AbortSignal.abort('flush over') })).rejects.toThrow(
+      /given up: flush over/,
+    );
+    expect(calls).toHaveLength(3);
   });
 });

@@ -14,10 +14,12 @@
 import { z } from 'zod';
 import { AppError, ERROR_CODES, UnavailableError, ValidationError, type ErrorCode } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import { JOB_STATUSES, WORKFLOW_STATUSES } from '../core/model.js';
 import { zodIssues } from '../core/zod-issues.js';
 import {
   CompleteAttemptsResponseSchema,
+  WorkflowStatusResponseSchema,
+  type InProcessWorkerApi,
+  type WorkflowStatusResponse,
   RegisterWorkerResponseSchema,
   StartAttemptsResponseSchema,
   type CompleteAttemptsRequest,
@@ -43,15 +45,6 @@ export interface RegisterWorkerBody {
   zone?: string;
   market?: string;
 }
-
-export const WorkflowStatusResponseSchema = z.object({
-  workflow: z.string(),
-  status: z.enum(WORKFLOW_STATUSES),
-  counts: z.partialRecord(z.enum(JOB_STATUSES), z.number().int()),
-  total: z.number().int(),
-});
-/** Answer of `GET /api/v1/workflows/{wf}/status`. */
-export type WorkflowStatusResponse = z.infer<typeof WorkflowStatusResponseSchema>;
 
 /** Options for {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -79,6 +72,12 @@ export interface ApiClientOptions {
    * @default globalThis.fetch
    */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /**
+   * The worker protocol's hot calls answered in this process (api/in-process-worker-api.ts):
+   * `jobgraph run` passes its API's operations, so starts, completions and status reads build
+   * no HTTP request at all. The other calls still go through `fetch`.
+   */
+  inProcess?: InProcessWorkerApi;
   /** Sent as `Authorization: Bearer …` (servers with authentication). */
   token?: string;
 }
@@ -172,11 +171,13 @@ export class ApiClient {
   private readonly retryMaxMs: number;
   private readonly timeoutMs: number;
   private readonly token: string | undefined;
+  private readonly inProcess: InProcessWorkerApi | undefined;
 
   constructor(opts: ApiClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.fetch = opts.fetch ?? ((url, init) => fetch(url, init));
     this.token = opts.token;
+    this.inProcess = opts.inProcess;
     this.logger = opts.logger ?? silentLogger;
     this.connectRetries = opts.connectRetries ?? 8;
     this.retryBaseMs = opts.retryBaseMs ?? 200;
@@ -191,24 +192,25 @@ export class ApiClient {
 
   /** `POST /api/v1/attempts/start`: one outcome per attempt, in order. Idempotent per (job, attempt, worker). */
   startAttempts(body: StartAttemptsRequest, options?: RequestOptions): Promise<StartAttemptsResponse> {
-    return this.call('POST', '/api/v1/attempts/start', body, StartAttemptsResponseSchema, true, options);
+    const path = '/api/v1/attempts/start';
+    if (this.inProcess) return this.callInProcess(`POST ${path}`, () => this.inProcess!.startAttempts(body), options);
+    return this.call('POST', path, body, StartAttemptsResponseSchema, true, options);
   }
 
   /** `POST /api/v1/attempts/complete`: one outcome per result, in order. Idempotent per (job, attempt). */
   completeAttempts(body: CompleteAttemptsRequest, options?: RequestOptions): Promise<CompleteAttemptsResponse> {
-    return this.call('POST', '/api/v1/attempts/complete', body, CompleteAttemptsResponseSchema, true, options);
+    const path = '/api/v1/attempts/complete';
+    if (this.inProcess)
+      return this.callInProcess(`POST ${path}`, () => this.inProcess!.completeAttempts(body), options);
+    return this.call('POST', path, body, CompleteAttemptsResponseSchema, true, options);
   }
 
   /** `GET /api/v1/workflows/{wf}/status`. */
   workflowStatus(workflow: string, options?: RequestOptions): Promise<WorkflowStatusResponse> {
-    return this.call(
-      'GET',
-      `/api/v1/workflows/${encodeURIComponent(workflow)}/status`,
-      undefined,
-      WorkflowStatusResponseSchema,
-      true,
-      options,
-    );
+    const path = `/api/v1/workflows/${encodeURIComponent(workflow)}/status`;
+    if (this.inProcess)
+      return this.callInProcess(`GET ${path}`, () => this.inProcess!.workflowStatus(workflow), options);
+    return this.call('GET', path, undefined, WorkflowStatusResponseSchema, true, options);
   }
 
   /** `GET /api/v1/workflows/{wf}`: the `failure_handlers` of the workflow document (undefined when none). */
@@ -251,6 +253,16 @@ export class ApiClient {
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== ERROR_CODES.CONFLICT) throw err;
     }
+  }
+
+  /**
+   * A call answered by the API's operation in this process. It cannot be lost on the way, so
+   * nothing is retried; an error the operation throws is the AppError the HTTP answer would
+   * have become. An aborted `signal` gives up before the call, as over HTTP.
+   */
+  private async callInProcess<T>(what: string, run: () => Promise<T>, { signal }: RequestOptions = {}): Promise<T> {
+    if (signal?.aborted) throw givenUp(what, signal);
+    return run();
   }
 
   private async call<S extends z.ZodType>(

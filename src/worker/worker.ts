@@ -13,7 +13,8 @@ import { FINAL_JOB_STATUSES, type JobStatus } from '../core/model.js';
 import { JobConsumer } from '../queue/job-consumer.js';
 import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import type { ImdsClient, InstanceIdentity } from '../provision/aws/imds-client.js';
-import { ApiClient, type WorkflowStatusResponse } from './api-client.js';
+import type { InProcessWorkerApi, WorkflowStatusResponse } from '../core/schemas/worker-protocol.js';
+import { ApiClient } from './api-client.js';
 import { AttemptReporter } from './attempt-reporter.js';
 import { directLauncher } from './process-launcher.js';
 import { startSpawnHelper, type SpawnHelper, type SpawnHelperPreference } from './spawn-helper.js';
@@ -35,6 +36,8 @@ export interface WorkerOptions {
   apiUrl: string;
   /** How API requests are sent (see ApiClientOptions.fetch). @default globalThis.fetch */
   apiFetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** The API's worker operations in this process (see ApiClientOptions.inProcess). */
+  inProcessApi?: InProcessWorkerApi;
   /**
    * A spawn helper already starting (startSpawnHelper): it takes ~0.05–0.1 s to be ready,
    * which `jobgraph run` spends while its services start. The worker owns it from here
@@ -199,6 +202,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     baseUrl: options.apiUrl,
     logger: baseLogger,
     fetch: options.apiFetch,
+    ...(options.inProcessApi && { inProcess: options.inProcessApi }),
     token: options.token,
   });
   const host = hostname();

@@ -1,5 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { CompleteAttemptsRequestSchema, CompleteAttemptsResponseSchema } from '../../core/schemas/worker-protocol.js';
+import {
+  CompleteAttemptsRequestSchema,
+  CompleteAttemptsResponseSchema,
+  type CompleteAttemptsRequest,
+  type CompleteAttemptsResponse,
+} from '../../core/schemas/worker-protocol.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { problems } from '../common/problem-schema.js';
@@ -30,21 +35,26 @@ const route = createRoute({
   },
 });
 
+/** The operation, for the route and for a worker in the API's process (in-process-worker-api.ts). */
+export async function completeAttempts(
+  deps: Pick<ApiDeps, 'store' | 'notifier' | 'logger' | 'maxLostReruns'>,
+  { results }: CompleteAttemptsRequest,
+): Promise<CompleteAttemptsResponse> {
+  const outcomes = await deps.store.completeAttempts(results, { maxLostReruns: deps.maxLostReruns });
+  // The store wrote each recorded attempt's event in the same transaction.
+  // 'ready' means "this workflow changed" to the scheduler: it promotes and checks completion.
+  // A lost hint is covered by its reconcile, so a Redis hiccup must not fail the request.
+  await deps.notifier
+    ?.publish(
+      'ready',
+      results.map((r) => r.workflow),
+    )
+    .catch((err: unknown) => {
+      deps.logger?.warn({ err }, 'could not publish ready workflows');
+    });
+  return { outcomes };
+}
+
 export function completeAttemptsRoute(app: ApiApp, deps: ApiDeps): void {
-  app.openapi(route, async (c) => {
-    const { results } = c.req.valid('json');
-    const outcomes = await deps.store.completeAttempts(results, { maxLostReruns: deps.maxLostReruns });
-    // The store wrote each recorded attempt's event in the same transaction.
-    // 'ready' means "this workflow changed" to the scheduler: it promotes and checks completion.
-    // A lost hint is covered by its reconcile, so a Redis hiccup must not fail the request.
-    await deps.notifier
-      ?.publish(
-        'ready',
-        results.map((r) => r.workflow),
-      )
-      .catch((err: unknown) => {
-        deps.logger?.warn({ err }, 'could not publish ready workflows');
-      });
-    return c.json({ outcomes }, 200);
-  });
+  app.openapi(route, async (c) => c.json(await completeAttempts(deps, c.req.valid('json')), 200));
 }

@@ -1,5 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { StartAttemptsRequestSchema, StartAttemptsResponseSchema } from '../../core/schemas/worker-protocol.js';
+import {
+  StartAttemptsRequestSchema,
+  StartAttemptsResponseSchema,
+  type StartAttemptsRequest,
+  type StartAttemptsResponse,
+} from '../../core/schemas/worker-protocol.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
 import { problems } from '../common/problem-schema.js';
@@ -30,11 +35,16 @@ const route = createRoute({
   },
 });
 
+/** The operation, for the route and for a worker in the API's process (in-process-worker-api.ts). */
+export async function startAttempts(
+  deps: Pick<ApiDeps, 'store'>,
+  { worker, attempts }: StartAttemptsRequest,
+): Promise<StartAttemptsResponse> {
+  // The store writes each started attempt's `job_started` event in the same transaction.
+  const outcomes = await deps.store.startAttempts(attempts.map((a) => ({ ...a, worker })));
+  return { outcomes };
+}
+
 export function startAttemptsRoute(app: ApiApp, deps: ApiDeps): void {
-  app.openapi(route, async (c) => {
-    const { worker, attempts } = c.req.valid('json');
-    // The store writes each started attempt's `job_started` event in the same transaction.
-    const outcomes = await deps.store.startAttempts(attempts.map((a) => ({ ...a, worker })));
-    return c.json({ outcomes }, 200);
-  });
+  app.openapi(route, async (c) => c.json(await startAttempts(deps, c.req.valid('json')), 200));
 }

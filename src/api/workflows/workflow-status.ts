@@ -64,16 +64,17 @@ async function waitingJobs(deps: ApiDeps, wf: string): Promise<Array<{ job: stri
   return still;
 }
 
+/** The operation, for the route and for a worker in the API's process (in-process-worker-api.ts). */
+export async function workflowStatus(deps: ApiDeps, wf: string): Promise<z.infer<typeof WorkflowStatusSchema>> {
+  const workflow = await deps.store.getWorkflow(wf);
+  const counts = await deps.store.statusCounts(wf);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const waiting = (counts.queued ?? 0) > 0 ? await waitingJobs(deps, wf) : [];
+  return { workflow: wf, status: workflow.status, counts, total, ...(waiting.length > 0 && { waiting }) };
+}
+
 export function workflowStatusRoute(app: ApiApp, deps: ApiDeps): void {
-  app.openapi(route, async (c) => {
-    const wf = await workflowOf(deps, c.req.valid('param').wf);
-    const workflow = await deps.store.getWorkflow(wf);
-    const counts = await deps.store.statusCounts(wf);
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    const waiting = (counts.queued ?? 0) > 0 ? await waitingJobs(deps, wf) : [];
-    return c.json(
-      { workflow: wf, status: workflow.status, counts, total, ...(waiting.length > 0 && { waiting }) },
-      200,
-    );
-  });
+  app.openapi(route, async (c) =>
+    c.json(await workflowStatus(deps, await workflowOf(deps, c.req.valid('param').wf)), 200),
+  );
 }

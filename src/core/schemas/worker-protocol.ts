@@ -3,6 +3,7 @@
  * Shared by the API routes (which validate and document it) and the worker's client.
  */
 import { z } from '@hono/zod-openapi';
+import { JOB_STATUSES, WORKFLOW_STATUSES } from '../model.js';
 import { fewIssues } from './few-issues.js';
 import { ResourceUsageSchema } from './resource-usage.js';
 
@@ -168,3 +169,22 @@ export const CompleteAttemptsResponseSchema = z
   .object({ outcomes: z.array(CompleteOutcomeSchema) })
   .openapi('CompleteAttemptsResponse');
 export type CompleteAttemptsResponse = z.infer<typeof CompleteAttemptsResponseSchema>;
+
+export const WorkflowStatusResponseSchema = z.object({
+  workflow: z.string(),
+  status: z.enum(WORKFLOW_STATUSES),
+  counts: z.partialRecord(z.enum(JOB_STATUSES), z.number().int()),
+  total: z.number().int(),
+});
+/** What a worker reads of `GET /api/v1/workflows/{wf}/status` (the API documents the whole answer). */
+export type WorkflowStatusResponse = z.infer<typeof WorkflowStatusResponseSchema>;
+
+/**
+ * The calls of a tiny job's round trip as the API's own process answers them
+ * (api/in-process-worker-api.ts, for the worker `jobgraph run` embeds; decision 0019).
+ */
+export interface InProcessWorkerApi {
+  startAttempts(body: StartAttemptsRequest): Promise<StartAttemptsResponse>;
+  completeAttempts(body: CompleteAttemptsRequest): Promise<CompleteAttemptsResponse>;
+  workflowStatus(workflow: string): Promise<WorkflowStatusResponse>;
+}
