@@ -122,6 +122,7 @@ try {
       apiUrl: services.apiUrl!,
       apiFetch: services.apiFetch,
       inProcessApi: services.workerApi,
+      notifier: services.notifier,
       num_cpus: 1,
       memory_bytes: 4 * 1024 ** 3,
       num_gpus: 0,

@@ -57,6 +57,7 @@ export async function jobgraphMs(
       apiUrl: services.apiUrl!,
       apiFetch: overHttp ? undefined : services.apiFetch,
       inProcessApi: overHttp ? undefined : services.workerApi,
+      notifier: overHttp ? undefined : services.notifier,
       num_cpus: cores,
       memory_bytes: 64 * 1024 ** 3,
       num_gpus: 0,

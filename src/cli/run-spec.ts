@@ -82,6 +82,7 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
         apiUrl: services.apiUrl!,
         apiFetch: services.apiFetch,
         inProcessApi: services.workerApi,
+        notifier: services.notifier,
         spawnHelper: helper,
         ...capacity,
         workflow: wf._key,

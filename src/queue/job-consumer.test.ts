@@ -177,4 +177,26 @@ describe('JobConsumer', () => {
     expect(mine.map((l) => /name=(\S+)/.exec(l)?.[1]).sort()).toEqual([`${prefix}:consumer`, `${prefix}:producer`]);
     expect(await admin.scard(queueRegistryKey(prefix))).toBe(20);
   });
+
+  it("takes the hints of its process's notifier when given one: no round trip through Redis, and closing leaves it open", async () => {
+    const prefix = `t-${randomKey(6)}`;
+    const shared = new Notifier(redisUrl, prefix);
+    closers.push(() => shared.close());
+    const consumer = new JobConsumer({ redisUrl, prefix, notifier: shared });
+    const queued: string[][] = [];
+    const canceled: string[][] = [];
+    await consumer.onQueued((names) => queued.push(names));
+    await consumer.onCancel((ids) => canceled.push(ids));
+    // As the scheduler in the same process publishes it: handed over before the publish resolves.
+    const publishing = shared.publish('queued', ['wf.c1-m1024-g0-n1-t60']);
+    expect(queued).toEqual([['wf.c1-m1024-g0-n1-t60']]);
+    await publishing;
+    await consumer.close();
+    // Closed: its handlers are gone, the notifier still works for its owner.
+    const owner: string[][] = [];
+    await shared.subscribe('cancel', (ids) => owner.push(ids));
+    await shared.publish('cancel', ['wf.j1.1']);
+    expect(owner).toEqual([['wf.j1.1']]);
+    expect(canceled).toEqual([]);
+  });
 });

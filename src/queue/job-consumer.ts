@@ -33,6 +33,13 @@ export interface JobConsumerOptions {
    * made again, and a take or an ack waiting for one fails at once (see redis-connection.ts).
    */
   closing?: AbortSignal;
+  /**
+   * The hints' notifier of the process the worker shares with the scheduler (`jobgraph run`):
+   * a `queued` hint then reaches the worker without a round trip through Redis (notifications.ts).
+   * The consumer only subscribes and unsubscribes on it; its owner closes it. Absent: the
+   * consumer opens its own on `redisUrl`.
+   */
+  notifier?: Notifier;
 }
 
 /** A queue of the registry: one (workflow, resource class). */
@@ -73,6 +80,9 @@ export class JobConsumer {
   private readonly tokenBase = `jg-${randomKey(8)}`;
   private tokenCounter = 0;
   private notifier: Notifier | undefined;
+  /** The notifier given in the options (its owner closes it), and the subscriptions made on it, undone at close. */
+  private readonly sharedNotifier: Notifier | undefined;
+  private readonly shared: Array<{ channel: 'queued' | 'cancel'; cb: (names: string[]) => void }> = [];
   private readonly closing: AbortSignal | undefined;
   private closed = false;
 
@@ -82,6 +92,8 @@ export class JobConsumer {
     this.redisUrl = opts.redisUrl;
     this.logger = opts.logger ?? silentLogger;
     this.closing = opts.closing;
+    this.sharedNotifier = opts.notifier;
+    this.notifier = opts.notifier;
     this.connection = createRedisConnection(opts.redisUrl, {
       connectionName: `${opts.prefix}:consumer`,
       closing: opts.closing,
@@ -167,8 +179,7 @@ export class JobConsumer {
    * caller's idle poll covers a lost message. Resolves once subscribed.
    */
   async onQueued(cb: (queues: string[]) => void): Promise<void> {
-    this.notifier ??= new Notifier(this.redisUrl, this.prefix, { closing: this.closing });
-    await this.notifier.subscribe('queued', cb);
+    await this.subscribe('queued', cb);
   }
 
   /**
@@ -176,8 +187,13 @@ export class JobConsumer {
    * announcement: running attempts whose jobs were canceled. Resolves once subscribed.
    */
   async onCancel(cb: (ids: string[]) => void): Promise<void> {
+    await this.subscribe('cancel', cb);
+  }
+
+  private async subscribe(channel: 'queued' | 'cancel', cb: (names: string[]) => void): Promise<void> {
+    if (this.sharedNotifier) this.shared.push({ channel, cb });
     this.notifier ??= new Notifier(this.redisUrl, this.prefix, { closing: this.closing });
-    await this.notifier.subscribe('cancel', cb);
+    await this.notifier.subscribe(channel, cb);
   }
 
   /** Close every per-queue Worker, the notifier and the shared connection. Idempotent. */
@@ -186,7 +202,9 @@ export class JobConsumer {
     this.closed = true;
     await Promise.allSettled([...this.workers.values()].map((w) => w.close(true)));
     this.workers.clear();
-    await this.notifier?.close();
+    if (this.sharedNotifier)
+      await Promise.allSettled(this.shared.splice(0).map(({ channel, cb }) => this.notifier!.unsubscribe(channel, cb)));
+    else await this.notifier?.close();
     await closeRedisConnection(this.connection);
   }
 

@@ -3,6 +3,11 @@
  * (`ready`), the scheduler announces queues with new entries (`queued`). Messages are
  * hints: a lost one is covered by the scheduler's periodic reconcile and the workers'
  * idle poll, so nothing depends on delivery.
+ *
+ * A message published where a handler of its channel is subscribed on the same notifier
+ * (`jobgraph run` and `server`: the API and the scheduler share one) is handed to those
+ * handlers at once, without the round trip through Redis, and its echo from Redis is then
+ * dropped. It still goes to Redis for every other process.
  */
 import type { Redis } from 'ioredis';
 import { channelName, type Channel } from './queue-names.js';
@@ -16,10 +21,19 @@ export interface NotifierOptions {
 
 export type { Channel };
 
+/** How long a message delivered in process waits for its echo from Redis before it is forgotten. */
+const ECHO_WAIT_MS = 5000;
+
 export class Notifier {
   private readonly publisher: Redis;
   private subscriber: Redis | undefined;
   private readonly handlers = new Map<string, Array<(names: string[]) => void>>();
+  /**
+   * Messages handed to this notifier's own handlers at publish whose echo from Redis has not
+   * come back yet (channel and text → when each was sent). A message from another process with
+   * the same text at the same time is dropped as an echo: the handlers had that very hint.
+   */
+  private readonly echoes = new Map<string, number[]>();
 
   constructor(
     private readonly redisUrl: string,
@@ -35,7 +49,34 @@ export class Notifier {
   /** Publish the names (workflow keys for `ready`, queue names for `queued`); empty lists are not sent. */
   async publish(channel: Channel, names: string[]): Promise<void> {
     if (names.length === 0) return;
-    await this.publisher.publish(channelName(this.prefix, channel), JSON.stringify([...new Set(names)]));
+    const name = channelName(this.prefix, channel);
+    const unique = [...new Set(names)];
+    const message = JSON.stringify(unique);
+    const local = this.handlers.get(name);
+    const echo = `${name}\n${message}`;
+    if (local) {
+      const sent = (this.echoes.get(echo) ?? []).filter((at) => Date.now() - at < ECHO_WAIT_MS);
+      this.echoes.set(echo, [...sent, Date.now()]);
+      for (const h of local) h([...unique]);
+    }
+    try {
+      await this.publisher.publish(name, message);
+    } catch (err) {
+      if (local) this.expectNoEcho(echo);
+      throw err;
+    }
+  }
+
+  /** Forget one pending echo of `echo`. @returns whether one was pending (and not too old). */
+  private expectNoEcho(echo: string): boolean {
+    const sent = this.echoes.get(echo);
+    if (!sent) return false;
+    const fresh = sent.filter((at) => Date.now() - at < ECHO_WAIT_MS);
+    const pending = fresh.length > 0;
+    fresh.shift();
+    if (fresh.length > 0) this.echoes.set(echo, fresh);
+    else this.echoes.delete(echo);
+    return pending;
   }
 
   /** Call `handler` with the names of each message on `channel`. Resolves once subscribed. */
@@ -52,6 +93,7 @@ export class Notifier {
         } catch {
           return; // not ours; hints only
         }
+        if (this.expectNoEcho(`${ch}\n${message}`)) return; // delivered at publish
         for (const h of this.handlers.get(ch) ?? []) h(names);
       });
     }
@@ -75,6 +117,7 @@ export class Notifier {
   /** Close both connections, even ones waiting to reconnect (a plain QUIT would leave those retrying). */
   async close(): Promise<void> {
     this.handlers.clear();
+    this.echoes.clear();
     await Promise.all([
       closeRedisConnection(this.publisher),
       this.subscriber ? closeRedisConnection(this.subscriber) : undefined,

@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { defaultFenceMs } from '../core/fencing.js';
 import { FINAL_JOB_STATUSES, type JobStatus } from '../core/model.js';
 import { JobConsumer } from '../queue/job-consumer.js';
+import type { Notifier } from '../queue/notifications.js';
 import { WorkerHeartbeat } from '../queue/worker-heartbeat.js';
 import type { ImdsClient, InstanceIdentity } from '../provision/aws/imds-client.js';
 import type { InProcessWorkerApi, WorkflowStatusResponse } from '../core/schemas/worker-protocol.js';
@@ -38,6 +39,12 @@ export interface WorkerOptions {
   apiFetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** The API's worker operations in this process (see ApiClientOptions.inProcess). */
   inProcessApi?: InProcessWorkerApi;
+  /**
+   * The hints' notifier of the scheduler in this process (JobConsumerOptions.notifier): its
+   * `queued` hints reach this worker without a round trip through Redis. It must be on the
+   * Redis and prefix the API hands out.
+   */
+  notifier?: Notifier;
   /**
    * A spawn helper already starting (startSpawnHelper): it takes ~0.05–0.1 s to be ready,
    * which `jobgraph run` spends while its services start. The worker owns it from here
@@ -249,6 +256,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     prefix: registration.queue_prefix,
     logger,
     closing: stopping.signal,
+    ...(options.notifier && { notifier: options.notifier }),
   });
   const reporter = new AttemptReporter({
     sendStarts: async (attempts, stopRetrying) =>
