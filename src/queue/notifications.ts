@@ -23,6 +23,8 @@ export type { Channel };
 
 /** How long a message delivered in process waits for its echo from Redis before it is forgotten. */
 const ECHO_WAIT_MS = 5000;
+/** Distinct messages waiting for their echo before the stale ones are swept. */
+const MAX_ECHO_KEYS = 1000;
 
 export class Notifier {
   private readonly publisher: Redis;
@@ -55,15 +57,25 @@ export class Notifier {
     const local = this.handlers.get(name);
     const echo = `${name}\n${message}`;
     if (local) {
+      if (this.echoes.size >= MAX_ECHO_KEYS) this.forgetOldEchoes();
       const sent = (this.echoes.get(echo) ?? []).filter((at) => Date.now() - at < ECHO_WAIT_MS);
       this.echoes.set(echo, [...sent, Date.now()]);
-      for (const h of local) h([...unique]);
     }
-    try {
-      await this.publisher.publish(name, message);
-    } catch (err) {
+    // Sent first (the command is written at once), handed over here while it travels.
+    const sending = this.publisher.publish(name, message).catch((err: unknown) => {
       if (local) this.expectNoEcho(echo);
       throw err;
+    });
+    if (local) for (const h of local) h([...unique]);
+    await sending;
+  }
+
+  /** Drop the echoes waited for too long (a subscriber that was down when they were sent). */
+  private forgetOldEchoes(): void {
+    for (const [echo, sent] of this.echoes) {
+      const fresh = sent.filter((at) => Date.now() - at < ECHO_WAIT_MS);
+      if (fresh.length > 0) this.echoes.set(echo, fresh);
+      else this.echoes.delete(echo);
     }
   }
 

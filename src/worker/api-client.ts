@@ -257,8 +257,9 @@ export class ApiClient {
 
   /**
    * A call answered by the API's operation in this process. It cannot be lost on the way, so
-   * nothing is retried; an error the operation throws is the AppError the HTTP answer would
-   * have become. An aborted `signal` gives up before the call, as over HTTP.
+   * nothing is retried. The operation's AppErrors are those its HTTP answer would have carried;
+   * any other error (a 500 over HTTP) fails the call as that answer would. An aborted `signal`
+   * gives up before the call, as over HTTP.
    */
   private async callInProcess<T>(what: string, run: () => Promise<T>, { signal }: RequestOptions = {}): Promise<T> {
     if (signal?.aborted) throw givenUp(what, signal);
