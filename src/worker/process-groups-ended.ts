@@ -7,12 +7,13 @@
  */
 import { readProcessTable, type ProcessStat } from './process-tree.js';
 
-const ENDED = new Set(['Z', 'X', 'x']);
+/** Process states (`/proc/<pid>/stat` field 3) of a process that has ended: zombie, dead. */
+export const ENDED_STATES: ReadonlySet<string> = new Set(['Z', 'X', 'x']);
 const POLL_MS = 20;
 
 /** The live processes of these process groups in `table`. */
 export function liveInGroups(pgids: readonly number[], table: readonly ProcessStat[]): ProcessStat[] {
-  return table.filter((p) => pgids.includes(p.pgrp) && !ENDED.has(p.state));
+  return table.filter((p) => pgids.includes(p.pgrp) && !ENDED_STATES.has(p.state));
 }
 
 /**

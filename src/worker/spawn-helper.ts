@@ -14,6 +14,8 @@ import { createInterface } from 'node:readline';
 import { inheritedEnvironment } from '../core/config.js';
 import { UnavailableError } from '../core/errors.js';
 import type { LaunchedProcess, LaunchRequest, ProcessExit, ProcessLauncher } from './process-launcher.js';
+import { ENDED_STATES } from './process-groups-ended.js';
+import { parseStat } from './process-tree.js';
 import { NODE_HELPER_SOURCE } from './spawn-helper-node.js';
 import { PYTHON_HELPER_SOURCE } from './spawn-helper-python.js';
 
@@ -190,7 +192,8 @@ function nulField(req: LaunchRequest): string | undefined {
 /** Whether process `pid` still runs; a zombie (ended, not reaped: it is no child of ours) does not. */
 async function running(pid: number): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat !== undefined) return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  const state = stat === undefined ? undefined : parseStat(stat)?.state;
+  if (state !== undefined) return !ENDED_STATES.has(state);
   try {
     process.kill(pid, 0); // no /proc (not Linux): existence is the best we know
     return true;
