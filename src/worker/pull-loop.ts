@@ -1,8 +1,9 @@
 /**
- * The worker's pull loop: fill the free resources from the queues, start what was taken
- * in one batched API call, run the accepted attempts, report each as it ends, and sleep
- * only when nothing fits or nothing waits — until a job ends, a `queued` hint arrives,
- * or the idle poll fires.
+ * The worker's pull loop: fill the free resources from the queues it knows to have entries
+ * (hinted, or found by a full round at most once per idle poll), ask the API to start each
+ * entry as it is taken (the reporter batches starts asked together), run the accepted
+ * attempts, report each as it ends, and sleep only when nothing fits or nothing waits —
+ * until a job ends, a `queued` hint arrives, or the idle poll fires.
  *
  * Ack rule (recorded decision): a taken queue entry is acked as soon as the API has
  * answered its start, accepted or refused — from then on the graph (`running` + the
@@ -75,15 +76,21 @@ export class PullLoop {
   readonly signal = new WakeSignal();
   private readonly running = new Map<string, RunningEntry>();
   private readonly executions = new Set<Promise<void>>();
-  private readonly hinted = new Map<string, ConsumerQueue>();
-  private hintedRound = false;
   /**
-   * The queues the last full round found entries in: a slot that frees is refilled from them
-   * without listing and counting every queue (two round trips per job in a sweep). A queue
-   * found empty leaves them; a full round follows once none is left, and at least once per
-   * idle poll (a queue whose hint was lost, a class now first in line).
+   * The queues that may have entries waiting: hinted (`queued`), or found waiting by the last full
+   * round. A slot that frees is filled from them without listing and counting every queue (a
+   * round trip per job of a sweep, per link of a chain); a take that finds one empty removes it.
+   * Kept while nothing fits: a slot freed later finds them here. The hint number of each is
+   * that of its last hint (see {@link PullLoop.fullRound}).
    */
-  private warm: ConsumerQueue[] = [];
+  private readonly known = new Map<string, { queue: ConsumerQueue; hint: number }>();
+  /** Hints heard so far. */
+  private hints = 0;
+  /**
+   * When the last full round began. Full rounds list every registered queue with its waiting
+   * entries; one is made at most once per idle poll (at the first chance after it), for queues
+   * whose hint was lost. 0: the next round is a full one.
+   */
   private lastFullRound = 0;
   private stopping = false;
   /** Why the stop interrupts (an attempt whose start was in flight at the stop gets it too). */
@@ -96,6 +103,8 @@ export class PullLoop {
   private unanswered = 0;
   /** Until when a job this worker's completion made ready is expected in a queue (ms since the epoch). */
   private workExpectedUntil = 0;
+  /** Entries taken whose start has not been answered yet: they count against max-parallel-jobs. */
+  private taking = 0;
 
   constructor(private readonly deps: PullLoopDeps) {
     deps.lease?.onNotice((notice) => this.onLeaseNotice(notice));
@@ -107,16 +116,16 @@ export class PullLoop {
   }
 
   /**
-   * A `queued` hint: entries were added to `queues`. The next round tries those first,
-   * without listing and counting every queue (that saves two Redis round trips on each
-   * link of a dependency chain). Queues of other workflows than the served one are ignored.
+   * A `queued` hint: entries were added to `queues`. They become known queues (taken from
+   * without listing and counting every queue). Queues of other workflows than the served one
+   * are ignored.
    */
   hint(queues: string[]): void {
     let relevant = false;
     for (const name of queues) {
       const parsed = parseQueueName(name);
       if (!parsed || (this.deps.workflow !== undefined && parsed.workflow !== this.deps.workflow)) continue;
-      this.hinted.set(name, { name, ...parsed });
+      this.known.set(name, { queue: { name, ...parsed }, hint: ++this.hints });
       relevant = true;
     }
     if (relevant) this.signal.wake();
@@ -188,8 +197,8 @@ export class PullLoop {
       if (this.stopping) break;
       if (took > 0 || this.running.size > 0) idleSince = Date.now();
       if (took > 0) this.workExpectedUntil = 0;
-      // After a round on hinted or warm queues only, another round follows at once.
-      if (took > 0 || this.hintedRound) continue;
+      // A round that took entries is followed at once by another (room may be left, and more waiting).
+      if (took > 0) continue;
       if (this.running.size === 0) {
         // Asked only once this worker's own completions are recorded, and not while a job one
         // of them made ready is on its way to a queue (each link of a chain would ask again).
@@ -239,127 +248,128 @@ export class PullLoop {
     void r.run?.terminate();
   }
 
-  /** One round: take what fits, start it, launch the accepted attempts. @returns entries taken. */
+  /**
+   * One round: take what fits; each entry's start is asked for as soon as it is taken (the
+   * reporter batches the starts asked while one is in flight), so a launch does not wait for the
+   * take that finds its queue empty. @returns entries taken.
+   */
   private async fill(): Promise<number> {
-    const { consumer, ledger, logger } = this.deps;
+    const { logger } = this.deps;
     const queues = (await this.candidateQueues()).sort((a, b) => largestFirst(a.resourceClass, b.resourceClass));
-    const taken: Array<{ taken: TakenJob; held: Reservation }> = [];
+    const starting: Array<Promise<void>> = [];
     try {
-      for (const queue of queues) await this.takeFrom(queue, taken);
+      for (const queue of queues) await this.takeFrom(queue, starting);
     } catch (err) {
-      // Whatever was taken before the failure still goes through the start below; the next
-      // round is a full one (which waits an idle poll if Redis is still failing).
-      this.warm = [];
+      // Whatever was taken before the failure is being started; the next round is a full one
+      // (which waits an idle poll if Redis is still failing).
+      this.lastFullRound = 0;
       logger.warn({ err }, 'taking from a queue failed');
     }
-    if (taken.length === 0) return 0;
-    if (this.stopping || this.fencedFor !== undefined) {
-      await this.giveBack(taken, this.stopping ? 'worker stopping' : 'worker fenced');
-      return taken.length;
-    }
-    // Submitted in one tick: the reporter sends them as one batch.
-    const answers = await Promise.allSettled(
-      taken.map(({ taken: t }) =>
-        this.deps.reporter.start({ workflow: t.payload.workflow, job: t.payload.job, attempt: t.payload.attempt }),
-      ),
-    );
-    await Promise.all(
-      taken.map(async ({ taken: t, held }, i) => {
-        const answer = answers[i]!;
-        // A worker bound to a workflow has it in its own bindings already.
-        const log = logger.child({
-          ...(this.deps.workflow === undefined ? { workflow: t.payload.workflow } : {}),
-          job: t.payload.job,
-          attempt: t.payload.attempt,
-        });
-        if (answer.status === 'fulfilled' && answer.value.ok) {
-          this.launch(t, answer.value, held, log);
-        } else {
-          ledger.release(held);
-          if (answer.status === 'rejected')
-            log.warn({ err: answer.reason }, 'start failed; the scheduler will re-queue the job');
-          else if (!answer.value.ok)
-            log.debug({ reason: answer.value.reason }, 'start refused; dropping the queue entry');
-        }
-        await consumer.ack(t).catch((err: unknown) => log.warn({ err }, 'could not ack a queue entry'));
-      }),
-    );
-    return taken.length;
+    await Promise.all(starting);
+    return starting.length;
   }
 
   /**
-   * Queues worth taking from: the hinted ones when there are hints, else the warm ones (a
-   * round on either is followed at once by another), else every registered queue that fits
-   * and has waiting entries (one round trip tells which).
+   * Start one taken entry: launch it when the API accepts, release its reservation when not; the
+   * entry is acked either way. Given back unstarted when the worker stopped or was fenced meanwhile.
    */
-  private async candidateQueues(): Promise<ConsumerQueue[]> {
-    const { consumer, ledger } = this.deps;
-    this.hintedRound = false;
-    // Every class needs a CPU and a slot: with none free, nothing can be taken, and a round trip
-    // to list the queues would be wasted (after each take that filled the last slot).
-    if (!this.hasRoom()) {
-      this.hinted.clear();
-      return [];
+  private async startTaken(t: TakenJob, held: Reservation): Promise<void> {
+    const { consumer, ledger, logger } = this.deps;
+    if (this.stopping || this.fencedFor !== undefined) {
+      this.taking--;
+      return this.giveBack(t, held, this.stopping ? 'worker stopping' : 'worker fenced');
     }
-    const usable = (q: ConsumerQueue) =>
-      ledger.fits(q.resourceClass) && fitsInTime(q.resourceClass.runtime_s, this.deps.lease?.secondsForNewJobs());
-    if (this.hinted.size > 0) {
-      const hinted = [...this.hinted.values()].filter(usable);
-      this.hinted.clear();
-      if (hinted.length > 0) {
-        this.hintedRound = true;
-        return hinted;
-      }
+    // A worker bound to a workflow has it in its own bindings already.
+    const log = logger.child({
+      ...(this.deps.workflow === undefined ? { workflow: t.payload.workflow } : {}),
+      job: t.payload.job,
+      attempt: t.payload.attempt,
+    });
+    const answer = await this.deps.reporter
+      .start({ workflow: t.payload.workflow, job: t.payload.job, attempt: t.payload.attempt })
+      .then(
+        (value) => ({ value }),
+        (err: unknown) => ({ err }),
+      );
+    this.taking--;
+    if ('value' in answer && answer.value.ok) {
+      this.launch(t, answer.value, held, log);
+    } else {
+      ledger.release(held);
+      if ('err' in answer) log.warn({ err: answer.err }, 'start failed; the scheduler will re-queue the job');
+      else if (!answer.value.ok) log.debug({ reason: answer.value.reason }, 'start refused; dropping the queue entry');
     }
-    if (this.warm.length > 0 && Date.now() - this.lastFullRound < this.deps.idlePollMs) {
-      const warm = this.warm.filter(usable);
-      if (warm.length > 0) {
-        this.hintedRound = true;
-        return warm;
-      }
-    }
-    this.lastFullRound = Date.now();
-    this.warm = [];
-    this.warm = (await consumer.waitingQueues(this.deps.workflow))
-      .filter((q) => q.waiting > 0 && usable(q))
-      .map(({ waiting: _, ...q }) => q);
-    return this.warm;
+    await consumer.ack(t).catch((err: unknown) => log.warn({ err }, 'could not ack a queue entry'));
   }
 
-  /** Whether a CPU and a slot under max-parallel-jobs are free, besides the `taking` entries being taken. */
-  private hasRoom(taking = 0): boolean {
+  /**
+   * Queues worth taking from now: the known ones whose class fits what is free, after a full
+   * round when one is due. None while no CPU or slot is free.
+   */
+  private async candidateQueues(): Promise<ConsumerQueue[]> {
+    const { ledger } = this.deps;
+    // Every class needs a CPU and a slot: with none free, nothing can be taken, and a round trip
+    // to list the queues would be wasted (after each take that filled the last slot).
+    if (!this.hasRoom()) return [];
+    if (Date.now() - this.lastFullRound >= this.deps.idlePollMs) await this.fullRound();
+    return [...this.known.values()]
+      .map(({ queue }) => queue)
+      .filter(
+        (q) =>
+          ledger.fits(q.resourceClass) && fitsInTime(q.resourceClass.runtime_s, this.deps.lease?.secondsForNewJobs()),
+      );
+  }
+
+  /**
+   * List every registered queue (of the served workflow) with its waiting entries, in one round
+   * trip: those with entries become known, those without are forgotten — unless hinted while the
+   * list was read (their entries came after it was).
+   */
+  private async fullRound(): Promise<void> {
+    this.lastFullRound = Date.now();
+    const hintsBefore = this.hints;
+    for (const { waiting, ...queue } of await this.deps.consumer.waitingQueues(this.deps.workflow)) {
+      if (waiting > 0) {
+        if (!this.known.has(queue.name)) this.known.set(queue.name, { queue, hint: 0 });
+      } else if ((this.known.get(queue.name)?.hint ?? 0) <= hintsBefore) {
+        this.known.delete(queue.name);
+      }
+    }
+  }
+
+  /** Whether a CPU and a slot under max-parallel-jobs are free, besides the entries being started. */
+  private hasRoom(): boolean {
     const { maxParallelJobs } = this.deps;
-    if (maxParallelJobs !== undefined && this.running.size + taking >= maxParallelJobs) return false;
+    if (maxParallelJobs !== undefined && this.running.size + this.taking >= maxParallelJobs) return false;
     return this.deps.ledger.free.num_cpus >= 1;
   }
 
-  /** Take from `queue` while its class fits what is free. */
-  private async takeFrom(queue: ConsumerQueue, out: Array<{ taken: TakenJob; held: Reservation }>): Promise<void> {
+  /** Take from `queue` while its class fits what is free, starting each entry taken (added to `starting`). */
+  private async takeFrom(queue: ConsumerQueue, starting: Array<Promise<void>>): Promise<void> {
     const { consumer, ledger } = this.deps;
-    while (
-      !this.stopping &&
-      this.fencedFor === undefined &&
-      ledger.fits(queue.resourceClass) &&
-      this.hasRoom(out.length)
-    ) {
+    while (!this.stopping && this.fencedFor === undefined && ledger.fits(queue.resourceClass) && this.hasRoom()) {
+      const hintsBefore = this.hints;
       const t = await consumer.take(queue.name);
       if (!t) {
-        this.warm = this.warm.filter((q) => q.name !== queue.name);
+        this.forgetDrained(queue.name, hintsBefore);
         return;
       }
       // fits() was checked and nothing else reserves concurrently: reserve cannot fail here.
-      out.push({ taken: t, held: ledger.reserve(queue.resourceClass)! });
+      const held = ledger.reserve(queue.resourceClass)!;
+      this.taking++;
+      starting.push(this.startTaken(t, held));
     }
   }
 
-  private async giveBack(taken: Array<{ taken: TakenJob; held: Reservation }>, why: string): Promise<void> {
-    await Promise.all(
-      taken.map(async ({ taken: t, held }) => {
-        this.deps.ledger.release(held);
-        await this.deps.consumer.ack(t).catch(() => undefined);
-        this.deps.logger.debug({ job: t.payload.job, why }, 'queue entry given back to the scheduler');
-      }),
-    );
+  /** A take found `name` empty: forget it, unless a hint came for it while the take was on its way. */
+  private forgetDrained(name: string, hintsBefore: number): void {
+    if ((this.known.get(name)?.hint ?? 0) <= hintsBefore) this.known.delete(name);
+  }
+
+  private async giveBack(t: TakenJob, held: Reservation, why: string): Promise<void> {
+    this.deps.ledger.release(held);
+    await this.deps.consumer.ack(t).catch(() => undefined);
+    this.deps.logger.debug({ job: t.payload.job, why }, 'queue entry given back to the scheduler');
   }
 
   /**
