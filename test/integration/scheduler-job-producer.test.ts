@@ -84,6 +84,8 @@ describe('JobProducer', () => {
     const wf = `w${randomKey(6)}`;
     await producer.enqueue([payload(wf, 'a'), payload(wf, 'b'), payload(wf, 'c')]);
     await producer.enqueue([payload(wf, 'retried', 1, 2), payload(wf, 'd')]);
+    // Alone in its enqueue (added without addBulk): at the head too.
+    await producer.enqueue([payload(wf, 'alone', 1, 3)]);
     // The order a worker takes them in.
     const consumer = new JobConsumer({ redisUrl, prefix });
     try {
@@ -92,7 +94,7 @@ describe('JobProducer', () => {
         taken.push(t.id);
         await consumer.ack(t);
       }
-      expect(taken).toEqual([`${wf}.retried.2`, `${wf}.a.1`, `${wf}.b.1`, `${wf}.c.1`, `${wf}.d.1`]);
+      expect(taken).toEqual([`${wf}.alone.3`, `${wf}.retried.2`, `${wf}.a.1`, `${wf}.b.1`, `${wf}.c.1`, `${wf}.d.1`]);
     } finally {
       await consumer.close();
     }
