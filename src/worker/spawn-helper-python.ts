@@ -45,12 +45,19 @@ DEFAULTS = [s for s in signal.valid_signals() if s not in (signal.SIGKILL, signa
 BASE_ENV = dict(os.environ)
 children = {}
 
-def spawn(m):
-    for path in (m['out'], m['err']):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-    out = os.open(m['out'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+def open_log(path):
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     try:
-        err = os.open(m['err'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        return os.open(path, flags, 0o666)
+    except FileNotFoundError:
+        # Its directory is made when missing (the first job of a workflow), not checked each time.
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return os.open(path, flags, 0o666)
+
+def spawn(m):
+    out = open_log(m['out'])
+    try:
+        err = open_log(m['err'])
         try:
             env = dict(BASE_ENV)
             env.update(m['env'])
