@@ -140,12 +140,6 @@ export interface GraphStore {
    */
   statusCounts(workflow: string, jobs?: readonly string[]): Promise<Record<JobStatus, number>>;
   /**
-   * How many of the workflow's jobs have one of `statuses`, counted no further than `limit`
-   * (the answer is then `limit`): O(limit) on the status index, however large the workflow.
-   * A workflow that does not exist has none.
-   */
-  countJobsUpTo(workflow: string, statuses: readonly JobStatus[], limit: number): Promise<number>;
-  /**
    * The work waiting for compute, for the scaling policy: jobs `blocked`, `ready`, `queued`
    * and `running`, counted per (scheduler named by their `scheduled_by` edge, resources),
    * with the resources resolved as for claimReady. O(unfinished jobs). @throws NotFoundError

@@ -7,12 +7,6 @@
  * periodic pass refills whatever a lost hint missed. Redis then holds entries in proportion
  * to the live workers' capacity, not to the workflows' size.
  *
- * A workflow whose ready and queued jobs together are no more than the floor (the lowest mark)
- * has every ready job promoted without counting its queues: no queue can pass its mark then, and
- * that count is a Redis round trip on each link of a dependency chain. The graph's `queued` jobs
- * bound the queues' waiting entries from above (an entry taken and not yet started is still
- * `queued`), so the shortcut never fills a queue past its mark.
- *
  * The claim-then-enqueue order and its argument are promoteReady's (promote-ready-jobs.ts):
  * this only chooses how many to claim.
  */
@@ -25,7 +19,7 @@ import { promotionBudget } from './queue-watermark.js';
 
 /** What bounded promotion needs besides promotion's own. */
 export interface BoundedPromoteDeps extends PromoteDeps {
-  store: PromoteDeps['store'] & Pick<GraphStore, 'listWorkflowKeys' | 'countJobsUpTo'>;
+  store: PromoteDeps['store'] & Pick<GraphStore, 'listWorkflowKeys'>;
   producer: PromoteDeps['producer'] & Pick<JobProducer, 'waitingCounts'>;
 }
 
@@ -46,27 +40,16 @@ export async function promoteBounded(
   const outcome: PromoteOutcome = { promoted: 0, workflows: new Set() };
   const workflows = options.workflows ?? (await deps.store.listWorkflowKeys('running'));
   for (const workflow of workflows) {
-    const pending = await deps.store.countJobsUpTo(workflow, ['ready', 'queued'], options.floor + 1);
-    if (pending === 0) continue;
-    const budget = pending <= options.floor ? options.floor : await countedBudget(deps, workflow, options);
+    const waiting = await deps.producer.waitingCounts(workflow);
+    const queues = [...waiting].flatMap(([name, count]) => {
+      const parsed = parseQueueName(name);
+      return parsed ? [{ resourceClass: parsed.resourceClass, waiting: count }] : [];
+    });
+    const budget = promotionBudget(queues, options.workers, options.floor);
     if (budget === 0) continue;
     const one = await promoteReady(deps, { workflow, limit: budget });
     outcome.promoted += one.promoted;
     for (const wf of one.workflows) outcome.workflows.add(wf);
   }
   return outcome;
-}
-
-/** How many of `workflow`'s ready jobs its queues lack to their watermarks, by their waiting entries. */
-async function countedBudget(
-  deps: BoundedPromoteDeps,
-  workflow: string,
-  options: BoundedPromoteOptions,
-): Promise<number> {
-  const waiting = await deps.producer.waitingCounts(workflow);
-  const queues = [...waiting].flatMap(([name, count]) => {
-    const parsed = parseQueueName(name);
-    return parsed ? [{ resourceClass: parsed.resourceClass, waiting: count }] : [];
-  });
-  return promotionBudget(queues, options.workers, options.floor);
 }

@@ -122,24 +122,6 @@ export function initializeAndClaimContract(fx: ContractFixture): void {
       expect((await store.statusCounts(wf)).queued).toBe(30);
     });
 
-    it('counts jobs of some statuses up to a limit', async () => {
-      const { store, wf } = fx;
-      await create({ jobs: ['a', 'b', 'c', 'd'], edges: { blocks: [['a', 'd']] } });
-      const other = newWorkflowKey();
-      await create({ jobs: ['x'] }, store, other);
-      await store.initializeWorkflow(wf);
-      await store.initializeWorkflow(other);
-      await store.claimReady(1, wf);
-      // One queued and two ready of this workflow; the other workflow's ready job is not counted.
-      expect(await store.countJobsUpTo(wf, ['ready', 'queued'], 100)).toBe(3);
-      expect(await store.countJobsUpTo(wf, ['ready'], 100)).toBe(2);
-      expect(await store.countJobsUpTo(wf, ['ready', 'queued'], 2)).toBe(2);
-      expect(await store.countJobsUpTo(wf, ['blocked'], 100)).toBe(1);
-      expect(await store.countJobsUpTo(wf, ['running'], 100)).toBe(0);
-      expect(await store.countJobsUpTo(wf, ['ready'], 0)).toBe(0);
-      expect(await store.countJobsUpTo('no-such-workflow', ['ready'], 100)).toBe(0);
-    });
-
     it('lists queued jobs older than a time', async () => {
       const { store, wf } = fx;
       await create({ jobs: ['a', 'b'] });

@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest'
 import { silentLogger } from '../../src/core/logger.js';
 import type { GraphStore } from '../../src/graph/graph-store.js';
 import { Notifier } from '../../src/queue/notifications.js';
-import { promoteBounded } from '../../src/scheduler/promote-bounded.js';
 import { promoteReadyJobs } from '../../src/scheduler/promote-ready-jobs.js';
 import { reconcileQueuedJobs } from '../../src/scheduler/reconcile-queued-jobs.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
@@ -93,38 +92,6 @@ describe('promotion', () => {
 
     await promoteReadyJobs({ store: env.store, producer: env.producer, notifier: env.notifier });
     await vi.waitFor(() => expect(heard.sort()).toEqual([`${wf.key}.${ONE_CPU}`, `${wf.key}.${FOUR_CPU}`].sort()));
-  });
-
-  describe('bounded', () => {
-    it('promotes every ready job without counting the queues while ready and queued jobs fit under the floor', async () => {
-      const wf = await startedWorkflow();
-      const counted = vi.spyOn(env.producer, 'waitingCounts');
-      const deps = { store: env.store, producer: env.producer, notifier: env.notifier };
-      // a, b and big ready, nothing queued: 3 ≤ the floor.
-      const first = await promoteBounded(deps, { floor: 3, workers: [], workflows: [wf.key] });
-      expect(first.promoted).toBe(3);
-      expect(counted).not.toHaveBeenCalled();
-      expect(await waitingIds(`${wf.key}.${ONE_CPU}`)).toHaveLength(2);
-      // Nothing ready now, and the three queued ones still fit: no claim, no count.
-      expect((await promoteBounded(deps, { floor: 3, workers: [], workflows: [wf.key] })).promoted).toBe(0);
-      expect(counted).not.toHaveBeenCalled();
-    });
-
-    it('counts the queues once ready and queued jobs pass the floor, and fills them only to their marks', async () => {
-      // One class, one queue: three ready jobs.
-      const wf = buildWorkflow([{ name: 'a' }, { name: 'b' }, { name: 'c' }], []);
-      await env.store.createWorkflow(wf.bundle);
-      await env.store.initializeWorkflow(wf.key);
-      const counted = vi.spyOn(env.producer, 'waitingCounts');
-      const deps = { store: env.store, producer: env.producer, notifier: env.notifier };
-      // Three ready jobs against a floor of 2: the queues are counted (none yet: the floor is promoted).
-      expect((await promoteBounded(deps, { floor: 2, workers: [], workflows: [wf.key] })).promoted).toBe(2);
-      expect(counted).toHaveBeenCalledTimes(1);
-      // One ready and two queued: still past the floor; the queue's two entries are above half its mark.
-      expect((await promoteBounded(deps, { floor: 2, workers: [], workflows: [wf.key] })).promoted).toBe(0);
-      expect(counted).toHaveBeenCalledTimes(2);
-      expect((await env.store.statusCounts(wf.key)).ready).toBe(1);
-    });
   });
 
   it('reconcile re-adds queued jobs whose queue entries were lost, and leaves present ones alone', async () => {

@@ -41,13 +41,7 @@ import {
   listWorkflows,
   updateWorkflow,
 } from './workflow-ops.js';
-import {
-  countJobsUpTo,
-  finishWorkflowIfDone,
-  listJobResources,
-  listWorkflowKeys,
-  statusCounts,
-} from './workflow-status.js';
+import { finishWorkflowIfDone, listJobResources, listWorkflowKeys, statusCounts } from './workflow-status.js';
 import { writeDocuments } from './write-documents.js';
 
 /** Where and as whom to connect. */
@@ -90,7 +84,6 @@ function arangoGraphStore(system: Database, ctx: ArangoContext): GraphStore {
     startAttempts: (requests) => startAttempts(ctx, requests),
     completeAttempts: (requests, options) => completeAttempts(ctx, requests, options),
     statusCounts: (workflow, jobs) => statusCounts(ctx, workflow, jobs),
-    countJobsUpTo: (workflow, statuses, limit) => countJobsUpTo(ctx, workflow, statuses, limit),
     schedulingDemand: (workflow) => schedulingDemand(ctx, workflow),
     writeDocuments: (workflow, write) => writeDocuments(ctx, workflow, write),
     finishWorkflowIfDone: (workflow) => finishWorkflowIfDone(ctx, workflow),

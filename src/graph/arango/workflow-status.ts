@@ -14,7 +14,7 @@ import {
 import { workflowFinishedEvent } from '../system-events.js';
 import { insertMany, type ArangoContext } from './arango-context.js';
 import { listJobResourcesQuery } from './queries/claim-ready.js';
-import { countJobsUpToQuery, finishWorkflowQuery, statusCountsQuery } from './queries/workflow-status.js';
+import { finishWorkflowQuery, statusCountsQuery } from './queries/workflow-status.js';
 import { listWorkflowKeysQuery } from './queries/workflow-queries.js';
 import { requireWorkflow } from './workflow-ops.js';
 
@@ -28,15 +28,6 @@ export async function statusCounts(
   const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
   for (const [status, n] of row.counts) if (status in counts) counts[status as JobStatus] = n;
   return counts;
-}
-
-export async function countJobsUpTo(
-  ctx: ArangoContext,
-  workflow: string,
-  statuses: readonly JobStatus[],
-  limit: number,
-): Promise<number> {
-  return (await ctx.run.one(countJobsUpToQuery(workflow, statuses, limit))) ?? 0;
 }
 
 export async function finishWorkflowIfDone(ctx: ArangoContext, workflow: string): Promise<WorkflowDoc | undefined> {

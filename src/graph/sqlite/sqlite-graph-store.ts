@@ -45,13 +45,7 @@ import {
   listWorkflows,
   updateWorkflow,
 } from './workflow-ops.js';
-import {
-  countJobsUpTo,
-  finishWorkflowIfDone,
-  listJobResources,
-  listWorkflowKeys,
-  statusCounts,
-} from './workflow-status.js';
+import { finishWorkflowIfDone, listJobResources, listWorkflowKeys, statusCounts } from './workflow-status.js';
 
 /** The store connection's automatic checkpoint mark, in pages: SQLite's default, and the backstop while a thread checkpoints. */
 const AUTOCHECKPOINT_PAGES = 1000;
@@ -136,7 +130,6 @@ export function openSqliteGraphStore(path: string, options: SqliteStoreOptions =
     startAttempts: async (requests) => startAttempts(ctx, requests),
     completeAttempts: async (requests, options) => completeAttempts(ctx, requests, options),
     statusCounts: async (workflow, jobs) => statusCounts(ctx, workflow, jobs),
-    countJobsUpTo: async (workflow, statuses, limit) => countJobsUpTo(ctx, workflow, statuses, limit),
     schedulingDemand: async (workflow) => schedulingDemand(ctx, workflow),
     writeDocuments: async (workflow, write) => writeDocuments(ctx, workflow, write),
     finishWorkflowIfDone: async (workflow) => finishWorkflowIfDone(ctx, workflow),

@@ -42,21 +42,6 @@ export function statusCounts(
   });
 }
 
-export function countJobsUpTo(
-  ctx: SqliteContext,
-  workflow: string,
-  statuses: readonly JobStatus[],
-  limit: number,
-): number {
-  const row = ctx
-    .stmt(
-      `SELECT count(*) AS n FROM (
-         SELECT 1 FROM jobs WHERE workflow = ? AND status IN (SELECT value FROM json_each(?)) LIMIT ?)`,
-    )
-    .get(workflow, JSON.stringify(statuses), Math.max(0, Math.floor(limit))) as { n: number };
-  return row.n;
-}
-
 function hasUnfinishedJobs(ctx: SqliteContext, workflow: string): boolean {
   return (
     ctx.stmt(`SELECT 1 FROM jobs WHERE workflow = ? AND status IN ${NON_FINAL} LIMIT 1`).get(workflow) !== undefined

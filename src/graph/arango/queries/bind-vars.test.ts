@@ -34,7 +34,7 @@ import {
   updateOwnedQuery,
   updateWorkflowQuery,
 } from './workflow-queries.js';
-import { countJobsUpToQuery, finishWorkflowQuery, statusCountsQuery } from './workflow-status.js';
+import { finishWorkflowQuery, statusCountsQuery } from './workflow-status.js';
 
 /** `@name` / `@@name` tokens of the AQL text, outside comments and quoted strings. */
 function declaredParameters(aql: string): Set<string> {
@@ -105,7 +105,6 @@ const queries: Record<string, AqlQuery> = {
   removeTouchingEdges: removeTouchingEdgesQuery('blocks', 'jobs/a'),
   listWorkflowKeys: listWorkflowKeysQuery('running'),
   statusCounts: statusCountsQuery('wf'),
-  countJobsUpTo: countJobsUpToQuery('wf', ['ready', 'queued'], 10),
   finishWorkflow: finishWorkflowQuery('wf', 't'),
   resetNeighbourhood: resetNeighbourhoodQuery(['a']),
   resetJobs: resetJobsQuery([{ key: 'a', status: 'ready', unfinished_blockers: 0 }]),

@@ -28,20 +28,6 @@ export function statusCountsQuery(
   };
 }
 
-/** The workflow's jobs with one of `statuses`, counted up to `limit`: a bounded scan of the [workflow, status] index. */
-export function countJobsUpToQuery(workflow: string, statuses: readonly string[], limit: number): AqlQuery<number> {
-  return {
-    query: `
-      RETURN LENGTH(
-        FOR j IN jobs
-          FILTER j.workflow == @wf AND j.status IN @statuses
-          LIMIT @limit
-          RETURN 1
-      )`,
-    bindVars: { wf: workflow, statuses: [...statuses], limit: Math.max(0, Math.floor(limit)) },
-  };
-}
-
 /**
  * Finish a running workflow whose jobs are all final, in one query (idempotent: a
  * finished workflow is no longer `running`, so a second call returns nothing).
