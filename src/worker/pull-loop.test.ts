@@ -38,6 +38,9 @@ type Consumer = PullLoopDeps['consumer'];
 class MemoryQueues implements Consumer {
   readonly entries = new Map<string, TakenJob[]>();
   fullRounds = 0;
+  /** Takes asked for and not yet answered, now and at most. */
+  private inFlight = 0;
+  maxInFlight = 0;
   /** Per queue, the next take that finds it empty: held until `release` (its answer was decided when it was asked). */
   private readonly holds = new Map<string, { asked: () => void; release: Promise<void> }>();
   /** Releases of the holds made, for the end of a test that failed while one was held. */
@@ -68,6 +71,10 @@ class MemoryQueues implements Consumer {
   }
 
   async take(queue: string): Promise<TakenJob | undefined> {
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    // Answered in a later tick, as a round trip is: takes asked for together are in flight together.
+    await Promise.resolve();
+    this.inFlight--;
     const taken = this.entries.get(queue)?.shift();
     const hold = taken ? undefined : this.holds.get(queue);
     if (hold) {
@@ -159,15 +166,12 @@ function startLoop(cpus: number): PullLoop {
 }
 
 describe('PullLoop', () => {
-  it('launches a taken entry while the take that finds its queue empty is still on its way', async () => {
+  it('asks for as many entries as fit at once: the take that finds the queue empty goes with the one before', async () => {
     queues.add(queueOf(1), 'a');
-    // The take after a's (room is left for one more) finds nothing, and does not answer yet.
-    const held = queues.holdEmptyTake(queueOf(1));
     startLoop(2);
-    await held.asked;
     await processes.whenLaunched('a');
+    expect(queues.maxInFlight).toBe(2);
     processes.end('a');
-    held.release();
   });
 
   it('takes from the queues it knows when a slot frees, without listing every queue again', async () => {
@@ -196,13 +200,13 @@ describe('PullLoop', () => {
   it('keeps a queue hinted while the take that found it empty was on its way', async () => {
     queues.add(queueOf(1), 'a');
     const pull = startLoop(2);
-    // a is taken; the next take of its queue finds it empty, and is held while b arrives with its hint.
+    // a is taken; the take asked with it finds the queue empty, and is held while b arrives with its hint.
     const held = queues.holdEmptyTake(queueOf(1));
-    await processes.whenLaunched('a');
     await held.asked;
     queues.add(queueOf(1), 'b');
     pull.hint([queueOf(1)]);
     held.release();
+    await processes.whenLaunched('a');
     await processes.whenLaunched('b');
     processes.end('a');
     processes.end('b');

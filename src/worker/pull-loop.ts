@@ -1,9 +1,9 @@
 /**
  * The worker's pull loop: fill the free resources from the queues it knows to have entries
- * (hinted, or found by a full round at most once per idle poll), ask the API to start each
- * entry as it is taken (the reporter batches starts asked together), run the accepted
- * attempts, report each as it ends, and sleep only when nothing fits or nothing waits —
- * until a job ends, a `queued` hint arrives, or the idle poll fires.
+ * (hinted, or found by a full round at most once per idle poll), start what was taken in one
+ * batched API call, run the accepted attempts, report each as it ends, and sleep only when
+ * nothing fits or nothing waits — until a job ends, a `queued` hint arrives, or the idle poll
+ * fires.
  *
  * Ack rule (recorded decision): a taken queue entry is acked as soon as the API has
  * answered its start, accepted or refused — from then on the graph (`running` + the
@@ -64,6 +64,9 @@ export interface PullLoopDeps {
 /** Why the loop ended. */
 export type LoopEnd = 'finished' | 'stopped' | 'idle' | 'expired';
 
+/** Most entries of one queue asked for at once (a large worker with every slot free). */
+const TAKE_BURST = 16;
+
 /** Canceled attempt ids remembered for attempts not yet launched (see PullLoop.cancel). */
 const MAX_REMEMBERED_CANCELS = 1000;
 
@@ -103,8 +106,6 @@ export class PullLoop {
   private unanswered = 0;
   /** Until when a job this worker's completion made ready is expected in a queue (ms since the epoch). */
   private workExpectedUntil = 0;
-  /** Entries taken whose start has not been answered yet: they count against max-parallel-jobs. */
-  private taking = 0;
 
   constructor(private readonly deps: PullLoopDeps) {
     deps.lease?.onNotice((notice) => this.onLeaseNotice(notice));
@@ -249,57 +250,54 @@ export class PullLoop {
   }
 
   /**
-   * One round: take what fits; each entry's start is asked for as soon as it is taken (the
-   * reporter batches the starts asked while one is in flight), so a launch does not wait for the
-   * take that finds its queue empty. @returns entries taken.
+   * One round: take what fits, start it all in one batched API call, launch the accepted attempts.
+   * @returns entries taken.
    */
   private async fill(): Promise<number> {
-    const { logger } = this.deps;
+    const { consumer, ledger, logger } = this.deps;
     const queues = (await this.candidateQueues()).sort((a, b) => largestFirst(a.resourceClass, b.resourceClass));
-    const starting: Array<Promise<void>> = [];
+    const taken: Array<{ taken: TakenJob; held: Reservation }> = [];
     try {
-      for (const queue of queues) await this.takeFrom(queue, starting);
+      for (const queue of queues) await this.takeFrom(queue, taken);
     } catch (err) {
-      // Whatever was taken before the failure is being started; the next round is a full one
-      // (which waits an idle poll if Redis is still failing).
+      // Whatever was taken before the failure still goes through the start below; the next
+      // round is a full one (which waits an idle poll if Redis is still failing).
       this.lastFullRound = 0;
       logger.warn({ err }, 'taking from a queue failed');
     }
-    await Promise.all(starting);
-    return starting.length;
-  }
-
-  /**
-   * Start one taken entry: launch it when the API accepts, release its reservation when not; the
-   * entry is acked either way. Given back unstarted when the worker stopped or was fenced meanwhile.
-   */
-  private async startTaken(t: TakenJob, held: Reservation): Promise<void> {
-    const { consumer, ledger, logger } = this.deps;
+    if (taken.length === 0) return 0;
     if (this.stopping || this.fencedFor !== undefined) {
-      this.taking--;
-      return this.giveBack(t, held, this.stopping ? 'worker stopping' : 'worker fenced');
+      await this.giveBack(taken, this.stopping ? 'worker stopping' : 'worker fenced');
+      return taken.length;
     }
-    // A worker bound to a workflow has it in its own bindings already.
-    const log = logger.child({
-      ...(this.deps.workflow === undefined ? { workflow: t.payload.workflow } : {}),
-      job: t.payload.job,
-      attempt: t.payload.attempt,
-    });
-    const answer = await this.deps.reporter
-      .start({ workflow: t.payload.workflow, job: t.payload.job, attempt: t.payload.attempt })
-      .then(
-        (value) => ({ value }),
-        (err: unknown) => ({ err }),
-      );
-    this.taking--;
-    if ('value' in answer && answer.value.ok) {
-      this.launch(t, answer.value, held, log);
-    } else {
-      ledger.release(held);
-      if ('err' in answer) log.warn({ err: answer.err }, 'start failed; the scheduler will re-queue the job');
-      else if (!answer.value.ok) log.debug({ reason: answer.value.reason }, 'start refused; dropping the queue entry');
-    }
-    await consumer.ack(t).catch((err: unknown) => log.warn({ err }, 'could not ack a queue entry'));
+    // Submitted in one tick: the reporter sends them as one batch.
+    const answers = await Promise.allSettled(
+      taken.map(({ taken: t }) =>
+        this.deps.reporter.start({ workflow: t.payload.workflow, job: t.payload.job, attempt: t.payload.attempt }),
+      ),
+    );
+    await Promise.all(
+      taken.map(async ({ taken: t, held }, i) => {
+        const answer = answers[i]!;
+        // A worker bound to a workflow has it in its own bindings already.
+        const log = logger.child({
+          ...(this.deps.workflow === undefined ? { workflow: t.payload.workflow } : {}),
+          job: t.payload.job,
+          attempt: t.payload.attempt,
+        });
+        if (answer.status === 'fulfilled' && answer.value.ok) {
+          this.launch(t, answer.value, held, log);
+        } else {
+          ledger.release(held);
+          if (answer.status === 'rejected')
+            log.warn({ err: answer.reason }, 'start failed; the scheduler will re-queue the job');
+          else if (!answer.value.ok)
+            log.debug({ reason: answer.value.reason }, 'start refused; dropping the queue entry');
+        }
+        await consumer.ack(t).catch((err: unknown) => log.warn({ err }, 'could not ack a queue entry'));
+      }),
+    );
+    return taken.length;
   }
 
   /**
@@ -337,27 +335,49 @@ export class PullLoop {
     }
   }
 
-  /** Whether a CPU and a slot under max-parallel-jobs are free, besides the entries being started. */
-  private hasRoom(): boolean {
+  /** Whether a CPU and a slot under max-parallel-jobs are free, besides the `taking` entries being taken. */
+  private hasRoom(taking = 0): boolean {
     const { maxParallelJobs } = this.deps;
-    if (maxParallelJobs !== undefined && this.running.size + this.taking >= maxParallelJobs) return false;
+    if (maxParallelJobs !== undefined && this.running.size + taking >= maxParallelJobs) return false;
     return this.deps.ledger.free.num_cpus >= 1;
   }
 
-  /** Take from `queue` while its class fits what is free, starting each entry taken (added to `starting`). */
-  private async takeFrom(queue: ConsumerQueue, starting: Array<Promise<void>>): Promise<void> {
+  /**
+   * Take from `queue` while its class fits what is free: as many entries as fit (up to
+   * {@link TAKE_BURST}) are asked for at once, so the take that finds the queue empty costs no
+   * round trip of its own before the start (one per link of a chain).
+   */
+  private async takeFrom(queue: ConsumerQueue, out: Array<{ taken: TakenJob; held: Reservation }>): Promise<void> {
     const { consumer, ledger } = this.deps;
-    while (!this.stopping && this.fencedFor === undefined && ledger.fits(queue.resourceClass) && this.hasRoom()) {
+    for (;;) {
+      // fits() is checked before each reservation and nothing else reserves concurrently.
+      const held: Reservation[] = [];
+      while (
+        !this.stopping &&
+        this.fencedFor === undefined &&
+        held.length < TAKE_BURST &&
+        ledger.fits(queue.resourceClass) &&
+        this.hasRoom(out.length + held.length)
+      )
+        held.push(ledger.reserve(queue.resourceClass)!);
+      if (held.length === 0) return;
       const hintsBefore = this.hints;
-      const t = await consumer.take(queue.name);
-      if (!t) {
+      const answers = await Promise.allSettled(held.map(() => consumer.take(queue.name)));
+      let drained = false;
+      let failure: unknown;
+      answers.forEach((answer, i) => {
+        if (answer.status === 'fulfilled' && answer.value) out.push({ taken: answer.value, held: held[i]! });
+        else {
+          ledger.release(held[i]!);
+          if (answer.status === 'rejected') failure ??= answer.reason;
+          else drained = true;
+        }
+      });
+      if (failure !== undefined) throw failure;
+      if (drained) {
         this.forgetDrained(queue.name, hintsBefore);
         return;
       }
-      // fits() was checked and nothing else reserves concurrently: reserve cannot fail here.
-      const held = ledger.reserve(queue.resourceClass)!;
-      this.taking++;
-      starting.push(this.startTaken(t, held));
     }
   }
 
@@ -366,10 +386,14 @@ export class PullLoop {
     if ((this.known.get(name)?.hint ?? 0) <= hintsBefore) this.known.delete(name);
   }
 
-  private async giveBack(t: TakenJob, held: Reservation, why: string): Promise<void> {
-    this.deps.ledger.release(held);
-    await this.deps.consumer.ack(t).catch(() => undefined);
-    this.deps.logger.debug({ job: t.payload.job, why }, 'queue entry given back to the scheduler');
+  private async giveBack(taken: Array<{ taken: TakenJob; held: Reservation }>, why: string): Promise<void> {
+    await Promise.all(
+      taken.map(async ({ taken: t, held }) => {
+        this.deps.ledger.release(held);
+        await this.deps.consumer.ack(t).catch(() => undefined);
+        this.deps.logger.debug({ job: t.payload.job, why }, 'queue entry given back to the scheduler');
+      }),
+    );
   }
 
   /**
