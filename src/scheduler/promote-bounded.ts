@@ -7,6 +7,14 @@
  * periodic pass refills whatever a lost hint missed. Redis then holds entries in proportion
  * to the live workers' capacity, not to the workflows' size.
  *
+ * Counting a workflow's queues is a Redis round trip, on every link of a dependency chain. A
+ * caller that keeps `waitingAtMost` across passes spares most of them: entries leave the queues
+ * unseen (workers take them) but enter only through promotion, so the last count plus what was
+ * promoted since bounds what waits. While that bound is at most half the floor, every queue of
+ * the workflow is due for a refill (the floor is the lowest mark), and promoting the floor minus
+ * the bound cannot fill any queue past its mark, even if all of it lands in one; past half the
+ * floor the queues are counted again and the bound reset to the count.
+ *
  * The claim-then-enqueue order and its argument are promoteReady's (promote-ready-jobs.ts):
  * this only chooses how many to claim.
  */
@@ -30,6 +38,12 @@ export interface BoundedPromoteOptions {
   workers: readonly WorkerSize[];
   /** Only these workflows. @default every running workflow */
   workflows?: readonly string[];
+  /**
+   * Per workflow, at most how many entries wait in its queues, kept by the caller from pass to
+   * pass and updated here; a workflow absent from it is counted. The caller must forget a
+   * workflow whose queues got entries some other way (the reconcile's re-adds).
+   */
+  waitingAtMost?: Map<string, number>;
 }
 
 /** Top up each running workflow's queues to their watermarks. */
@@ -39,17 +53,36 @@ export async function promoteBounded(
 ): Promise<PromoteOutcome> {
   const outcome: PromoteOutcome = { promoted: 0, workflows: new Set() };
   const workflows = options.workflows ?? (await deps.store.listWorkflowKeys('running'));
+  const bounds = options.waitingAtMost;
   for (const workflow of workflows) {
-    const waiting = await deps.producer.waitingCounts(workflow);
-    const queues = [...waiting].flatMap(([name, count]) => {
-      const parsed = parseQueueName(name);
-      return parsed ? [{ resourceClass: parsed.resourceClass, waiting: count }] : [];
-    });
-    const budget = promotionBudget(queues, options.workers, options.floor);
+    const bound = bounds?.get(workflow);
+    const budget =
+      bound !== undefined && bound <= Math.floor(options.floor / 2)
+        ? options.floor - bound
+        : await countedBudget(deps, workflow, options);
     if (budget === 0) continue;
     const one = await promoteReady(deps, { workflow, limit: budget });
+    bounds?.set(workflow, (bounds.get(workflow) ?? 0) + one.promoted);
     outcome.promoted += one.promoted;
     for (const wf of one.workflows) outcome.workflows.add(wf);
   }
   return outcome;
+}
+
+/** What `workflow`'s queues lack to their watermarks, counted in Redis; resets its bound to the count. */
+async function countedBudget(
+  deps: BoundedPromoteDeps,
+  workflow: string,
+  options: BoundedPromoteOptions,
+): Promise<number> {
+  const waiting = await deps.producer.waitingCounts(workflow);
+  const queues = [...waiting].flatMap(([name, count]) => {
+    const parsed = parseQueueName(name);
+    return parsed ? [{ resourceClass: parsed.resourceClass, waiting: count }] : [];
+  });
+  options.waitingAtMost?.set(
+    workflow,
+    queues.reduce((sum, q) => sum + q.waiting, 0),
+  );
+  return promotionBudget(queues, options.workers, options.floor);
 }

@@ -75,6 +75,12 @@ export class Scheduler {
   private started = false;
   private stopped = false;
   private readonly onReady = (workflows: string[]) => this.poke(workflows);
+  /**
+   * Bounded promotion's upper bounds of each workflow's waiting entries (promote-bounded.ts): they
+   * spare a chain's passes the Redis count of its queues. Forgotten on each periodic pass (its
+   * reconcile re-adds entries) and when a workflow finishes.
+   */
+  private readonly waitingAtMost = new Map<string, number>();
   /** The live workers' sizes and when they were read: read at most once a second, and on each periodic pass. */
   private workers: { sizes: WorkerSize[]; readAt: number } | undefined;
 
@@ -159,6 +165,7 @@ export class Scheduler {
   private async pass(poked: string[], reconcile: boolean): Promise<void> {
     const { store, logger } = this.deps;
     const toFinish = new Set(poked);
+    if (reconcile) this.waitingAtMost.clear();
     let promotedTo = new Set<string>();
     try {
       promotedTo = (await this.promote(poked, reconcile)).workflows;
@@ -168,6 +175,8 @@ export class Scheduler {
     if (reconcile) {
       try {
         await reconcileQueuedJobs(this.deps, { olderThanMs: this.deps.reconcileAgeMs ?? DEFAULT_RECONCILE_AGE_MS });
+        // Entries it re-added are in no bound.
+        this.waitingAtMost.clear();
       } catch (err) {
         logger.error({ err }, 'reconcile of queued jobs failed');
       }
@@ -197,7 +206,10 @@ export class Scheduler {
     for (const wf of promotedTo) toFinish.delete(wf);
     if (toFinish.size > 0) {
       const finished = await finishWorkflows({ store, logger, onFinished: this.deps.onWorkflowFinished }, toFinish);
-      for (const wf of finished) await this.deps.producer.forgetWorkflow(wf._key);
+      for (const wf of finished) {
+        this.waitingAtMost.delete(wf._key);
+        await this.deps.producer.forgetWorkflow(wf._key);
+      }
     }
   }
 
@@ -209,6 +221,7 @@ export class Scheduler {
     return promoteBounded(this.deps, {
       floor: bounded.floor,
       workers: await this.liveWorkers(bounded.liveness, periodic),
+      waitingAtMost: this.waitingAtMost,
       ...(!periodic && { workflows: poked }),
     });
   }

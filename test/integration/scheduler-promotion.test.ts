@@ -7,10 +7,11 @@ import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest'
 import { silentLogger } from '../../src/core/logger.js';
 import type { GraphStore } from '../../src/graph/graph-store.js';
 import { Notifier } from '../../src/queue/notifications.js';
+import { promoteBounded } from '../../src/scheduler/promote-bounded.js';
 import { promoteReadyJobs } from '../../src/scheduler/promote-ready-jobs.js';
 import { reconcileQueuedJobs } from '../../src/scheduler/reconcile-queued-jobs.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { buildWorkflow, deletePrefixKeys, openSchedulerEnv, type SchedulerEnv } from './scheduler-fixtures.js';
+import { buildWorkflow, deletePrefixKeys, openSchedulerEnv, runJob, type SchedulerEnv } from './scheduler-fixtures.js';
 
 const GIB = 1024 ** 3;
 const ONE_CPU = 'c1-m1024-g0-n1-t3600';
@@ -92,6 +93,47 @@ describe('promotion', () => {
 
     await promoteReadyJobs({ store: env.store, producer: env.producer, notifier: env.notifier });
     await vi.waitFor(() => expect(heard.sort()).toEqual([`${wf.key}.${ONE_CPU}`, `${wf.key}.${FOUR_CPU}`].sort()));
+  });
+
+  describe('bounded, with a bound of the waiting entries kept across passes', () => {
+    it('counts the queues once for a chain of links, while the bound stays under half the floor', async () => {
+      // A chain: each link ready once the one before completed.
+      const wf = buildWorkflow([{ name: 'l1' }, { name: 'l2', after: ['l1'] }, { name: 'l3', after: ['l2'] }]);
+      await env.store.createWorkflow(wf.bundle);
+      await env.store.initializeWorkflow(wf.key);
+      const counted = vi.spyOn(env.producer, 'waitingCounts');
+      const deps = { store: env.store, producer: env.producer, notifier: env.notifier };
+      const waitingAtMost = new Map<string, number>();
+      const pass = () => promoteBounded(deps, { floor: 10, workers: [], workflows: [wf.key], waitingAtMost });
+      expect((await pass()).promoted).toBe(1);
+      expect(counted).toHaveBeenCalledTimes(1);
+      for (const link of ['l1', 'l2']) {
+        await runJob(env.store, wf.key, wf.jobKey(link));
+        expect((await pass()).promoted).toBe(1);
+      }
+      // One count for three links: the bound (1, 2, 3 entries at most) stayed under 5.
+      expect(counted).toHaveBeenCalledTimes(1);
+      expect(waitingAtMost.get(wf.key)).toBe(3);
+      // runJob starts jobs in the graph only: the three entries all still wait, as the bound says.
+      expect(await openQueue(`${wf.key}.${ONE_CPU}`).getWaitingCount()).toBe(3);
+    });
+
+    it('counts again once the bound passes half the floor, and fills no queue past its mark', async () => {
+      const wf = buildWorkflow(Array.from({ length: 8 }, (_, i) => ({ name: `j${i}` })));
+      await env.store.createWorkflow(wf.bundle);
+      await env.store.initializeWorkflow(wf.key);
+      const counted = vi.spyOn(env.producer, 'waitingCounts');
+      const deps = { store: env.store, producer: env.producer, notifier: env.notifier };
+      const waitingAtMost = new Map([[wf.key, 0]]);
+      const pass = () => promoteBounded(deps, { floor: 4, workers: [], workflows: [wf.key], waitingAtMost });
+      // A bound of 0 (the queue known empty): the floor is promoted without a count.
+      expect((await pass()).promoted).toBe(4);
+      expect(counted).not.toHaveBeenCalled();
+      // Bound 4, past half the floor: counted; 4 waiting is above half the mark, nothing more.
+      expect((await pass()).promoted).toBe(0);
+      expect(counted).toHaveBeenCalledTimes(1);
+      expect(await openQueue(`${wf.key}.${ONE_CPU}`).getWaitingCount()).toBe(4);
+    });
   });
 
   it('reconcile re-adds queued jobs whose queue entries were lost, and leaves present ones alone', async () => {
