@@ -166,12 +166,26 @@ function startLoop(cpus: number): PullLoop {
 }
 
 describe('PullLoop', () => {
-  it('asks for as many entries as fit at once: the take that finds the queue empty goes with the one before', async () => {
+  it('asks for two entries at once: the take that finds the queue empty goes with the one before', async () => {
     queues.add(queueOf(1), 'a');
     startLoop(2);
     await processes.whenLaunched('a');
     expect(queues.maxInFlight).toBe(2);
     processes.end('a');
+  });
+
+  it('asks a queue for two entries at first on a large worker, for more once all came', async () => {
+    queues.add(queueOf(1), 'a');
+    startLoop(8);
+    await processes.whenLaunched('a');
+    // One entry waits: two takes in flight, not one per free CPU.
+    expect(queues.maxInFlight).toBe(2);
+    for (const job of ['b', 'c', 'd', 'e', 'f', 'g', 'h']) queues.add(queueOf(1), job);
+    loop!.hint([queueOf(1)]);
+    for (const job of ['b', 'c', 'd', 'e', 'f', 'g', 'h']) await processes.whenLaunched(job);
+    // 7 free CPUs: 2, then 4 at once, then the last one.
+    expect(queues.maxInFlight).toBe(4);
+    processes.endAll();
   });
 
   it('takes from the queues it knows when a slot frees, without listing every queue again', async () => {

@@ -64,7 +64,7 @@ export interface PullLoopDeps {
 /** Why the loop ended. */
 export type LoopEnd = 'finished' | 'stopped' | 'idle' | 'expired';
 
-/** Most entries of one queue asked for at once (a large worker with every slot free). */
+/** Most entries of one queue asked for at once (see PullLoop.takeFrom). */
 const TAKE_BURST = 16;
 
 /** Canceled attempt ids remembered for attempts not yet launched (see PullLoop.cancel). */
@@ -343,19 +343,21 @@ export class PullLoop {
   }
 
   /**
-   * Take from `queue` while its class fits what is free: as many entries as fit (up to
-   * {@link TAKE_BURST}) are asked for at once, so the take that finds the queue empty costs no
-   * round trip of its own before the start (one per link of a chain).
+   * Take from `queue` while its class fits what is free, several entries at once: two at first, so
+   * that the take that finds the queue empty costs no round trip of its own before the start (one
+   * per link of a chain), then twice as many each time all came (up to {@link TAKE_BURST}), so that
+   * a large worker fills its slots in a few round trips without asking an almost empty queue for
+   * an entry per free slot.
    */
   private async takeFrom(queue: ConsumerQueue, out: Array<{ taken: TakenJob; held: Reservation }>): Promise<void> {
     const { consumer, ledger } = this.deps;
-    for (;;) {
+    for (let burst = 2; ; burst = Math.min(2 * burst, TAKE_BURST)) {
       // fits() is checked before each reservation and nothing else reserves concurrently.
       const held: Reservation[] = [];
       while (
         !this.stopping &&
         this.fencedFor === undefined &&
-        held.length < TAKE_BURST &&
+        held.length < burst &&
         ledger.fits(queue.resourceClass) &&
         this.hasRoom(out.length + held.length)
       )
