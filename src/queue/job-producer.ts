@@ -43,13 +43,13 @@ function entryOf(payload: JobPayload) {
   };
 }
 
-function groupByQueue(payloads: JobPayload[]): Map<string, Array<{ index: number; payload: JobPayload }>> {
-  const groups = new Map<string, Array<{ index: number; payload: JobPayload }>>();
-  payloads.forEach((payload, index) => {
+function groupByQueue(payloads: JobPayload[]): Map<string, JobPayload[]> {
+  const groups = new Map<string, JobPayload[]>();
+  payloads.forEach((payload) => {
     const name = queueNameOf(payload);
     const group = groups.get(name);
-    if (group) group.push({ index, payload });
-    else groups.set(name, [{ index, payload }]);
+    if (group) group.push(payload);
+    else groups.set(name, [payload]);
   });
   return groups;
 }
@@ -95,10 +95,10 @@ export class JobProducer {
         const group = groups.get(name)!;
         // One entry (each link of a chain): BullMQ's add, without addBulk's MULTI, costs about half.
         if (group.length === 1) {
-          const entry = entryOf(group[0]!.payload);
+          const entry = entryOf(group[0]!);
           return this.queue(name).add(entry.name, entry.data, entry.opts);
         }
-        return this.queue(name).addBulk(group.map(({ payload }) => entryOf(payload)));
+        return this.queue(name).addBulk(group.map(entryOf));
       }),
     ]);
     return names;

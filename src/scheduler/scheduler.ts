@@ -165,7 +165,6 @@ export class Scheduler {
   private async pass(poked: string[], reconcile: boolean): Promise<void> {
     const { store, logger } = this.deps;
     const toFinish = new Set(poked);
-    if (reconcile) this.waitingAtMost.clear();
     let promotedTo = new Set<string>();
     try {
       promotedTo = (await this.promote(poked, reconcile)).workflows;
@@ -175,11 +174,11 @@ export class Scheduler {
     if (reconcile) {
       try {
         await reconcileQueuedJobs(this.deps, { olderThanMs: this.deps.reconcileAgeMs ?? DEFAULT_RECONCILE_AGE_MS });
-        // Entries it re-added are in no bound.
-        this.waitingAtMost.clear();
       } catch (err) {
         logger.error({ err }, 'reconcile of queued jobs failed');
       }
+      // Entries it re-added, even before failing, are in no bound: the next pass counts.
+      this.waitingAtMost.clear();
       if (this.deps.watchdog) {
         try {
           const report = await this.deps.watchdog.check();
