@@ -31,6 +31,9 @@ describe('Notifier', () => {
     // Delivered in process, before any round trip through Redis.
     expect(seenHere).toEqual([['wf1', 'wf2']]);
     await publishing;
+    // Other processes get it through Redis. (Awaited first: `elsewhere` hands its own sentinel
+    // below to its handlers at once, which may be before this message reaches it.)
+    await expect.poll(() => seenElsewhere).toEqual([['wf1', 'wf2']]);
     // A message published after it from elsewhere arrives after the echo would have: the echo was dropped.
     await elsewhere!.publish('ready', ['sentinel']);
     await expect.poll(() => seenHere.at(-1)).toEqual(['sentinel']);
