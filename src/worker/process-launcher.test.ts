@@ -138,7 +138,7 @@ describe('choosing a spawn helper', () => {
 
   it('says why each kind did not start when none does', async () => {
     await expect(startSpawnHelper({ prefer: 'python', python: join(dir, 'no-python3') })).rejects.toThrow(
-      /spawn helper did not start \(python: spawn .*no-python3 ENOENT\)/,
+      /spawn helper did not start \(python \(.*no-python3\): spawn .*no-python3 ENOENT\)/,
     );
   });
 

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { inheritedEnvironment } from '../core/config.js';
 import { UnavailableError } from '../core/errors.js';
 import type { LaunchedProcess, LaunchRequest, ProcessExit, ProcessLauncher } from './process-launcher.js';
+import { helperPythons } from './helper-python.js';
 import { ENDED_STATES } from './process-groups-ended.js';
 import { parseStat } from './process-tree.js';
 import { NODE_HELPER_SOURCE } from './spawn-helper-node.js';
@@ -26,7 +27,7 @@ export type SpawnHelperPreference = 'auto' | SpawnHelperKind;
 export interface SpawnHelperOptions {
   /** @default 'auto' */
   prefer?: SpawnHelperPreference;
-  /** The Python interpreter. @default 'python3' (on PATH) */
+  /** The Python interpreter. @default the first program named `python3` on PATH, then `python3` (helper-python.ts) */
   python?: string;
   /** How long a helper may take to say it is ready before the next kind is tried. @default 10000 */
   startTimeoutMs?: number;
@@ -61,15 +62,20 @@ export async function startSpawnHelper(options: SpawnHelperOptions = {}): Promis
   const prefer = options.prefer ?? 'auto';
   const kinds: SpawnHelperKind[] = prefer === 'auto' ? ['python', 'node'] : [prefer];
   const why: string[] = [];
-  for (const kind of kinds) {
-    const [command, args] =
-      kind === 'python'
-        ? [options.python ?? 'python3', ['-I', '-S', '-c', PYTHON_HELPER_SOURCE]]
-        : [process.execPath, ['-e', NODE_HELPER_SOURCE]];
+  const tries = kinds.flatMap((kind): Array<[SpawnHelperKind, string, string[]]> =>
+    kind === 'python'
+      ? (options.python ? [options.python] : helperPythons(inheritedEnvironment().PATH ?? '')).map((python) => [
+          kind,
+          python,
+          ['-I', '-S', '-c', PYTHON_HELPER_SOURCE],
+        ])
+      : [[kind, process.execPath, ['-e', NODE_HELPER_SOURCE]]],
+  );
+  for (const [kind, command, args] of tries) {
     try {
       return await startHelper(kind, command, args, options.startTimeoutMs ?? 10_000);
     } catch (err) {
-      why.push(`${kind}: ${(err as Error).message}`);
+      why.push(`${kind === 'python' ? `python (${command})` : kind}: ${(err as Error).message}`);
     }
   }
   throw new UnavailableError(`spawn helper did not start (${why.join('; ')})`);
