@@ -11,18 +11,11 @@ import type { WorkflowBundle } from '../core/model.js';
 import { createLogger } from '../core/logger.js';
 import { plural } from '../core/plural.js';
 import { startPrivateRedis, type PrivateRedis } from '../queue/private-redis.js';
-import { findUnsatisfiableJobs } from '../scheduler/find-unsatisfiable-jobs.js';
-import { startWorkflow } from '../scheduler/start-workflow.js';
 import { startSpawnHelper, type SpawnHelper } from '../worker/spawn-helper.js';
-import { startWorker, workerLogDir, type WorkerHandle } from '../worker/worker.js';
-import { apiRequest } from './api-request.js';
-import { writeCompletionPlots } from './completion-plots.js';
+import type { WorkerHandle } from '../worker/worker.js';
 import { EXIT_FAILED, EXIT_OK, GracefulShutdown } from './graceful-shutdown.js';
-import { startProgressDisplay } from './progress-display.js';
-import { refuseUnrunnableJobs } from './refuse-unrunnable-jobs.js';
 import { capacityFrom, type ResourceFlags } from './resource-flags.js';
-import { buildRunReport, formatRunReport, resumeHint } from './run-report.js';
-import { startServices, type Services } from './services.js';
+import type { Services } from './services.js';
 
 export interface RunFlags extends ResourceFlags {
   json?: boolean;
@@ -45,9 +38,15 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
   // does not wait for it. Awaited below; the catch only keeps an early failure from being unhandled.
   const detecting = capacityFrom(flags, logger);
   detecting.catch(() => undefined);
-  // The worker's spawn helper (~0.05–0.1 s to be ready) starts beside the services.
+  // The processes the run needs start first — the worker's spawn helper and the private
+  // redis-server, ~0.05 s each to be ready — and the code that uses them loads meanwhile
+  // (run-spec-parts.ts). The catches only keep an early failure from being unhandled.
   let spawnHelper: Promise<SpawnHelper> | undefined = startSpawnHelper({ prefer: config.JOBGRAPH_SPAWN_HELPER });
   spawnHelper.catch(() => undefined);
+  const redisStarting = config.REDIS_URL ? undefined : startPrivateRedis();
+  redisStarting?.catch(() => undefined);
+  const loading = import('./run-spec-parts.js');
+  loading.catch(() => undefined);
 
   let redis: PrivateRedis | undefined;
   let services: Services | undefined;
@@ -55,7 +54,21 @@ export async function runSpec(bundle: WorkflowBundle, flags: RunFlags): Promise<
   let code: number;
   const problems: string[] = [];
   try {
-    redis = config.REDIS_URL ? undefined : await startPrivateRedis();
+    redis = await redisStarting;
+    const {
+      apiRequest,
+      buildRunReport,
+      findUnsatisfiableJobs,
+      formatRunReport,
+      refuseUnrunnableJobs,
+      resumeHint,
+      startProgressDisplay,
+      startServices,
+      startWorker,
+      startWorkflow,
+      workerLogDir,
+      writeCompletionPlots,
+    } = await loading;
     services = await startServices(config, config.REDIS_URL ?? redis!.url, { api: true, scheduler: true }, logger, {
       shutdown,
     });

@@ -1,8 +1,9 @@
 /**
  * The web dashboard: `/` is its page, `/ui/<file>` its plain ES modules and stylesheet
  * (web/dashboard/, no build step), `/ui/vendor/<file>` the npm packages it draws with. No
- * CDN: an API on a cluster's login node rarely reaches one. The files are read once, at
- * start, from a fixed list: a request names a file, never a path.
+ * CDN: an API on a cluster's login node rarely reaches one. The files are read once, on
+ * the first request for one (not at start: ~2 MB that `jobgraph run` rarely serves), from a
+ * fixed list: a request names a file, never a path.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -51,13 +52,12 @@ let loaded: ReturnType<typeof loadAssets> | undefined;
 
 /** Mount `/` and `/ui/*` on `app`. */
 export function dashboardRoutes(app: Hono): void {
-  loaded ??= loadAssets();
-  const { page, files } = loaded;
+  const assets = () => (loaded ??= loadAssets());
   const send = (c: Context, asset: Asset) =>
     c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
-  app.get('/', (c) => send(c, page));
+  app.get('/', (c) => send(c, assets().page));
   app.get('/ui/:file{.+}', (c) => {
-    const asset = files.get(c.req.param('file'));
+    const asset = assets().files.get(c.req.param('file'));
     return asset ? send(c, asset) : c.notFound();
   });
 }
