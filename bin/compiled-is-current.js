@@ -6,6 +6,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The compiled CLI: one CommonJS file (decision 0020). */
+export const MAIN_FILE = 'dist/cli/main.cjs';
+
+/** V8's code caches of MAIN_FILE, one per command, written by bin/run-compiled.js; a build removes them with dist/. */
+export const CODE_CACHE_DIR = 'dist/cli/code-cache';
+
 /** Written by scripts/build.js when the bundle and its answers are built; its mtime is when that build began. */
 export const BUILD_STAMP = 'dist/.build-stamp';
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Runs the CLI compiled to dist/ at install time (`npm run build`, decision 0015): no
-// TypeScript transform on every start. When dist/ is missing or older than a source file
-// (an edit since the last build), runs the sources through tsx instead — never stale code.
+// TypeScript transform on every start, and V8's code cache of each command (run-compiled.js,
+// decision 0020). When dist/ is missing or older than a source file (an edit since the last
+// build), runs the sources through tsx instead — never stale code.
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
 import { ANSWERS_FILE, compiledState } from './compiled-is-current.js';
+import { runCompiled } from './run-compiled.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const state = compiledState(root);
@@ -17,7 +19,7 @@ if (state === 'current' || state === 'compiled-only') {
   const answers = args.length === 1 ? readAnswers() : undefined;
   const answer = answers?.[args[0]];
   if (answer !== undefined) process.stdout.write(answer);
-  else await import('../dist/cli/main.js');
+  else runCompiled(root, args);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -3,7 +3,7 @@
  * `npm run build`: bundle the CLI (src/cli/main.ts and everything it imports, npm packages
  * included) into dist/ with esbuild, then record its answers to --version and --help and stamp
  * the build with the time it BEGAN, so a source saved while it ran counts as newer than the
- * build and bin/jobgraph.js keeps running it through tsx (decisions 0015, 0017).
+ * build and bin/jobgraph.js keeps running it through tsx (decisions 0015, 0017, 0020).
  *
  * Types are not checked here: `npm run typecheck` (tsc --noEmit) does that, in `npm test`.
  */
@@ -12,7 +12,7 @@ import { closeSync, openSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ANSWERS_FILE, BUILD_STAMP } from '../bin/compiled-is-current.js';
+import { ANSWERS_FILE, BUILD_STAMP, MAIN_FILE } from '../bin/compiled-is-current.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const began = new Date();
@@ -29,21 +29,23 @@ try {
   await build({
     absWorkingDir: root,
     entryPoints: ['src/cli/main.ts'],
-    outbase: 'src',
-    outdir: 'dist',
-    // Code that a command imports on use stays in a chunk of its own, loaded on use.
+    outfile: MAIN_FILE,
+    // One CommonJS file, run by bin/run-compiled.js with a V8 code cache (decision 0020): code a
+    // command imports on use is still evaluated on use (esbuild wraps each module in an init
+    // function), and compiled on use (V8 compiles a function when it first runs).
     bundle: true,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
     sourcemap: 'linked',
-    // CommonJS packages in an ES module bundle call require() for Node's built-ins.
-    banner: {
-      js: "import { createRequire as __jobgraphRequire } from 'node:module'; const require = __jobgraphRequire(import.meta.url);",
-    },
+    // Code that finds files of the package from its own location (package-path.ts, the dashboard's
+    // vendored files) asks `import.meta.url`, which a CommonJS file has not: the bundle's own URL.
+    define: { 'import.meta.url': '__jobgraphBundleUrl' },
+    // `import()` of a package left outside (the AWS SDK, Playwright) becomes `require()`: both
+    // ship CommonJS, and a script run through `vm` has no loader for `import()` (not experimental).
+    supported: { 'dynamic-import': false },
+    banner: { js: "const __jobgraphBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
 } catch {
@@ -52,7 +54,7 @@ try {
 
 // The bundled CLI's own answers, recorded for the bin to print without loading it. Written
 // before the stamp: a build that stops between the two leaves dist/ not current.
-const main = `${root}dist/cli/main.js`;
+const main = `${root}${MAIN_FILE}`;
 const answers = {};
 for (const arg of ['--version', '-V', '--help', '-h']) {
   const run = spawnSync(process.execPath, [main, arg], {
@@ -61,7 +63,7 @@ for (const arg of ['--version', '-V', '--help', '-h']) {
     env: { ...process.env, COLUMNS: '80' },
   });
   if (run.status !== 0) {
-    process.stderr.write(`build: dist/cli/main.js ${arg} failed (${run.status}): ${run.stderr}`);
+    process.stderr.write(`build: ${MAIN_FILE} ${arg} failed (${run.status}): ${run.stderr}`);
     process.exit(1);
   }
   answers[arg] = run.stdout;

@@ -69,9 +69,8 @@ function printError(err: unknown): void {
   }
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
+// No top-level await: the bundle is a CommonJS file (decision 0020).
+program.parseAsync(process.argv).catch((err: unknown) => {
   printError(err);
   process.exitCode = err instanceof AppError && err.code !== 'internal' ? 1 : 2;
-}
+});

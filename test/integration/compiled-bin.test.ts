@@ -1,13 +1,27 @@
 /**
  * bin/jobgraph.js runs dist/ only when it is current, else the sources through tsx (decision
- * 0015) — checked in a package root of its own, with a dist/ and a src/ that say which ran.
+ * 0015) — checked in a package root of its own, with a dist/ and a src/ that say which ran —
+ * and runs dist/ with a V8 code cache per command (bin/run-compiled.js, decision 0020).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ANSWERS_FILE, BUILD_STAMP, compiledState } from '../../bin/compiled-is-current.js';
+import { ANSWERS_FILE, BUILD_STAMP, CODE_CACHE_DIR, compiledState, MAIN_FILE } from '../../bin/compiled-is-current.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const roots: string[] = [];
@@ -15,15 +29,21 @@ afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
-/** A package root with the real bin/, a dist/ built at `builtAt` and a src/ last changed at `editedAt` (ms). */
-function packageRoot(builtAt: number, editedAt: number): string {
+/** A package root with the real bin/ and node_modules/, `manifest` as its package.json, and an empty dist/cli/. */
+function bareRoot(manifest: string): string {
   const root = mkdtempSync(join(tmpdir(), 'jobgraph-bin-'));
   roots.push(root);
   cpSync(join(REPO, 'bin'), join(root, 'bin'), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
-  writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(join(root, 'package.json'), manifest);
   mkdirSync(join(root, 'dist/cli'), { recursive: true });
-  writeFileSync(join(root, 'dist/cli/main.js'), "process.stdout.write('compiled');\n");
+  return root;
+}
+
+/** A package root with the real bin/, a dist/ built at `builtAt` and a src/ last changed at `editedAt` (ms). */
+function packageRoot(builtAt: number, editedAt: number): string {
+  const root = bareRoot('{ "type": "module" }\n');
+  writeFileSync(join(root, MAIN_FILE), "process.stdout.write('compiled');\n");
   mkdirSync(join(root, 'src/cli/commands'), { recursive: true });
   writeFileSync(join(root, 'src/cli/main.ts'), "process.stdout.write('sources' as string);\n");
   writeFileSync(join(root, 'src/cli/commands/x.ts'), 'export {};\n');
@@ -81,5 +101,84 @@ describe('bin/jobgraph.js', () => {
     rmSync(join(installed, 'src'), { recursive: true });
     expect(compiledState(installed)).toBe('compiled-only');
     expect(ran(installed)).toBe('compiled');
+  });
+});
+
+describe('the code cache of the compiled CLI', () => {
+  const now = Date.now();
+  const cacheOf = (root: string, name: string) => join(root, CODE_CACHE_DIR, `${name}.bin`);
+
+  it("writes a command's cache at exit and takes it on the next start", () => {
+    const root = packageRoot(now, now - 1000);
+    expect(ran(root, 'workflow', 'list')).toBe('compiled');
+    const cache = cacheOf(root, 'workflow');
+    const written = { bytes: readFileSync(cache), mtimeMs: statSync(cache).mtimeMs };
+    expect(written.bytes.length).toBeGreaterThan(0);
+    expect(ran(root, 'workflow', 'show')).toBe('compiled');
+    // Taken: a refused cache would have been written again.
+    expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+    expect(readFileSync(cache).equals(written.bytes)).toBe(true);
+    // An argument that cannot be a command's name uses the shared one.
+    expect(ran(root, '--no-such-flag', 'x')).toBe('compiled');
+    expect(readdirSync(join(root, CODE_CACHE_DIR)).sort()).toEqual(['main.bin', 'workflow.bin']);
+  });
+
+  it('runs the command when the cache is damaged, and writes it again', () => {
+    const root = packageRoot(now, now - 1000);
+    expect(ran(root, 'run')).toBe('compiled');
+    const cache = cacheOf(root, 'run');
+    const size = statSync(cache).size;
+    truncateSync(cache, 16);
+    expect(ran(root, 'run')).toBe('compiled');
+    expect(statSync(cache).size).toBe(size);
+  });
+
+  it('leaves a cache another process wrote while this one ran', () => {
+    const root = packageRoot(now, now - 1000);
+    const cache = cacheOf(root, 'run');
+    // The "other process": the command itself writes the cache before it exits.
+    writeFileSync(
+      join(root, MAIN_FILE),
+      `require('node:fs').mkdirSync(${JSON.stringify(join(root, CODE_CACHE_DIR))}, { recursive: true });\n` +
+        `require('node:fs').writeFileSync(${JSON.stringify(cache)}, 'from another process');\n` +
+        "process.stdout.write('compiled');\n",
+    );
+    expect(ran(root, 'run')).toBe('compiled');
+    expect(readFileSync(cache, 'utf8')).toBe('from another process');
+  });
+
+  it('runs the command, and leaves nothing behind, where no cache can be written', () => {
+    const root = packageRoot(now, now - 1000);
+    writeFileSync(join(root, CODE_CACHE_DIR), 'a file where the directory would be');
+    expect(ran(root, 'run')).toBe('compiled');
+    expect(readdirSync(join(root, 'dist/cli')).sort()).toEqual(['code-cache', 'main.cjs']);
+  });
+
+  it('loads the bundle uncached when stack traces are to be mapped (--enable-source-maps)', () => {
+    const root = packageRoot(now, now - 1000);
+    const run = spawnSync(process.execPath, ['--enable-source-maps', join(root, 'bin/jobgraph.js'), 'run'], {
+      encoding: 'utf8',
+    });
+    expect(run.stdout).toBe('compiled');
+    expect(existsSync(join(root, CODE_CACHE_DIR))).toBe(false);
+  });
+
+  // The real bundle, copied into an installed-like package root: a run that loads the spec
+  // machinery (which sets a V8 flag as it loads) must still take the cache it wrote.
+  it.runIf(existsSync(join(REPO, MAIN_FILE)))('takes its own cache with the real bundle', () => {
+    const root = bareRoot('{ "name": "jobgraph", "type": "module" }\n');
+    cpSync(join(REPO, MAIN_FILE), join(root, MAIN_FILE));
+    writeFileSync(join(root, BUILD_STAMP), '');
+    const spec = join(root, 'rx.yaml');
+    writeFileSync(
+      spec,
+      'name: rx\njobs:\n  - name: a\n    command: "true"\n  - name: b\n    command: "true"\n    depends_on_regexes: ["^a$"]\n',
+    );
+    const dryRun = () => ran(root, 'run', '--dry-run', spec);
+    expect(dryRun()).toMatch(/stage 2 \(1\): b/);
+    const cache = cacheOf(root, 'run');
+    const mtimeMs = statSync(cache).mtimeMs;
+    expect(dryRun()).toMatch(/stage 2 \(1\): b/);
+    expect(statSync(cache).mtimeMs).toBe(mtimeMs);
   });
 });
