@@ -6,7 +6,8 @@
  * on the next start, skipping the parse and compile of every function the cache holds — Node 22
  * does this with `module.enableCompileCache()`; Node 20 has only the `vm.Script` API underneath,
  * used here. Each command gets its own cache (`run`, `worker`, `workflow`, …: the first argument),
- * because a cache holds the functions compiled by the run that wrote it.
+ * because a cache holds the functions compiled by the run that wrote it; a later run that takes
+ * other paths compiles those as it would without a cache.
  *
  * - A cache missing or refused by V8 (another Node or V8 flags, a truncated file) is written when
  *   the process exits, with what it compiled by then, unless another process wrote one since this
@@ -25,10 +26,15 @@ import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 import { CODE_CACHE_DIR, MAIN_FILE } from './compiled-is-current.js';
 
-/** The cache of a command line: its first argument when that can be a command's name, else `main`. */
+/**
+ * The cache of a command line: its first argument when that can be a command's name, else `main`;
+ * a dry run (`run --dry-run`) has its own, or a first dry run would leave `run`'s cache without
+ * the code that runs a workflow.
+ */
 export function cacheNameOf(args) {
   const first = args[0];
-  return first !== undefined && /^[a-z][a-z-]{0,23}$/.test(first) ? first : 'main';
+  const command = first !== undefined && /^[a-z][a-z-]{0,23}$/.test(first) ? first : 'main';
+  return args.includes('--dry-run') ? `${command}-dry-run` : command;
 }
 
 /**

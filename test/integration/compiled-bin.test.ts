@@ -120,7 +120,9 @@ describe('the code cache of the compiled CLI', () => {
     expect(readFileSync(cache).equals(written.bytes)).toBe(true);
     // An argument that cannot be a command's name uses the shared one.
     expect(ran(root, '--no-such-flag', 'x')).toBe('compiled');
-    expect(readdirSync(join(root, CODE_CACHE_DIR)).sort()).toEqual(['main.bin', 'workflow.bin']);
+    // A dry run has its own: it runs little of what a run does.
+    expect(ran(root, 'run', '--dry-run', 'spec.yaml')).toBe('compiled');
+    expect(readdirSync(join(root, CODE_CACHE_DIR)).sort()).toEqual(['main.bin', 'run-dry-run.bin', 'workflow.bin']);
   });
 
   it('runs the command when the cache is damaged, and writes it again', () => {
@@ -176,7 +178,7 @@ describe('the code cache of the compiled CLI', () => {
     );
     const dryRun = () => ran(root, 'run', '--dry-run', spec);
     expect(dryRun()).toMatch(/stage 2 \(1\): b/);
-    const cache = cacheOf(root, 'run');
+    const cache = cacheOf(root, 'run-dry-run');
     const mtimeMs = statSync(cache).mtimeMs;
     expect(dryRun()).toMatch(/stage 2 \(1\): b/);
     expect(statSync(cache).mtimeMs).toBe(mtimeMs);
