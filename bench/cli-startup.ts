@@ -10,14 +10,15 @@
  *   issue 13's "`jobgraph run` of a one-job workflow ≤ 0.5 s".
  *
  * Each is measured with the compiled bin (`bin/jobgraph.js` running dist/, which must be
- * current: `npm run build`) and with the sources through tsx (the bin before decision 0015).
+ * current: `npm run build`, with its code cache: decision 0020), with the same bundle loaded by
+ * Node without a cache, and with the sources through tsx (the bin before decision 0015).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compiledState } from '../bin/compiled-is-current.js';
+import { CODE_CACHE_DIR, compiledState, MAIN_FILE } from '../bin/compiled-is-current.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
@@ -25,6 +26,8 @@ const RUNS = Number(values.runs);
 
 const LAUNCHERS = {
   'compiled (bin → dist/)': [process.execPath, join(REPO, 'bin/jobgraph.js')],
+  // The same bundle loaded by Node itself: no code cache, no recorded answers (decision 0020).
+  'compiled, uncached (node dist/cli/main.cjs)': [process.execPath, join(REPO, MAIN_FILE)],
   // What bin/jobgraph.js did before: tsx's loader, then the TypeScript entry point.
   'tsx (sources)': [process.execPath, '--import', import.meta.resolve('tsx'), join(REPO, 'src/cli/main.ts')],
 };
@@ -78,7 +81,10 @@ async function main(): Promise<void> {
   try {
     for (const [label, args, until] of cases) {
       for (const [launcher, command] of Object.entries(LAUNCHERS)) {
-        await timeOnce(command, args, dir, until); // warm-up: file cache, tsx's transform cache
+        // Each case's warm-up writes the code cache its runs take: a cache written by another
+        // case (run's first line, stopped there) would hold less than this case compiles.
+        rmSync(join(REPO, CODE_CACHE_DIR), { recursive: true, force: true });
+        await timeOnce(command, args, dir, until); // warm-up: file cache, tsx's transform cache, code cache
         const ms: number[] = [];
         for (let i = 0; i < RUNS; i++) ms.push(await timeOnce(command, args, dir, until));
         lines.push(`| \`${label}\` | ${launcher} | ${RUNS} | ${summary(ms)} |`);

@@ -13,17 +13,18 @@
  *   the process exits, with what it compiled by then, unless another process wrote one since this
  *   one started; to a temporary file first, then renamed, so processes starting together never
  *   read half a cache.
- * - A cache is only ever used with the bundle it was made from: both live in dist/, which a
- *   build removes whole. (V8 checks the source's length, not its content.)
- * - Where dist/ cannot be written (a package installed by another user), nothing is cached and
- *   the CLI runs as it would without. With `--enable-source-maps` neither.
+ * - A cache is only ever used with the bundle it was made from (V8 checks the source's length,
+ *   not its content): in dist/, which a build removes whole; where this user cannot write dist/
+ *   (a package installed by another user), in the user's cache directory under the bundle's
+ *   checksum. Without either, nothing is cached; with `--enable-source-maps` neither.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
+import { crc32 } from 'node:zlib';
 import { CODE_CACHE_DIR, MAIN_FILE } from './compiled-is-current.js';
 
 /**
@@ -35,6 +36,21 @@ export function cacheNameOf(args) {
   const first = args[0];
   const command = first !== undefined && /^[a-z][a-z-]{0,23}$/.test(first) ? first : 'main';
   return args.includes('--dry-run') ? `${command}-dry-run` : command;
+}
+
+/**
+ * Where the code caches of the bundle `bundle` (its bytes) go: `dist/cli/code-cache/` when this
+ * user may write `dist/cli/`; else `$XDG_CACHE_HOME/jobgraph/code-cache/<CRC-32 of the bundle>/`
+ * (`~/.cache` when unset); undefined when neither is known.
+ * @param root the package root
+ * @param options.distWritable whether this user may write `dist/cli/`
+ * @param options.env the environment
+ */
+export function cacheDirOf(root, { distWritable, env, bundle }) {
+  if (distWritable) return join(root, CODE_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
+  if (!base) return undefined;
+  return join(base, 'jobgraph', 'code-cache', `${crc32(bundle).toString(16)}-${bundle.length}`);
 }
 
 /**
@@ -50,29 +66,28 @@ export function runCompiled(root, args) {
     createRequire(import.meta.url)(file);
     return;
   }
-  const cacheFile = join(root, CODE_CACHE_DIR, `${cacheNameOf(args)}.bin`);
-  const source = readFileSync(file, 'utf8');
+  const bundle = readFileSync(file);
+  const source = bundle.toString('utf8');
+  // accessSync returns nothing, and throws where this user may not write.
+  const distWritable = ifPresent(() => (accessSync(dirname(file), constants.W_OK), true)) === true;
+  const dir = cacheDirOf(root, { distWritable, env: process.env, bundle });
+  const cacheFile = dir && join(dir, `${cacheNameOf(args)}.bin`);
   // V8 takes a cache only under the V8 flags it was made with. The bundle sets one as it loads
   // (src/workflow-spec/name-regex.ts: the linear-time regex engine), so a cache written at exit
   // carries it: set before the compile, or no cache would ever be taken.
   setFlagsFromString('--enable-experimental-regexp-engine');
-  const found = ifPresent(() => statSync(cacheFile));
+  const cacheStat = () => ifPresent(() => statSync(cacheFile));
+  const found = cacheFile && cacheStat();
   const cachedData = found && ifPresent(() => readFileSync(cacheFile));
   // The wrapper Node gives a CommonJS module, on the first line: stack traces keep their line numbers.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
     filename: file,
     cachedData,
   });
-  if (cachedData === undefined || script.cachedDataRejected)
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected))
     process.once('exit', () => {
       // Another process (a worker of the same allocation) may have written it meanwhile.
-      if (
-        sameFile(
-          found,
-          ifPresent(() => statSync(cacheFile)),
-        )
-      )
-        writeCache(cacheFile, script);
+      if (sameFile(found, cacheStat())) writeCache(cacheFile, script);
     });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));

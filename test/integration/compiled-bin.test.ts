@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANSWERS_FILE, BUILD_STAMP, CODE_CACHE_DIR, compiledState, MAIN_FILE } from '../../bin/compiled-is-current.js';
+import { cacheDirOf } from '../../bin/run-compiled.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const roots: string[] = [];
@@ -182,5 +183,28 @@ describe('the code cache of the compiled CLI', () => {
     const mtimeMs = statSync(cache).mtimeMs;
     expect(dryRun()).toMatch(/stage 2 \(1\): b/);
     expect(statSync(cache).mtimeMs).toBe(mtimeMs);
+  });
+});
+
+describe('where the code caches go', () => {
+  const bundle = Buffer.from('one bundle');
+
+  it('in dist/ when this user may write there, else under the user cache directory, by checksum', () => {
+    expect(cacheDirOf('/pkg', { distWritable: true, env: { HOME: '/home/u' }, bundle })).toBe(
+      join('/pkg', CODE_CACHE_DIR),
+    );
+    const xdg = cacheDirOf('/pkg', { distWritable: false, env: { XDG_CACHE_HOME: '/x', HOME: '/home/u' }, bundle });
+    expect(xdg).toMatch(/^\/x\/jobgraph\/code-cache\/[0-9a-f]+-10$/);
+    expect(cacheDirOf('/pkg', { distWritable: false, env: { HOME: '/home/u' }, bundle })).toBe(
+      xdg!.replace('/x/', '/home/u/.cache/'),
+    );
+    // Another bundle of the same length (all V8 would check) gets another directory.
+    const other = cacheDirOf('/pkg', {
+      distWritable: false,
+      env: { XDG_CACHE_HOME: '/x' },
+      bundle: Buffer.from('two bundle'),
+    });
+    expect(other).not.toBe(xdg);
+    expect(cacheDirOf('/pkg', { distWritable: false, env: {}, bundle })).toBeUndefined();
   });
 });
